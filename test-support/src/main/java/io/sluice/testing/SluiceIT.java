@@ -1,0 +1,20 @@
+package io.sluice.testing;
+
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+/**
+ * Marks an integration test class: it gets the shared stack (real Kafka broker, Apicurio registry,
+ * PostgreSQL) and a fresh PostgreSQL database of its own, through a {@link TestStack} parameter.
+ */
+@Target(ElementType.TYPE)
+@Retention(RetentionPolicy.RUNTIME)
+@Tag("integration")
+@ExtendWith(SluiceStackExtension.class)
+public @interface SluiceIT {
+}
