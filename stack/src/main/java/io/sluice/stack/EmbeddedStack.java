@@ -1,11 +1,29 @@
 package io.sluice.stack;
 
+import io.sluice.stack.kafka.EmbeddedKafkaBroker;
+import io.sluice.stack.postgres.PostgresLocator;
+import io.sluice.stack.registry.ApicurioRegistryProcess;
+
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+
 /**
  * The embedded stack used by {@code sluice stack}, {@code sluice demo} and the tests: a KRaft broker
  * in this JVM, Apicurio Registry as a child process and a PostgreSQL server, each replaced by an
- * external service when its {@code SLUICE_*} variable is set. Closing it stops what it started.
+ * external service when its {@code SLUICE_*} variable is set. Closing it stops what it started, in
+ * reverse order.
  */
 public final class EmbeddedStack implements AutoCloseable {
+
+    private final StackEndpoints endpoints;
+    private final Deque<AutoCloseable> started;
+
+    private EmbeddedStack(StackEndpoints endpoints, Deque<AutoCloseable> started) {
+        this.endpoints = endpoints;
+        this.started = started;
+    }
 
     /** Starts the stack configured by the {@code SLUICE_*} environment variables. */
     public static EmbeddedStack start() {
@@ -13,14 +31,70 @@ public final class EmbeddedStack implements AutoCloseable {
     }
 
     public static EmbeddedStack start(StackConfig config) {
-        throw new UnsupportedOperationException("not yet");
+        Deque<AutoCloseable> started = new ArrayDeque<>();
+        try {
+            // The registry is a separate JVM that takes seconds to boot: start it while the broker starts.
+            CompletableFuture<ApicurioRegistryProcess> registry = config.registryUrl().isPresent()
+                    ? CompletableFuture.completedFuture(null)
+                    : CompletableFuture.supplyAsync(() -> ApicurioRegistryProcess.start(config.progress()));
+
+            PostgresLocator.Located pg = PostgresLocator.locate(config.pgUrl(), config.progress());
+            pg.cluster().ifPresent(started::push);
+
+            String bootstrap;
+            if (config.kafkaBootstrap().isPresent()) {
+                bootstrap = config.kafkaBootstrap().get();
+            } else {
+                config.progress().accept("starting the embedded Kafka broker (KRaft)");
+                EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start();
+                started.push(broker);
+                bootstrap = broker.bootstrapServers();
+            }
+
+            String registryUrl;
+            if (config.registryUrl().isPresent()) {
+                registryUrl = config.registryUrl().get();
+            } else {
+                ApicurioRegistryProcess process = join(registry);
+                started.push(process);
+                registryUrl = process.ccompatUrl();
+            }
+            config.progress().accept("stack ready");
+            return new EmbeddedStack(new StackEndpoints(bootstrap, registryUrl, pg.endpoint()), started);
+        } catch (RuntimeException e) {
+            closeAll(started);
+            throw e;
+        }
     }
 
     public StackEndpoints endpoints() {
-        throw new UnsupportedOperationException("not yet");
+        return endpoints;
     }
 
     @Override
     public void close() {
+        closeAll(started);
+    }
+
+    private static void closeAll(Deque<AutoCloseable> started) {
+        RuntimeException failure = null;
+        while (!started.isEmpty()) {
+            try {
+                started.pop().close();
+            } catch (Exception e) {
+                if (failure == null) failure = new StackException("stopping the stack failed", e);
+                else failure.addSuppressed(e);
+            }
+        }
+        if (failure != null) throw failure;
+    }
+
+    private static <T> T join(CompletableFuture<T> future) {
+        try {
+            return future.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException re) throw re;
+            throw e;
+        }
     }
 }
