@@ -1,0 +1,22 @@
+package io.sluice.sinks.core;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.List;
+
+/**
+ * All the JDBC work of one sink: turns a batch of records into rows. The {@link ExactlyOnceSink} owns
+ * the transaction; a writer must not commit, roll back or change the auto-commit mode of {@code tx}.
+ *
+ * <p>How a failure is read: an {@link SQLException} whose SQLState is transient (connection lost,
+ * serialization failure, deadlock, shutdown) makes the sink retry the whole batch later; a data or
+ * integrity error (SQLState classes 22, 23, …) or a {@link RuntimeException} makes it retry the batch
+ * record by record and dead-letter the records that still fail; a statement error (class 42, 3F, …)
+ * is a bug in the writer and stops the sink. Since the sink may call {@code write} again with a subset
+ * of a batch, a writer keeps no state across calls.
+ */
+@FunctionalInterface
+public interface SinkWriter<K, V> {
+
+    void write(Connection tx, List<SinkRecord<K, V>> batch) throws SQLException;
+}
