@@ -1,0 +1,77 @@
+package io.sluice.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.HelpCommand;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+import picocli.CommandLine.Spec;
+
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.Callable;
+
+/**
+ * The {@code sluice} executable: one subcommand per job. Exit codes follow picocli: 0 success,
+ * 1 the command failed (one line on stderr, the stack trace with {@code --verbose}), 2 bad usage.
+ */
+@Command(name = "sluice",
+        mixinStandardHelpOptions = true,
+        versionProvider = ManifestVersionProvider.class,
+        description = "Streaming integration on Apache Kafka: Bluesky backfill, MongoDB CDC ETL, DCB event store.",
+        subcommands = {StackCommand.class, HelpCommand.class},
+        footerHeading = "%nEnvironment:%n",
+        footer = {
+                "  SLUICE_KAFKA_BOOTSTRAP  use this Kafka cluster, not the embedded broker",
+                "  SLUICE_REGISTRY_URL     use this schema registry, not the embedded one",
+                "  SLUICE_PG_URL           use this PostgreSQL (JDBC URL with credentials)",
+                "  SLUICE_LOG_LEVEL        WARN by default; ERROR, INFO, DEBUG, TRACE, OFF"})
+public final class Sluice implements Callable<Integer> {
+
+    static final Set<String> LOG_LEVELS = Set.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR", "OFF");
+
+    @Spec
+    CommandSpec spec;
+
+    /** Inherited by every subcommand; ExecutionErrorHandler reads it from the parse result. */
+    @Option(names = {"-v", "--verbose"}, scope = ScopeType.INHERIT,
+            description = "Print the stack trace when a command fails.")
+    boolean verbose;
+
+    public static void main(String[] args) {
+        String logLevelError = checkLogLevel(System.getenv("SLUICE_LOG_LEVEL"));
+        if (logLevelError != null) {
+            System.err.println("sluice: " + logLevelError);
+            System.exit(CommandLine.ExitCode.USAGE);
+        }
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The command line with sluice's error handling; tests execute it like {@link #main}. */
+    public static CommandLine commandLine() {
+        return new CommandLine(new Sluice())
+                .setExecutionExceptionHandler(new ExecutionErrorHandler())
+                .setParameterExceptionHandler(new UsageErrorHandler());
+    }
+
+    /** {@code sluice} without a command: show what there is, as a usage error. */
+    @Override
+    public Integer call() {
+        spec.commandLine().usage(spec.commandLine().getErr());
+        return CommandLine.ExitCode.USAGE;
+    }
+
+    /**
+     * logback.xml reads {@code SLUICE_LOG_LEVEL}, but logback quietly turns a misspelt level into
+     * DEBUG, which floods the terminal with broker logs; so the value is checked before logging starts.
+     *
+     * @return the error to print, or null when the value is absent or valid
+     */
+    static String checkLogLevel(String value) {
+        if (value == null || value.isBlank() || LOG_LEVELS.contains(value.trim().toUpperCase(Locale.ROOT))) {
+            return null;
+        }
+        return "SLUICE_LOG_LEVEL=" + value + " is not a log level; use one of ERROR, WARN, INFO, DEBUG, TRACE, OFF";
+    }
+}

@@ -1,0 +1,138 @@
+package io.sluice.cli;
+
+import io.sluice.stack.EmbeddedStack;
+import io.sluice.stack.StackConfig;
+import io.sluice.stack.StackEndpoints;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Pattern;
+
+/**
+ * {@code sluice stack}: starts the embedded stack (Kafka broker, schema registry, PostgreSQL; each
+ * replaced by an external service when its {@code SLUICE_*} variable is set), prints where each
+ * service is and runs until Ctrl-C or SIGTERM, then closes the stack, stopping the processes it
+ * started, and exits 0. Connection strings go to stdout, progress and errors to stderr.
+ */
+@Command(name = "stack",
+        description = {
+                "Run the embedded stack (Kafka, registry, PostgreSQL) until Ctrl-C.",
+                "Prints the connection strings and an export line for the SLUICE_* variables, which "
+                        + "point other sluice commands and the tests at this stack."})
+final class StackCommand implements Callable<Integer> {
+
+    private static final Pattern SHELL_SAFE = Pattern.compile("[A-Za-z0-9_@%+=:,./-]+");
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--env-file", paramLabel = "FILE",
+            description = "Also write the export line to FILE once the stack is up (for `source FILE` "
+                    + "in another shell, or to wait for); removed when the stack stops.")
+    Path envFile;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        // Installed before starting, so that a Ctrl-C during start-up still shuts down what started.
+        StopSignals stop = StopSignals.install(err);
+        EmbeddedStack stack = EmbeddedStack.start(StackConfig.fromEnvironment(System.getenv(), err::println));
+        AtomicBoolean closed = new AtomicBoolean();
+        Runnable close = () -> {
+            if (closed.compareAndSet(false, true)) {
+                stack.close();
+            }
+        };
+        // For exits that bypass the stop signal (SIGHUP, a signal handler the JVM refused): the
+        // stack's child processes must not outlive this one.
+        Thread hook = new Thread(close, "sluice-stack-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            StackEndpoints endpoints = stack.endpoints();
+            printEndpoints(endpoints, out);
+            if (envFile != null) {
+                writeEnvFile(envFile, exportLine(endpoints));
+                err.println("wrote " + envFile);
+            }
+            out.println();
+            out.println("Running. Press Ctrl-C to stop.");
+            out.flush();
+            stop.await();
+            err.println("stopping the stack ...");
+        } finally {
+            if (envFile != null) {
+                Files.deleteIfExists(envFile);
+            }
+            close.run();
+            removeShutdownHook(hook);
+        }
+        err.println("stack stopped");
+        return 0;
+    }
+
+    static void printEndpoints(StackEndpoints endpoints, PrintWriter out) {
+        out.println("sluice stack is up:");
+        out.println();
+        out.println("  Kafka bootstrap servers   " + endpoints.bootstrapServers());
+        out.println("  Schema registry (ccompat) " + endpoints.registryUrl());
+        out.println("  PostgreSQL JDBC URL       " + endpoints.postgres().jdbcUrl());
+        out.println("  PostgreSQL user           " + endpoints.postgres().user()
+                + (endpoints.postgres().password().isEmpty() ? "" : " (password in SLUICE_PG_URL below)"));
+        out.println();
+        out.println("To use it from another shell, a sluice command or the tests:");
+        out.println();
+        out.println(exportLine(endpoints));
+        out.flush();
+    }
+
+    static String exportLine(StackEndpoints endpoints) {
+        return "export SLUICE_KAFKA_BOOTSTRAP=" + shellQuote(endpoints.bootstrapServers())
+                + " SLUICE_REGISTRY_URL=" + shellQuote(endpoints.registryUrl())
+                + " SLUICE_PG_URL=" + shellQuote(endpoints.postgres().jdbcUrlWithCredentials());
+    }
+
+    /** The value as one word for a POSIX shell: as is when that is safe, else in single quotes. */
+    static String shellQuote(String value) {
+        if (SHELL_SAFE.matcher(value).matches()) {
+            return value;
+        }
+        return "'" + value.replace("'", "'\\''") + "'";
+    }
+
+    /** Written whole or not at all, readable by the owner only: SLUICE_PG_URL may carry a password. */
+    static void writeEnvFile(Path file, String exportLine) throws IOException {
+        Path dir = file.toAbsolutePath().getParent();
+        Path tmp = Files.createTempFile(dir, ".sluice-env", ".tmp");
+        try {
+            try {
+                Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
+            } catch (UnsupportedOperationException notPosix) {
+                // Windows: the temp file is already private to the user
+            }
+            Files.writeString(tmp, exportLine + System.lineSeparator());
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    private static void removeShutdownHook(Thread hook) {
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException shutdownInProgress) {
+            // the hook is running or has run; close is idempotent
+        }
+    }
+}
