@@ -1,0 +1,63 @@
+package io.sluice.dcb.decider;
+
+import io.sluice.dcb.index.EventIndex;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.state.KeyValueBytesStoreSupplier;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.Stores;
+
+import java.util.Set;
+
+/**
+ * The decider's four state stores. Their names are part of the deployed system: each one names a
+ * changelog topic ({@code <application.id>-<store>-changelog}), so they never change. None uses
+ * the registry: keys and values are raw bytes, longs and strings laid out by the index itself.
+ * Caching is on, so the sequence and the per-key heads, rewritten by almost every command,
+ * reach RocksDB and the changelog once per commit rather than once per command.
+ */
+public final class DeciderStores {
+
+    /** Postings and heads per event type and tag ({@code io.sluice.dcb.index.IndexKeys}). */
+    public static final String INDEX = "dcb-index";
+    /** Position → type and tags, to verify candidates found through the index. */
+    public static final String EVENTS_BY_POSITION = "dcb-events-by-position";
+    /** Idempotency key → the result of the command that first used it. */
+    public static final String IDEMPOTENCY = "dcb-idempotency";
+    /** The last position given. */
+    public static final String SEQUENCE = "dcb-sequence";
+
+    private DeciderStores() {
+    }
+
+    static Set<StoreBuilder<?>> builders(StoreType type) {
+        return Set.of(
+                Stores.keyValueStoreBuilder(supplier(type, INDEX), Serdes.Bytes(), Serdes.ByteArray()).withCachingEnabled(),
+                Stores.keyValueStoreBuilder(supplier(type, EVENTS_BY_POSITION), Serdes.Long(), Serdes.ByteArray())
+                        .withCachingEnabled(),
+                Stores.keyValueStoreBuilder(supplier(type, IDEMPOTENCY), Serdes.String(), Serdes.ByteArray())
+                        .withCachingEnabled(),
+                Stores.keyValueStoreBuilder(supplier(type, SEQUENCE), Serdes.String(), Serdes.Long()).withCachingEnabled());
+    }
+
+    static EventIndex eventIndex(ProcessorContext<?, ?> context) {
+        KeyValueStore<Bytes, byte[]> index = context.getStateStore(INDEX);
+        KeyValueStore<Long, byte[]> events = context.getStateStore(EVENTS_BY_POSITION);
+        KeyValueStore<String, Long> sequence = context.getStateStore(SEQUENCE);
+        return new EventIndex(index, events, sequence);
+    }
+
+    static IdempotencyLog idempotencyLog(ProcessorContext<?, ?> context) {
+        KeyValueStore<String, byte[]> store = context.getStateStore(IDEMPOTENCY);
+        return new IdempotencyLog(store);
+    }
+
+    private static KeyValueBytesStoreSupplier supplier(StoreType type, String name) {
+        return switch (type) {
+            case ROCKSDB -> Stores.persistentKeyValueStore(name);
+            case IN_MEMORY -> Stores.inMemoryKeyValueStore(name);
+        };
+    }
+}
