@@ -2,6 +2,7 @@ package io.sluice.dcb.decider;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
@@ -94,10 +95,16 @@ public final class DeciderApp implements AutoCloseable {
         return false;
     }
 
-    /** Commits what was decided and stops, waiting at most 30 s. */
+    /**
+     * Commits what was decided, leaves the consumer group and stops, waiting at most 30 s. Leaving
+     * (Streams' default is to stay until the session times out) hands the single commands
+     * partition to a replacement at once instead of after the 45 s session timeout.
+     */
     @Override
     public void close() {
-        if (!streams.close(CLOSE_TIMEOUT)) log.warn("dcb decider did not stop within {}", CLOSE_TIMEOUT);
+        CloseOptions options = CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+                .withTimeout(CLOSE_TIMEOUT);
+        if (!streams.close(options)) log.warn("dcb decider did not stop within {}", CLOSE_TIMEOUT);
     }
 
     /**

@@ -49,6 +49,11 @@ final class DeciderScenario {
         return steps;
     }
 
+    /** How many events the scenario appends in all. */
+    int eventCount() {
+        return log.size();
+    }
+
     List<AppendCommand> commands() {
         return steps.stream().map(Step::command).toList();
     }
