@@ -2,6 +2,7 @@ package io.sluice.dcb.decider;
 
 import io.sluice.dcb.index.EventIndex;
 import io.sluice.dcb.query.Condition;
+import io.sluice.dcb.query.NewEvent;
 import io.sluice.schemas.dcb.AppendCommand;
 import io.sluice.schemas.dcb.AppendOutcome;
 import io.sluice.schemas.dcb.AppendResult;
@@ -67,13 +68,15 @@ final class Decider {
 
     private Decision append(AppendCommand command, Instant now) {
         List<EventData> data = command.getEvents();
+        List<NewEvent> newEvents = new ArrayList<>(data.size());
+        for (EventData event : data) newEvents.add(new NewEvent(event.getType(), event.getTags()));
+        long first = index.append(newEvents);
         List<Event> events = new ArrayList<>(data.size());
-        for (EventData event : data) {
-            long position = index.append(event.getType(), event.getTags());
-            events.add(new Event(position, event.getType(), event.getTags(), event.getData(), command.getRequestId(), now));
+        for (int i = 0; i < data.size(); i++) {
+            EventData event = data.get(i);
+            events.add(new Event(first + i, event.getType(), event.getTags(), event.getData(), command.getRequestId(), now));
         }
-        long first = events.get(0).getPosition();
-        long last = events.get(events.size() - 1).getPosition();
+        long last = first + data.size() - 1;
         return new Decision(result(command, AppendOutcome.APPENDED, first, last, null, now), events);
     }
 

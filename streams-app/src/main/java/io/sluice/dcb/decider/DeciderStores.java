@@ -12,17 +12,24 @@ import org.apache.kafka.streams.state.Stores;
 import java.util.Set;
 
 /**
- * The decider's four state stores. Their names are part of the deployed system: each one names a
- * changelog topic ({@code <application.id>-<store>-changelog}), so they never change. None uses
- * the registry: keys and values are raw bytes, longs and strings laid out by the index itself.
- * Caching is on, so the sequence and the per-key heads, rewritten by almost every command,
- * reach RocksDB and the changelog once per commit rather than once per command.
+ * The decider's four state stores. Their names are part of the deployed system: each logged one
+ * names a changelog topic ({@code <application.id>-<store>-changelog}), so they never change. None
+ * uses the registry: keys and values are raw bytes, longs and strings laid out by the index.
+ * <ul>
+ *   <li>{@value #EVENTS_BY_POSITION}, {@value #SEQUENCE}, {@value #IDEMPOTENCY}: logged, so they
+ *       survive the loss of the local state and roll back with an aborted transaction;</li>
+ *   <li>{@value #INDEX}: not logged, derived from the log and brought up to date when a task starts
+ *       ({@code EventIndex.open}), which saves a changelog record per posting and head update
+ *       (about six per appended event).</li>
+ * </ul>
+ * Only the sequence, rewritten by every append, goes through the Streams record cache; the other
+ * stores mostly write keys that are new, where the cache would only add work.
  */
 public final class DeciderStores {
 
-    /** Postings and heads per event type and tag ({@code io.sluice.dcb.index.IndexKeys}). */
+    /** Postings and heads per event type and tag, derived from the log ({@code io.sluice.dcb.index.IndexKeys}). */
     public static final String INDEX = "dcb-index";
-    /** Position → type and tags, to verify candidates found through the index. */
+    /** Position → type and tags: the log as conditions see it; the index is rebuilt from it. */
     public static final String EVENTS_BY_POSITION = "dcb-events-by-position";
     /** Idempotency key → the result of the command that first used it. */
     public static final String IDEMPOTENCY = "dcb-idempotency";
@@ -34,19 +41,21 @@ public final class DeciderStores {
 
     static Set<StoreBuilder<?>> builders(StoreType type) {
         return Set.of(
-                Stores.keyValueStoreBuilder(supplier(type, INDEX), Serdes.Bytes(), Serdes.ByteArray()).withCachingEnabled(),
+                Stores.keyValueStoreBuilder(supplier(type, INDEX), Serdes.Bytes(), Serdes.ByteArray())
+                        .withCachingDisabled().withLoggingDisabled(),
                 Stores.keyValueStoreBuilder(supplier(type, EVENTS_BY_POSITION), Serdes.Long(), Serdes.ByteArray())
-                        .withCachingEnabled(),
+                        .withCachingDisabled(),
                 Stores.keyValueStoreBuilder(supplier(type, IDEMPOTENCY), Serdes.String(), Serdes.ByteArray())
-                        .withCachingEnabled(),
+                        .withCachingDisabled(),
                 Stores.keyValueStoreBuilder(supplier(type, SEQUENCE), Serdes.String(), Serdes.Long()).withCachingEnabled());
     }
 
+    /** The index over the task's stores, brought up to date with the log. */
     static EventIndex eventIndex(ProcessorContext<?, ?> context) {
         KeyValueStore<Bytes, byte[]> index = context.getStateStore(INDEX);
         KeyValueStore<Long, byte[]> events = context.getStateStore(EVENTS_BY_POSITION);
         KeyValueStore<String, Long> sequence = context.getStateStore(SEQUENCE);
-        return new EventIndex(index, events, sequence);
+        return EventIndex.open(index, events, sequence);
     }
 
     static IdempotencyLog idempotencyLog(ProcessorContext<?, ?> context) {

@@ -11,7 +11,7 @@ import java.util.stream.Collectors;
 public enum StoreType {
     /** RocksDB on disk: restarts reuse the local state, the index may exceed the heap. The default. */
     ROCKSDB,
-    /** On the heap: faster per command, but every start restores the whole changelog. */
+    /** On the heap: faster per command, but every start restores the whole log and re-indexes it. */
     IN_MEMORY;
 
     /** Parses a name case-insensitively; anything else is an error listing the allowed values. */

@@ -6,10 +6,11 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The byte layout of the {@code dcb-index} store's keys. Two families share the store:
+ * The byte layout of the {@code dcb-index} store's keys. Three families share the store:
  * <pre>
- *   posting: 'P' kind len(4) utf8 position(8)   value: empty        one per (event, type or tag)
- *   head:    'H' kind len(4) utf8               value: last(8) count(8)
+ *   posting:   'P' kind len(4) utf8 position(8)   value: empty         one per (event, type or tag)
+ *   head:      'H' kind len(4) utf8               value: last(8) count(8)
+ *   watermark: 'W'                                value: position(8)   the last event indexed
  * </pre>
  * kind is 'y' for an event type and 'g' for a tag. The length prefix keeps every (kind, value)
  * prefix-free ("a" never ranges into "ab"), and big-endian positions sort numerically because
@@ -22,9 +23,14 @@ final class IndexKeys {
     static final byte TAG = 'g';
     private static final byte POSTING = 'P';
     private static final byte HEAD = 'H';
+    private static final Bytes WATERMARK = Bytes.wrap(new byte[] {'W'});
     private static final int POSITION_BYTES = Long.BYTES;
 
     private IndexKeys() {
+    }
+
+    static Bytes watermark() {
+        return WATERMARK;
     }
 
     static Bytes head(byte kind, String value) {

@@ -1,6 +1,7 @@
 package io.sluice.dcb.decider;
 
 import io.sluice.dcb.index.EventIndex;
+import io.sluice.dcb.query.NewEvent;
 import io.sluice.schemas.dcb.AppendCommand;
 import io.sluice.schemas.dcb.AppendOutcome;
 import io.sluice.schemas.dcb.AppendResult;
@@ -172,10 +173,10 @@ class DeciderTopologyTest {
     void theStoreContentsDriveTheDecision() {
         start(StoreType.ROCKSDB);
         var driver = decider.driver();
-        EventIndex seeded = new EventIndex(driver.getKeyValueStore(DeciderStores.INDEX),
+        EventIndex seeded = EventIndex.open(driver.getKeyValueStore(DeciderStores.INDEX),
                 driver.getKeyValueStore(DeciderStores.EVENTS_BY_POSITION), driver.getKeyValueStore(DeciderStores.SEQUENCE));
         // An event put straight into the stores, never seen on any topic, decides the next command.
-        assertThat(seeded.append("CourseDefined", List.of("course:seeded"))).isEqualTo(1);
+        assertThat(seeded.append(List.of(NewEvent.of("CourseDefined", "course:seeded")))).isEqualTo(1);
 
         assertThat(decider.send(conditional("r1", failIf(0L, tags("course:seeded")), event("X"))).getOutcome())
                 .isEqualTo(AppendOutcome.CONDITION_FAILED);

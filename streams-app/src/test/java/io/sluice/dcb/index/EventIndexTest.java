@@ -59,7 +59,7 @@ class EventIndexTest {
     void answersTheConditionTable(String rule, Condition condition, boolean violated, boolean rocksDb) {
         EventIndex index = index(rocksDb);
         for (StoredEvent event : ConditionTest.LOG) {
-            assertThat(index.append(event.type(), event.tags())).isEqualTo(event.position());
+            assertThat(index.append(List.of(new NewEvent(event.type(), event.tags())))).isEqualTo(event.position());
         }
         assertThat(index.isViolated(condition)).isEqualTo(violated);
     }
@@ -77,7 +77,7 @@ class EventIndexTest {
             for (int i = 0; i < appends; i++) {
                 NewEvent event = randomEvent(random);
                 reference.append(List.of(event), null);
-                index.append(event.type(), event.tags());
+                index.append(List.of(event));
             }
             for (int q = 0; q < 80; q++) {
                 Condition condition = randomCondition(random, reference.lastPosition());
@@ -96,18 +96,19 @@ class EventIndexTest {
     void positionsStartAtOneAndEventsReadBack() {
         EventIndex index = index(true);
         assertThat(index.lastPosition()).isZero();
-        assertThat(index.append("A", List.of("x", "y"))).isEqualTo(1);
-        assertThat(index.append("B", List.of())).isEqualTo(2);
-        assertThat(index.lastPosition()).isEqualTo(2);
+        assertThat(index.append(List.of(NewEvent.of("A", "x", "y")))).isEqualTo(1);
+        assertThat(index.append(List.of(NewEvent.of("B"), NewEvent.of("C", "x")))).isEqualTo(2);
+        assertThat(index.lastPosition()).isEqualTo(3);
         assertThat(index.event(1)).contains(StoredEvent.of(1, "A", "x", "y"));
         assertThat(index.event(2)).contains(StoredEvent.of(2, "B"));
-        assertThat(index.event(3)).isEmpty();
+        assertThat(index.event(3)).contains(StoredEvent.of(3, "C", "x"));
+        assertThat(index.event(4)).isEmpty();
     }
 
     @Test
     void aTagGivenTwiceIsIndexedOnce() {
         EventIndex index = index(false);
-        index.append("A", List.of("x", "x"));
+        index.append(List.of(NewEvent.of("A", "x", "x")));
         assertThat(index.isViolated(Condition.failIfAny(Query.of(QueryItem.tags("x"))))).isTrue();
         assertThat(index.isViolated(Condition.failIfAnyAfter(Query.of(QueryItem.tags("x")), 1))).isFalse();
     }
@@ -115,14 +116,61 @@ class EventIndexTest {
     @Test
     void keysThatArePrefixesOfOthersStayApart() {
         EventIndex index = index(true);
-        index.append("Course", List.of("course:c10"));
-        index.append("Course", List.of("course:c1", "student:s"));
-        index.append("CourseDefined", List.of("course:c1"));
+        index.append(List.of(NewEvent.of("Course", "course:c10"), NewEvent.of("Course", "course:c1", "student:s"),
+                NewEvent.of("CourseDefined", "course:c1")));
         Query c1Course = Query.of(QueryItem.of(List.of("Course"), List.of("course:c1", "student:s")));
         assertThat(index.isViolated(Condition.failIfAnyAfter(c1Course, 1))).isTrue();
         assertThat(index.isViolated(Condition.failIfAnyAfter(c1Course, 2))).isFalse();
         Query c10 = Query.of(QueryItem.of(List.of("CourseDefined"), List.of("course:c10")));
         assertThat(index.isViolated(Condition.failIfAny(c10))).isFalse();
+    }
+
+    @ParameterizedTest(name = "rocksdb={0}")
+    @ValueSource(booleans = {true, false})
+    void anIndexStoreThatIsBehindCatchesUpFromTheLog(boolean rocksDb) {
+        stores = new IndexStores(rocksDb, stateDir);
+        var events = stores.eventsStore("events");
+        var sequence = stores.sequenceStore("sequence");
+        EventIndex first = EventIndex.open(stores.indexStore("index-1"), events, sequence);
+        for (StoredEvent event : ConditionTest.LOG.subList(0, 2)) first.append(List.of(new NewEvent(event.type(), event.tags())));
+        // A second index store that saw the first two events only, then the log moves on without it.
+        var partial = stores.indexStore("index-2");
+        EventIndex.open(partial, events, sequence);
+        for (StoredEvent event : ConditionTest.LOG.subList(2, ConditionTest.LOG.size())) {
+            first.append(List.of(new NewEvent(event.type(), event.tags())));
+        }
+        EventIndex caughtUp = EventIndex.open(partial, events, sequence);
+        assertThat(caughtUp.watermark()).isEqualTo(ConditionTest.LOG.size());
+        assertAnswersTheConditionTable(caughtUp);
+        // An empty index store (a new machine, an in-memory store) is rebuilt from scratch.
+        assertAnswersTheConditionTable(EventIndex.open(stores.indexStore("index-3"), events, sequence));
+    }
+
+    @ParameterizedTest(name = "rocksdb={0}")
+    @ValueSource(booleans = {true, false})
+    void anIndexStoreAheadOfTheLogIsRebuilt(boolean rocksDb) {
+        stores = new IndexStores(rocksDb, stateDir);
+        var index = stores.indexStore("index");
+        // The index saw appends of a log that was then rolled back and decided differently.
+        EventIndex rolledBack = EventIndex.open(index, stores.eventsStore("events-old"), stores.sequenceStore("sequence-old"));
+        rolledBack.append(List.of(NewEvent.of("Gone", "gone"), NewEvent.of("Gone", "gone"), NewEvent.of("Gone", "gone"),
+                NewEvent.of("Gone", "gone"), NewEvent.of("Gone", "gone"), NewEvent.of("Gone", "gone")));
+        var events = stores.eventsStore("events");
+        var sequence = stores.sequenceStore("sequence");
+        EventIndex log = EventIndex.open(stores.indexStore("scratch"), events, sequence);
+        for (StoredEvent event : ConditionTest.LOG) log.append(List.of(new NewEvent(event.type(), event.tags())));
+
+        EventIndex rebuilt = EventIndex.open(index, events, sequence);
+        assertThat(rebuilt.watermark()).isEqualTo(ConditionTest.LOG.size());
+        assertThat(rebuilt.isViolated(Condition.failIfAny(Query.of(QueryItem.tags("gone"))))).isFalse();
+        assertAnswersTheConditionTable(rebuilt);
+    }
+
+    private static void assertAnswersTheConditionTable(EventIndex index) {
+        ConditionTest.conditions().forEach(row -> {
+            Object[] args = row.get();
+            assertThat(index.isViolated((Condition) args[1])).as((String) args[0]).isEqualTo(args[2]);
+        });
     }
 
     private static final List<String> TYPES = List.of("A", "B", "C", "D");

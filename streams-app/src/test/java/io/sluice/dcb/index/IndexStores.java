@@ -34,14 +34,24 @@ final class IndexStores implements AutoCloseable {
         this.rocksDb = rocksDb;
     }
 
+    /** An index over fresh stores. */
     EventIndex newIndex() {
-        KeyValueStore<Bytes, byte[]> index = open("dcb-index", Serdes.Bytes(), Serdes.ByteArray());
-        KeyValueStore<Long, byte[]> events = open("dcb-events-by-position", Serdes.Long(), Serdes.ByteArray());
-        KeyValueStore<String, Long> sequence = open("dcb-sequence", Serdes.String(), Serdes.Long());
-        return new EventIndex(index, events, sequence);
+        return EventIndex.open(indexStore("dcb-index"), eventsStore("dcb-events-by-position"), sequenceStore("dcb-sequence"));
     }
 
-    private <K, V> KeyValueStore<K, V> open(String name, Serde<K> keys, Serde<V> values) {
+    KeyValueStore<Bytes, byte[]> indexStore(String name) {
+        return open(name, Serdes.Bytes(), Serdes.ByteArray());
+    }
+
+    KeyValueStore<Long, byte[]> eventsStore(String name) {
+        return open(name, Serdes.Long(), Serdes.ByteArray());
+    }
+
+    KeyValueStore<String, Long> sequenceStore(String name) {
+        return open(name, Serdes.String(), Serdes.Long());
+    }
+
+    <K, V> KeyValueStore<K, V> open(String name, Serde<K> keys, Serde<V> values) {
         KeyValueStore<K, V> store = Stores.keyValueStoreBuilder(
                         rocksDb ? Stores.persistentKeyValueStore(name) : Stores.inMemoryKeyValueStore(name), keys, values)
                 .withLoggingDisabled()
