@@ -3,14 +3,14 @@ package io.sluice.dcb.decider;
 import io.sluice.schemas.dcb.AppendCommand;
 import org.junit.jupiter.api.Test;
 
-import static io.sluice.dcb.decider.TestCommands.append;
-import static io.sluice.dcb.decider.TestCommands.conditional;
-import static io.sluice.dcb.decider.TestCommands.event;
-import static io.sluice.dcb.decider.TestCommands.failIf;
-import static io.sluice.dcb.decider.TestCommands.keyed;
-import static io.sluice.dcb.decider.TestCommands.retry;
-import static io.sluice.dcb.decider.TestCommands.tags;
-import static io.sluice.dcb.decider.TestCommands.types;
+import static io.sluice.dcb.decider.CommandFixtures.append;
+import static io.sluice.dcb.decider.CommandFixtures.conditional;
+import static io.sluice.dcb.decider.CommandFixtures.event;
+import static io.sluice.dcb.decider.CommandFixtures.failIf;
+import static io.sluice.dcb.decider.CommandFixtures.keyed;
+import static io.sluice.dcb.decider.CommandFixtures.retry;
+import static io.sluice.dcb.decider.CommandFixtures.tags;
+import static io.sluice.dcb.decider.CommandFixtures.types;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class CommandFingerprintTest {

@@ -34,12 +34,12 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-import static io.sluice.dcb.decider.TestCommands.append;
-import static io.sluice.dcb.decider.TestCommands.conditional;
-import static io.sluice.dcb.decider.TestCommands.event;
-import static io.sluice.dcb.decider.TestCommands.failIf;
-import static io.sluice.dcb.decider.TestCommands.item;
-import static io.sluice.dcb.decider.TestCommands.retry;
+import static io.sluice.dcb.decider.CommandFixtures.append;
+import static io.sluice.dcb.decider.CommandFixtures.conditional;
+import static io.sluice.dcb.decider.CommandFixtures.event;
+import static io.sluice.dcb.decider.CommandFixtures.failIf;
+import static io.sluice.dcb.decider.CommandFixtures.item;
+import static io.sluice.dcb.decider.CommandFixtures.retry;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**

@@ -17,9 +17,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 
-import static io.sluice.dcb.decider.TestCommands.event;
-import static io.sluice.dcb.decider.TestCommands.failIf;
-import static io.sluice.dcb.decider.TestCommands.item;
+import static io.sluice.dcb.decider.CommandFixtures.event;
+import static io.sluice.dcb.decider.CommandFixtures.failIf;
+import static io.sluice.dcb.decider.CommandFixtures.item;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -68,17 +68,17 @@ final class DeciderScenario {
             String requestId = "req-" + seed + "-" + i;
             int kind = random.nextInt(100);
             if (kind < 3) {
-                steps.add(new Step(TestCommands.append(requestId), AppendOutcome.REJECTED, null, null));
+                steps.add(new Step(CommandFixtures.append(requestId), AppendOutcome.REJECTED, null, null));
             } else if (kind < 5) {
-                steps.add(new Step(TestCommands.append(requestId, event(" ")), AppendOutcome.REJECTED, null, null));
+                steps.add(new Step(CommandFixtures.append(requestId, event(" ")), AppendOutcome.REJECTED, null, null));
             } else if (kind < 12 && !keyed.isEmpty()) {
                 Step original = keyed.get(random.nextInt(keyed.size()));
-                steps.add(new Step(TestCommands.retry(original.command(), requestId), original.outcome(), original.first(),
+                steps.add(new Step(CommandFixtures.retry(original.command(), requestId), original.outcome(), original.first(),
                         original.last()));
             } else {
                 AppendCommand subscription = subscription(random, requestId, reference.lastPosition());
                 AppendCommand command = random.nextInt(5) == 0
-                        ? TestCommands.keyed(subscription, "idem-" + seed + "-" + i) : subscription;
+                        ? CommandFixtures.keyed(subscription, "idem-" + seed + "-" + i) : subscription;
                 Optional<ReferenceEventStore.Positions> positions = reference.append(newEvents(command),
                         CommandValidation.condition(command));
                 Step step = positions.map(p -> new Step(command, AppendOutcome.APPENDED, p.first(), p.last()))
@@ -103,12 +103,12 @@ final class DeciderScenario {
         List<EventData> events = new ArrayList<>();
         events.add(random.nextBoolean() ? event("StudentSubscribed", course, student) : event("CourseDefined", course));
         for (int extra = random.nextInt(3); extra > 0; extra--) events.add(event("CourseCapacityChanged", course));
-        AppendCommand command = TestCommands.append(requestId, events.toArray(EventData[]::new));
+        AppendCommand command = CommandFixtures.append(requestId, events.toArray(EventData[]::new));
         if (random.nextInt(10) < 3) return command;
         List<QueryItem> items = new ArrayList<>();
         items.add(item(List.of("CourseDefined", "CourseCapacityChanged"), List.of(course)));
         if (random.nextBoolean()) items.add(item(List.of("StudentSubscribed"), List.of(course, student)));
-        if (random.nextInt(10) == 0) items.add(TestCommands.tags(student));
+        if (random.nextInt(10) == 0) items.add(CommandFixtures.tags(student));
         // Read a little while ago: some conditions see a conflicting append since, some don't.
         Long after = random.nextInt(20) == 0 ? null : Math.max(0, lastPosition - random.nextInt(6));
         command.setCondition(failIf(after, items.toArray(QueryItem[]::new)));

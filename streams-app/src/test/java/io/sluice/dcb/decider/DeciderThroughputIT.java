@@ -30,10 +30,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 
-import static io.sluice.dcb.decider.TestCommands.conditional;
-import static io.sluice.dcb.decider.TestCommands.event;
-import static io.sluice.dcb.decider.TestCommands.failIf;
-import static io.sluice.dcb.decider.TestCommands.item;
+import static io.sluice.dcb.decider.CommandFixtures.conditional;
+import static io.sluice.dcb.decider.CommandFixtures.event;
+import static io.sluice.dcb.decider.CommandFixtures.failIf;
+import static io.sluice.dcb.decider.CommandFixtures.item;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**

@@ -10,11 +10,11 @@ import java.time.Instant;
 import java.util.List;
 
 /** Builds Avro append commands for tests, with the fewest words. */
-final class TestCommands {
+final class CommandFixtures {
 
     static final Instant RECEIVED = Instant.parse("2025-06-01T12:00:00Z");
 
-    private TestCommands() {
+    private CommandFixtures() {
     }
 
     static AppendCommand append(String requestId, EventData... events) {
