@@ -1,0 +1,129 @@
+package io.sluice.dcb.decider;
+
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.streams.CloseOptions;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs the {@link DeciderTopology} in a KafkaStreams instance with {@code exactly_once_v2} and a
+ * short commit interval ({@link DeciderConfig#commitInterval()}: results are visible to
+ * read_committed consumers only once their transaction commits). An unexpected error stops the
+ * whole client rather than retrying the command: bad input is already answered with REJECTED, so
+ * an exception here is a bug or a broken store, and replaying it in a loop would stall every
+ * append behind it. {@link #close()} commits what was decided and leaves the group.
+ *
+ * <pre>
+ *   try (DeciderApp app = DeciderApp.start(DeciderConfig.defaults(bootstrap, registryUrl))) {
+ *       app.awaitRunning(Duration.ofSeconds(60));
+ *       ...
+ *   }
+ * </pre>
+ */
+public final class DeciderApp implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(DeciderApp.class);
+    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
+
+    private final KafkaStreams streams;
+
+    private DeciderApp(KafkaStreams streams) {
+        this.streams = streams;
+    }
+
+    /** Builds the topology and starts it; returns at once (see {@link #awaitRunning}). */
+    public static DeciderApp start(DeciderConfig config) {
+        KafkaStreams streams = new KafkaStreams(DeciderTopology.build(config), streamsProperties(config));
+        streams.setUncaughtExceptionHandler(e -> {
+            log.error("dcb decider failed; shutting the client down", e);
+            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+        });
+        streams.setStateListener((now, before) -> log.info("dcb decider {} -> {}", before, now));
+        streams.start();
+        return new DeciderApp(streams);
+    }
+
+    /** The Kafka Streams settings the decider runs with. */
+    public static Properties streamsProperties(DeciderConfig config) {
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, config.commitInterval().toMillis());
+        props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, config.replicationFactor());
+        props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, config.cacheMaxBytes());
+        // All commands share one key, hence one partition and one task: more threads would idle.
+        props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
+        props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DlqDeserializationExceptionHandler.class);
+        props.put(DlqDeserializationExceptionHandler.DLQ_TOPIC_CONFIG, config.dlqTopic());
+        // The 5.0 behaviour now (the decider has no global stores; this only silences the warning).
+        props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
+        config.stateDir().ifPresent(dir -> props.put(StreamsConfig.STATE_DIR_CONFIG, dir.toString()));
+        // The commit flushes the producer anyway; a short linger only batches within the interval.
+        props.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), Math.min(5L, config.commitInterval().toMillis()));
+        props.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG), 2000);
+        return props;
+    }
+
+    public KafkaStreams.State state() {
+        return streams.state();
+    }
+
+    /**
+     * Waits until the decider has restored its stores and is processing.
+     *
+     * @return false when {@code timeout} passed first or the client stopped
+     */
+    public boolean awaitRunning(Duration timeout) throws InterruptedException {
+        Instant deadline = Instant.now().plus(timeout);
+        while (Instant.now().isBefore(deadline)) {
+            KafkaStreams.State state = streams.state();
+            if (state == KafkaStreams.State.RUNNING) return true;
+            if (!state.isRunningOrRebalancing() && state != KafkaStreams.State.CREATED) return false;
+            Thread.sleep(50);
+        }
+        return false;
+    }
+
+    /**
+     * Commits what was decided, leaves the consumer group and stops, waiting at most 30 s. Leaving
+     * (Streams' default is to stay until the session times out) hands the single commands
+     * partition to a replacement at once instead of after the 45 s session timeout.
+     */
+    @Override
+    public void close() {
+        CloseOptions options = CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+                .withTimeout(CLOSE_TIMEOUT);
+        if (!streams.close(options)) log.warn("dcb decider did not stop within {}", CLOSE_TIMEOUT);
+    }
+
+    /**
+     * Runs the decider configured by the environment ({@link DeciderConfig#fromEnvironment}) until
+     * SIGTERM, or until it fails (exit status 1).
+     */
+    public static void main(String[] args) throws InterruptedException {
+        DeciderApp app = start(DeciderConfig.fromEnvironment(System.getenv()));
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            app.close();
+            stopped.countDown();
+        }, "dcb-decider-shutdown"));
+        while (!stopped.await(1, TimeUnit.SECONDS)) {
+            KafkaStreams.State state = app.state();
+            if (state == KafkaStreams.State.ERROR || state == KafkaStreams.State.PENDING_ERROR) {
+                app.close();
+                System.exit(1);
+            }
+        }
+    }
+}

@@ -1,0 +1,77 @@
+package io.sluice.dcb.decider;
+
+import io.sluice.schemas.dcb.AppendCommand;
+import io.sluice.schemas.dcb.Event;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.ProcessorSupplier;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Set;
+
+/**
+ * The decider's one processor: consumes dcb.commands in offset order, has the {@link Decider}
+ * decide each command against the stores, and forwards the appended events to
+ * {@value DeciderTopology#EVENTS_SINK}, the result to {@value DeciderTopology#RESULTS_SINK}, and a
+ * command without a value (nothing to answer: no request id) to {@value DeciderTopology#DLQ_SINK}.
+ * Store writes and forwarded records commit in one exactly-once transaction, so after a crash
+ * neither the index nor the topics show a half-decided command.
+ */
+final class DeciderProcessor implements Processor<String, AppendCommand, Object, Object> {
+
+    private static final Logger log = LoggerFactory.getLogger(DeciderProcessor.class);
+
+    /** Declares the stores with the processor, so the topology connects them without naming them twice. */
+    static ProcessorSupplier<String, AppendCommand, Object, Object> supplier(StoreType storeType) {
+        return new ProcessorSupplier<>() {
+            @Override
+            public Processor<String, AppendCommand, Object, Object> get() {
+                return new DeciderProcessor();
+            }
+
+            @Override
+            public Set<StoreBuilder<?>> stores() {
+                return DeciderStores.builders(storeType);
+            }
+        };
+    }
+
+    private ProcessorContext<Object, Object> context;
+    private Decider decider;
+
+    @Override
+    public void init(ProcessorContext<Object, Object> context) {
+        this.context = context;
+        this.decider = new Decider(DeciderStores.eventIndex(context), DeciderStores.idempotencyLog(context));
+    }
+
+    @Override
+    public void process(Record<String, AppendCommand> record) {
+        if (record.value() == null) {
+            deadLetter(record, "command has no value (a tombstone or an empty payload), so there is no request to answer");
+            return;
+        }
+        Decider.Decision decision = decider.decide(record.key(), record.value(), Instant.ofEpochMilli(context.currentSystemTimeMs()));
+        for (Event event : decision.events()) {
+            context.forward(new Record<Object, Object>(event.getPosition(), event, record.timestamp()), DeciderTopology.EVENTS_SINK);
+        }
+        context.forward(new Record<Object, Object>(decision.result().getRequestId(), decision.result(), record.timestamp()),
+                DeciderTopology.RESULTS_SINK);
+    }
+
+    private void deadLetter(Record<String, AppendCommand> record, String reason) {
+        RecordMetadata source = context.recordMetadata().orElseThrow();
+        log.warn("sending command {}-{}@{} to the DLQ: {}", source.topic(), source.partition(), source.offset(), reason);
+        RecordHeaders headers = new RecordHeaders(record.headers().toArray());
+        DlqHeaders.add(headers, reason, source.topic(), source.partition(), source.offset());
+        byte[] key = record.key() == null ? null : record.key().getBytes(StandardCharsets.UTF_8);
+        context.forward(new Record<Object, Object>(key, null, record.timestamp(), headers), DeciderTopology.DLQ_SINK);
+    }
+}
