@@ -32,13 +32,18 @@ import java.time.Duration;
  * persisted host state.
  *
  * <h2>Pacing</h2>
- * The bucket accrues {@code limit / H} per ms up to a capacity of two punctuations' worth (at least
- * 2, at most {@code limit}), so a 3000/300s host releases about 10 tasks a second instead of 3,000
- * at once, and after an idle spell or a restart it releases at most that capacity at once.
+ * The bucket accrues {@code limit / H} per ms up to what accrues in four punctuations or 250 ms,
+ * whichever is longer (at least 2, at most {@code limit}): a punctuation that comes late on a busy
+ * machine loses nothing, yet a 3000/300s host releases about 10 tasks a second (3 at most at once)
+ * instead of 3,000 at once, and a 20/s host at most 5 at once, also after an idle spell or a restart.
  *
  * <p>Pure: every method takes the time; not thread-safe.
  */
 public final class WindowLimiter {
+
+    /** The pacing bucket holds what accrues in this many punctuations (or {@link #MIN_PACING_SPAN_MS}), so late ones lose nothing. */
+    static final int PACING_SPAN_PUNCTUATIONS = 4;
+    static final long MIN_PACING_SPAN_MS = 250;
 
     private final int limit;
     private final long horizonMillis;
@@ -62,7 +67,8 @@ public final class WindowLimiter {
                                         ReleaseLog log, double tokens, long lastRefillAt) {
         long horizon = horizonMillis(policy, margin);
         double rate = (double) policy.limit() / horizon;
-        double capacity = Math.max(1, Math.min(policy.limit(), Math.max(2, Math.ceil(2 * rate * punctuation.toMillis()))));
+        double accrual = Math.ceil(rate * Math.max(PACING_SPAN_PUNCTUATIONS * punctuation.toMillis(), MIN_PACING_SPAN_MS));
+        double capacity = Math.max(1, Math.min(policy.limit(), Math.max(2, accrual)));
         return new WindowLimiter(policy.limit(), horizon, log, new TokenBucket(rate, capacity, tokens, lastRefillAt));
     }
 
