@@ -19,7 +19,7 @@ import java.util.function.Function;
  * ratelimit.host-policy.&lt;host&gt;=20/s
  * ratelimit.topic.resolved|retry|signals|fetch|dlq=...   (retry empty: no retry input)
  * ratelimit.punctuation-interval=50ms   ratelimit.commit-interval=100ms
- * ratelimit.task-ttl=1s   ratelimit.dispatch-delay=0ms
+ * ratelimit.task-ttl=1s   ratelimit.dispatch-delay=500ms
  * ratelimit.safety-margin=1s   ratelimit.safety-fraction=0.03
  * ratelimit.throttle-backoff=10s   ratelimit.max-throttle-backoff=5m
  * ratelimit.max-queue-per-host=1000000

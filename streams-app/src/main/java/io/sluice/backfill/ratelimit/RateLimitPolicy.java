@@ -73,14 +73,18 @@ public record RateLimitPolicy(int limit, Duration window) {
         return window.toMillis();
     }
 
-    /** The canonical {@code <limit>/<window>} form, which {@link #parse} reads back. */
+    /** The canonical {@code <limit>/<window>} form ({@code 20/s}, {@code 3000/5m}), which {@link #parse} reads back. */
     @Override
     public String toString() {
         long ms = window.toMillis();
-        if (ms % 3_600_000 == 0) return limit + "/" + ms / 3_600_000 + "h";
-        if (ms % 60_000 == 0) return limit + "/" + ms / 60_000 + "m";
-        if (ms % 1000 == 0) return limit + "/" + ms / 1000 + "s";
+        if (ms % 3_600_000 == 0) return limit + "/" + amount(ms / 3_600_000) + "h";
+        if (ms % 60_000 == 0) return limit + "/" + amount(ms / 60_000) + "m";
+        if (ms % 1000 == 0) return limit + "/" + amount(ms / 1000) + "s";
         return limit + "/" + ms + "ms";
+    }
+
+    private static String amount(long n) {
+        return n == 1 ? "" : Long.toString(n);
     }
 
     private static int parseLimit(String digits) {

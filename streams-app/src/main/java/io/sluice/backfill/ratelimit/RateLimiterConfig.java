@@ -3,10 +3,13 @@ package io.sluice.backfill.ratelimit;
 import io.sluice.schemas.topics.TopicNames;
 
 import java.time.Duration;
+import java.util.Collections;
+import java.util.HashSet;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -46,7 +49,7 @@ public record RateLimiterConfig(String applicationId, String bootstrapServers, S
             }
             hosts.put(h, Objects.requireNonNull(policy, "policy of host " + host));
         });
-        hostPolicies = java.util.Collections.unmodifiableMap(hosts);
+        hostPolicies = Collections.unmodifiableMap(hosts);
         if (maxQueuePerHost < 1) throw new IllegalArgumentException("max queue per host must be >= 1, got " + maxQueuePerHost);
         streamsOverrides = Map.copyOf(Objects.requireNonNull(streamsOverrides, "streamsOverrides"));
     }
@@ -78,7 +81,7 @@ public record RateLimiterConfig(String applicationId, String bootstrapServers, S
             signals = required("signal topic", signals);
             fetch = required("fetch topic", fetch);
             dlq = required("dlq topic", dlq);
-            java.util.Set<String> seen = new java.util.HashSet<>();
+            Set<String> seen = new HashSet<>();
             for (String t : new String[] {resolved, retry.orElse(null), signals, fetch, dlq}) {
                 if (t != null && !seen.add(t)) throw new IllegalArgumentException("topic " + t + " is configured twice");
             }
@@ -95,11 +98,14 @@ public record RateLimiterConfig(String applicationId, String bootstrapServers, S
      * When things happen.
      *
      * @param punctuation        how often waiting tasks are released (1 ms to 1 s; default 50 ms)
-     * @param commitInterval     Kafka Streams commit interval for input records (default 100 ms); a
-     *                           punctuation that released tasks also requests a commit at once
-     * @param taskTtl            upper bound of a task's time to live after release (default 1 s)
-     * @param dispatchDelay      added to not_after for fetchers that start each task no earlier than
-     *                           released_at + this delay (default 0: they start on receipt)
+     * @param commitInterval     Kafka Streams commit interval (default 100 ms): released tasks reach
+     *                           fetchers when the transaction that released them commits
+     * @param taskTtl            upper bound of how late after released_at a fetcher may start a task
+     *                           (default 1 s; per host at most 3/4 of its margin)
+     * @param dispatchDelay      released_at is the release instant plus this delay (default 500 ms):
+     *                           fetchers start a task no earlier than released_at, so the lag from
+     *                           release to visibility (commit interval, commit, fetch) does not bunch
+     *                           requests up; it should exceed that lag
      * @param safetyMargin       upper bound of the margin added to each host's window (default 1 s)
      * @param safetyFraction     the margin as a fraction of the host's window (default 0.03)
      * @param throttleBackoff    pause after a 429 without ratelimit-reset, doubled per consecutive 429 (default 10 s)
@@ -123,7 +129,7 @@ public record RateLimiterConfig(String applicationId, String bootstrapServers, S
         }
 
         public static Timing defaults() {
-            return new Timing(Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofSeconds(1), Duration.ZERO,
+            return new Timing(Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofSeconds(1), Duration.ofMillis(500),
                     Duration.ofSeconds(1), 0.03, Duration.ofSeconds(10), Duration.ofMinutes(5));
         }
 
@@ -145,8 +151,8 @@ public record RateLimiterConfig(String applicationId, String bootstrapServers, S
         /** The pause after the {@code n}th consecutive 429 that came without a reset time. */
         public Duration backoffAfter(int consecutive429s) {
             int doublings = Math.max(0, Math.min(30, consecutive429s - 1));
-            long ms = Math.min(maxThrottleBackoff.toMillis(), throttleBackoff.toMillis() << doublings);
-            return Duration.ofMillis(ms < 0 ? maxThrottleBackoff.toMillis() : ms);
+            // at most a day shifted by 30: no overflow
+            return Duration.ofMillis(Math.min(maxThrottleBackoff.toMillis(), throttleBackoff.toMillis() << doublings));
         }
 
         private static void between(String name, Duration d, Duration min, Duration max) {

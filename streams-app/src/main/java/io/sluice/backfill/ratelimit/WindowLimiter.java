@@ -21,10 +21,12 @@ import java.time.Duration;
  * <li>Any half-open interval {@code [a, a+H)} holds at most {@code limit} releases: let {@code t} be
  * the last of them; all the others happened in {@code [a, t]}, inside {@code (t-H, t]} because
  * {@code t < a+H}, so they were all counted when {@code t} was allowed.</li>
- * <li>A fixed PDS window {@code [kw, (k+1)w)} receives the requests of tasks a fetcher started
- * between {@code d} and {@code d + j} after release ({@code j}: the spread of start delays, bounded
- * by the task TTL when fetchers start on receipt). They were released in an interval of length
- * {@code w + j <= H} when {@code j <= margin}; by 1, at most {@code limit} of them.</li>
+ * <li>A fixed PDS window {@code [kw, (k+1)w)} receives the requests a fetcher started between
+ * {@code d} and {@code d + j} after their release, for some delay {@code d} and spread {@code j}.
+ * They were released in an interval of length {@code w + j <= H} when {@code j <= margin}; by 1,
+ * at most {@code limit} of them. Fetchers start each task at its released_at (release plus a fixed
+ * dispatch delay) and no later than its not_after (released_at plus the TTL), so {@code j} is the
+ * TTL plus the spread of request latency.</li>
  * </ol>
  * Hence the margin must cover the task TTL (the settings enforce TTL <= 3/4 margin, the last quarter
  * absorbing request latency jitter) and the long-run rate is {@code limit / H}: with a 30 ms margin

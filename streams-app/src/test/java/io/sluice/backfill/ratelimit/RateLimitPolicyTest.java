@@ -53,6 +53,14 @@ class RateLimitPolicyTest {
     }
 
     @Test
+    void printsTheShortestForm() {
+        assertThat(RateLimitPolicy.parse("20/1s")).hasToString("20/s");
+        assertThat(RateLimitPolicy.parse("3000;w=300")).hasToString("3000/5m");
+        assertThat(RateLimitPolicy.parse("7/90s")).hasToString("7/90s");
+        assertThat(RateLimitPolicy.parse("100/1500ms")).hasToString("100/1500ms");
+    }
+
+    @Test
     void statesItsRate() {
         assertThat(RateLimitPolicy.PDS_DEFAULT.perSecond()).isEqualTo(10.0);
         assertThat(RateLimitPolicy.parse("20/s").perSecond()).isEqualTo(20.0);

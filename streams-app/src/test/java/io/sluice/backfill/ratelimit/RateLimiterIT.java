@@ -35,7 +35,11 @@ import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The rate limiter application against the real broker and registry, at 20 requests per second per host. */
+/**
+ * The rate limiter application against the real broker and registry, at 20 requests per second per
+ * host. It checks the guarantees, which hold however loaded the machine is; the rate it reaches is a
+ * matter for the benchmark (and WindowLimiterTest, on a fake clock).
+ */
 @SluiceIT
 class RateLimiterIT {
 
@@ -65,8 +69,6 @@ class RateLimiterIT {
                 List<Long> timestamps = out.stream().filter(r -> r.value().getPdsHost().equals(host))
                         .map(ConsumerRecord::timestamp).sorted().toList();
                 assertThat(Windows.maxInAnyWindow(timestamps, 1_000)).as(host + ", record timestamps").isLessThanOrEqualTo(20);
-                // 5 at once from the full pacing bucket, then 45 at 20 per 1.03 s: 2.3 s; allow for a busy machine
-                assertThat(released.get(49) - released.get(0)).as(host + ", time to release 50").isLessThan(3_500);
             }
             assertThat(out).allSatisfy(r -> {
                 assertThat(r.key()).isEqualTo(r.value().getDid());

@@ -23,7 +23,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The topology in a TopologyTestDriver. Hosts are limited to 5/s, so the margin is 30 ms (window
- * plus margin: 1,030 ms) and released tasks live 22 ms. Restarts: see RateLimiterProcessorTest
+ * plus margin: 1,030 ms); tasks are stamped to start 500 ms after release and may start 22 ms late. Restarts: see RateLimiterProcessorTest
  * (TopologyTestDriver deletes its state directory on close) and RateLimiterIT.
  */
 class RateLimiterTopologyTest {
@@ -73,6 +73,8 @@ class RateLimiterTopologyTest {
         assertThat(t.getRunId()).isEqualTo("run-7");
         assertThat(t.getAttempt()).isEqualTo(1);
         assertThat(t.getReleasedAt().toEpochMilli()).isEqualTo(r.timestamp());
+        // released at the first punctuation (T0 + 50 ms), to be started 500 ms (the dispatch delay) later
+        assertThat(t.getReleasedAt()).isEqualTo(T0.plusMillis(550));
         assertThat(t.getNotAfter()).isEqualTo(t.getReleasedAt().plusMillis(22));
     }
 

@@ -9,19 +9,19 @@ import java.time.Duration;
 
 /**
  * One host's limits as the configuration sets them: its policy, the margin added to its window and
- * the time to live of its released tasks.
+ * how long after their released_at its tasks may still be started.
  *
  * @param policy      the host's policy (its override or the default)
  * @param margin      added to the policy window, see {@link WindowLimiter}
- * @param deadline    from release to not_after: dispatch delay plus the host's TTL
+ * @param ttl         from released_at to not_after: how late a fetcher may still start a task
  * @param punctuation the punctuation interval, which sizes the pacing bucket
  */
-public record HostLimits(RateLimitPolicy policy, Duration margin, Duration deadline, Duration punctuation) {
+public record HostLimits(RateLimitPolicy policy, Duration margin, Duration ttl, Duration punctuation) {
 
     public static HostLimits of(RateLimiterConfig config, String host) {
         RateLimitPolicy policy = config.policyFor(host);
         RateLimiterConfig.Timing t = config.timing();
-        return new HostLimits(policy, t.marginFor(policy), t.dispatchDelay().plus(t.ttlFor(policy)), t.punctuation());
+        return new HostLimits(policy, t.marginFor(policy), t.ttlFor(policy), t.punctuation());
     }
 
     /** A limiter with no history, its pacing bucket full. */

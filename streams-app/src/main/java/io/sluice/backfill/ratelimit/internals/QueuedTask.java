@@ -32,8 +32,9 @@ public record QueuedTask(String did, String pdsEndpoint, String pdsHost, String 
                 Math.max(1, t.getAttempt()), now);
     }
 
-    /** The task released at {@code now}, to be started no later than {@code notAfter}. */
-    public FetchTask release(long now, long notAfter) {
-        return new FetchTask(did, pdsEndpoint, pdsHost, runId, attempt, Instant.ofEpochMilli(notAfter), Instant.ofEpochMilli(now));
+    /** The task to be started at {@code releasedAt} and no later than {@code notAfter}. */
+    public FetchTask release(long releasedAt, long notAfter) {
+        return new FetchTask(did, pdsEndpoint, pdsHost, runId, attempt, Instant.ofEpochMilli(notAfter),
+                Instant.ofEpochMilli(releasedAt));
     }
 }

@@ -21,7 +21,8 @@ import java.util.Set;
  * FetchTask (work a fetcher sent back) and RateLimitSignal (what the PDS said). Queues work per
  * host in {@code ratelimit-queue}; keeps per-host limits, pauses and budgets in
  * {@code ratelimit-hosts}. A wall-clock punctuator releases what each host allows as FetchTasks
- * keyed by DID, stamped {@code released_at = now} and {@code not_after = now + deadline}.
+ * keyed by DID, stamped {@code released_at = now + dispatch delay} (when the fetcher is to start
+ * it) and {@code not_after = released_at + ttl}.
  *
  * <p>Guarantees: per host, releases never exceed the policy in any window (see
  * {@code WindowLimiter}), including across restarts, since the history is in the store; every
@@ -96,29 +97,30 @@ public final class RateLimiterProcessor implements Processor<String, Object, Str
         }
     }
 
-    /** The punctuator: releases what each host allows now, then commits so fetchers see the tasks at once. */
+    /**
+     * The punctuator: releases what each host allows now. A task's token is taken now but stamped
+     * for {@code now + dispatch delay} (released_at) and expires {@code ttl} later (not_after):
+     * under exactly-once, released tasks become visible only when the transaction commits, so they
+     * reach fetchers in batches, up to a commit interval plus a commit late. Fetchers that start each
+     * task at released_at start them as evenly as they were released, whatever that lag was.
+     */
     private void release(long now) {
-        int released = 0;
         for (HostState state : hosts.all()) {
             int n = state.acquire(now);
             if (n == 0) continue;
-            long notAfter = now + state.limits().deadline().toMillis();
+            long releasedAt = now + config.timing().dispatchDelay().toMillis();
+            long notAfter = releasedAt + state.limits().ttl().toMillis();
             for (int i = 0; i < n; i++) {
                 QueuedTask task = queue.take(state);
                 if (task == null) {
                     log.error("host {}: no task at a queue position below its tail; the store lost a write", state.host());
                     continue;
                 }
-                context.forward(new Record<>(task.did(), task.release(now, notAfter), now));
-                released++;
+                context.forward(new Record<>(task.did(), task.release(releasedAt, notAfter), releasedAt));
             }
             hosts.save(state);
         }
         hosts.evictIdle(now);
-        // Under exactly-once, fetchers see released tasks only once the transaction commits. Committing
-        // right after each release keeps the delay from release to visibility short and steady, which
-        // is what the per-host safety margin has to absorb.
-        if (released > 0) context.commit();
     }
 
     private static String checkedHost(String key, String host) {
