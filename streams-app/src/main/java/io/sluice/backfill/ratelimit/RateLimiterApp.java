@@ -1,0 +1,131 @@
+package io.sluice.backfill.ratelimit;
+
+import io.sluice.backfill.ratelimit.internals.DeadLetterHandler;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.streams.CloseOptions;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs {@link RateLimiterTopology} in a KafkaStreams instance: exactly_once_v2, records that are not
+ * valid Avro or that the limiter rejects go to the DLQ topic, any other failure shuts the instance
+ * down (the orchestrator restarts it; the persisted state means no burst after the restart).
+ * {@link #close()} leaves the consumer group so partitions move to the other instances at once.
+ */
+public final class RateLimiterApp implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(RateLimiterApp.class);
+
+    private final RateLimiterConfig config;
+    private final KafkaStreams streams;
+
+    public RateLimiterApp(RateLimiterConfig config) {
+        this.config = config;
+        this.streams = new KafkaStreams(RateLimiterTopology.build(config), streamsProperties(config));
+        streams.setUncaughtExceptionHandler(e -> {
+            log.error("rate limiter stream thread failed; shutting the instance down", e);
+            return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+        });
+    }
+
+    /** The Kafka Streams settings for {@code config}; {@link RateLimiterConfig#streamsOverrides()} win. */
+    public static Properties streamsProperties(RateLimiterConfig config) {
+        Map<String, Object> p = new HashMap<>();
+        p.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
+        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+        p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, config.timing().commitInterval().toMillis());
+        // The stream thread punctuates between polls: a poll that blocks longer than the punctuation
+        // interval (default 100 ms) would delay releases while the inputs are quiet.
+        p.put(StreamsConfig.POLL_MS_CONFIG, config.timing().punctuation().toMillis());
+        p.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, config.topics().dlq());
+        p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class.getName());
+        p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class.getName());
+        // no global stores here; set so Kafka Streams 4.x does not warn about the coming default
+        p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
+        p.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
+        // Released tasks are latency-sensitive (their deadline runs from release), so do not linger.
+        p.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 0);
+        p.putAll(config.streamsOverrides());
+        Properties props = new Properties();
+        props.putAll(p);
+        return props;
+    }
+
+    public void start() {
+        log.info("starting rate limiter {}: default policy {}, {} host overrides, topics {}", config.applicationId(),
+                config.defaultPolicy(), config.hostPolicies().size(), config.topics());
+        streams.start();
+    }
+
+    public KafkaStreams.State state() {
+        return streams.state();
+    }
+
+    /** Waits until the instance is RUNNING; false when {@code timeout} passed or it failed first. */
+    public boolean awaitRunning(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            KafkaStreams.State s = streams.state();
+            if (s == KafkaStreams.State.RUNNING) return true;
+            if (s == KafkaStreams.State.ERROR || s == KafkaStreams.State.NOT_RUNNING) return false;
+            Thread.sleep(50);
+        }
+        return false;
+    }
+
+    /** Stops within {@code timeout}; true when every thread stopped in time. */
+    public boolean close(Duration timeout) {
+        return streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+                .withTimeout(timeout));
+    }
+
+    @Override
+    public void close() {
+        if (!close(Duration.ofSeconds(30))) log.warn("rate limiter {} did not stop within 30 s", config.applicationId());
+    }
+
+    /** {@code RateLimiterApp <settings.properties>}: runs until SIGTERM (see {@link RateLimiterConfig#fromProperties}). */
+    public static void main(String[] args) throws IOException, InterruptedException {
+        if (args.length != 1) {
+            System.err.println("usage: RateLimiterApp <settings.properties>");
+            System.exit(2);
+        }
+        Properties file = new Properties();
+        try (Reader in = Files.newBufferedReader(Path.of(args[0]))) {
+            file.load(in);
+        }
+        Map<String, String> settings = new HashMap<>();
+        file.stringPropertyNames().forEach(k -> settings.put(k, file.getProperty(k)));
+        CountDownLatch stopped = new CountDownLatch(1);
+        try (RateLimiterApp app = new RateLimiterApp(RateLimiterConfig.fromProperties(settings))) {
+            app.streams.setStateListener((now, before) -> {
+                if (now == KafkaStreams.State.NOT_RUNNING || now == KafkaStreams.State.ERROR) stopped.countDown();
+            });
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                app.close();
+                stopped.countDown();
+            }, "ratelimiter-shutdown"));
+            app.start();
+            while (!stopped.await(1, TimeUnit.SECONDS)) {
+                // wait for a signal or a fatal error
+            }
+        }
+    }
+}

@@ -1,0 +1,134 @@
+package io.sluice.backfill.ratelimit.internals;
+
+import io.sluice.backfill.ratelimit.RateLimiterConfig;
+import io.sluice.schemas.backfill.FetchTask;
+import io.sluice.schemas.backfill.RateLimitKind;
+import io.sluice.schemas.backfill.RateLimitSignal;
+import io.sluice.schemas.backfill.ResolvedDid;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.Set;
+
+/**
+ * The rate limiter's one processor. Consumes, keyed by PDS host: ResolvedDid (new work),
+ * FetchTask (work a fetcher sent back) and RateLimitSignal (what the PDS said). Queues work per
+ * host in {@code ratelimit-queue}; keeps per-host limits, pauses and budgets in
+ * {@code ratelimit-hosts}. A wall-clock punctuator releases what each host allows as FetchTasks
+ * keyed by DID, stamped {@code released_at = now + dispatch delay} (when the fetcher is to start
+ * it) and {@code not_after = released_at + ttl}.
+ *
+ * <p>Guarantees: per host, releases never exceed the policy in any window (see
+ * {@code WindowLimiter}), including across restarts, since the history is in the store; every
+ * accepted task is released exactly once (exactly_once_v2 commits the store changes, the input
+ * offsets and the released tasks together). Records it cannot accept are thrown as
+ * {@link RejectedRecordException}, for {@link DeadLetterHandler} to send to the DLQ.
+ */
+public final class RateLimiterProcessor implements Processor<String, Object, String, FetchTask> {
+
+    private static final Logger log = LoggerFactory.getLogger(RateLimiterProcessor.class);
+
+    private final RateLimiterConfig config;
+    private final String queueStore;
+    private final String hostsStore;
+    private final Set<String> warnedHosts = new HashSet<>();
+    private ProcessorContext<String, FetchTask> context;
+    private TaskQueue queue;
+    private HostStates hosts;
+
+    public RateLimiterProcessor(RateLimiterConfig config, String queueStore, String hostsStore) {
+        this.config = config;
+        this.queueStore = queueStore;
+        this.hostsStore = hostsStore;
+    }
+
+    @Override
+    public void init(ProcessorContext<String, FetchTask> context) {
+        this.context = context;
+        this.queue = new TaskQueue(context.getStateStore(queueStore));
+        this.hosts = new HostStates(context.getStateStore(hostsStore), config);
+        context.schedule(config.timing().punctuation(), PunctuationType.WALL_CLOCK_TIME, this::release);
+        log.info("task {}: rate limiter started with {} known hosts", context.taskId(), hosts.size());
+    }
+
+    @Override
+    public void process(Record<String, Object> record) {
+        long now = context.currentSystemTimeMs();
+        switch (record.value()) {
+            case ResolvedDid r -> enqueue(checkedHost(record.key(), r.getPdsHost()), QueuedTask.of(r, now), now);
+            case FetchTask t -> enqueue(checkedHost(record.key(), t.getPdsHost()), QueuedTask.retry(t, now), now);
+            case RateLimitSignal s -> signal(checkedHost(record.key(), s.getPdsHost()), s, now);
+            case null -> throw new RejectedRecordException("record has no value (key " + record.key() + ")");
+            default -> throw new RejectedRecordException("unexpected value type " + record.value().getClass().getName());
+        }
+    }
+
+    private void enqueue(String host, QueuedTask task, long now) {
+        HostState state = hosts.get(host, now);
+        if (state.queued() >= config.maxQueuePerHost()) {
+            throw new RejectedRecordException("queue of host " + host + " is full (" + state.queued()
+                    + " tasks, max " + config.maxQueuePerHost() + "); task for " + task.did() + " not queued");
+        }
+        queue.append(state, task);
+        hosts.save(state);
+    }
+
+    private void signal(String host, RateLimitSignal signal, long now) {
+        HostState state = hosts.get(host, now);
+        long pausedBefore = state.pausedUntil();
+        SignalRules.apply(state, signal, now, config.timing());
+        hosts.save(state);
+        if (state.pausedUntil() > pausedBefore && state.pausedUntil() > now) {
+            log.info("host {} paused until {} after {} (remaining {}, reset {}), {} tasks waiting", host,
+                    Instant.ofEpochMilli(state.pausedUntil()), signal.getKind(), signal.getRemaining(), signal.getResetAt(),
+                    state.queued());
+        }
+        Integer stated = signal.getLimit();
+        if (signal.getKind() == RateLimitKind.HEADERS && stated != null && stated < state.limits().policy().limit()
+                && warnedHosts.add(host)) {
+            log.warn("host {} states a limit of {} (policy {}), below the configured {}: its remaining/reset headers"
+                    + " will hold it back; consider a per-host policy", host, stated, signal.getPolicy(), state.limits().policy());
+        }
+    }
+
+    /**
+     * The punctuator: releases what each host allows now. A task's token is taken now but stamped
+     * for {@code now + dispatch delay} (released_at) and expires {@code ttl} later (not_after):
+     * under exactly-once, released tasks become visible only when the transaction commits, so they
+     * reach fetchers in batches, up to a commit interval plus a commit late. Fetchers that start each
+     * task at released_at start them as evenly as they were released, whatever that lag was.
+     */
+    private void release(long now) {
+        for (HostState state : hosts.all()) {
+            int n = state.acquire(now);
+            if (n == 0) continue;
+            long releasedAt = now + config.timing().dispatchDelay().toMillis();
+            long notAfter = releasedAt + state.limits().ttl().toMillis();
+            for (int i = 0; i < n; i++) {
+                QueuedTask task = queue.take(state);
+                if (task == null) {
+                    log.error("host {}: no task at a queue position below its tail; the store lost a write", state.host());
+                    continue;
+                }
+                context.forward(new Record<>(task.did(), task.release(releasedAt, notAfter), releasedAt));
+            }
+            hosts.save(state);
+        }
+        hosts.evictIdle(now);
+    }
+
+    private static String checkedHost(String key, String host) {
+        if (key == null) throw new RejectedRecordException("record has no key; expected the PDS host " + host);
+        if (!key.equals(host)) {
+            throw new RejectedRecordException("record key '" + key + "' is not its PDS host '" + host + "'; the limiter"
+                    + " must see every record of a host on the host's partition");
+        }
+        return host;
+    }
+}
