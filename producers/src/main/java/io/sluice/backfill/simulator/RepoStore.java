@@ -51,7 +51,11 @@ final class RepoStore {
             return big().expected();
         }
         ExpectedRepo known = expected.get(index);
-        return known != null ? known : generate(index).expected();
+        if (known == null) {
+            generate(index);
+            known = expected.get(index);
+        }
+        return known;
     }
 
     /** Every repository's expectation summed; generates (in parallel) whatever was not generated yet. */
@@ -75,8 +79,11 @@ final class RepoStore {
 
     private RepoGenerator.Generated generate(int index) {
         long records = config.records().draw(new SplittableRandom(Seeds.of(config.seed(), index, -1)));
-        RepoGenerator.Generated generated = generator.inMemory(index, records);
-        expected.putIfAbsent(index, generated.expected());
+        boolean firstTime = !expected.containsKey(index); // after an eviction, the expectation is already known
+        RepoGenerator.Generated generated = generator.inMemory(index, records, firstTime);
+        if (generated.expected() != null) {
+            expected.putIfAbsent(index, generated.expected());
+        }
         cache.put(index, generated.car());
         return generated;
     }
@@ -92,7 +99,7 @@ final class RepoStore {
             synchronized (this) {
                 b = big;
                 if (b == null) {
-                    long sampleBytes = generator.inMemory(0, CALIBRATION_RECORDS).car().length;
+                    long sampleBytes = generator.inMemory(0, CALIBRATION_RECORDS, false).car().length;
                     long records = Math.max(1, Math.round((double) config.bigRepoBytes() * CALIBRATION_RECORDS / sampleBytes));
                     b = generator.streamed(0, records);
                     big = b;
