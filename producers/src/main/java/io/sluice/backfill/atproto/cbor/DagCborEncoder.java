@@ -16,12 +16,11 @@ import java.util.Map;
  * (always written as 64-bit floats), {@link Cid}. Guarantees: shortest integer and length
  * encodings, map keys sorted by encoded length then bytewise, definite lengths only, so
  * {@code encode(decode(b))} reproduces any canonical {@code b}. An instance reuses its output
- * buffer and is not thread-safe; {@link #encodeValue} is the one-shot form.
+ * writer and is not thread-safe; {@link #encodeValue} is the one-shot form.
  */
 public final class DagCborEncoder {
 
-    private byte[] buf = new byte[512];
-    private int size;
+    private final CborWriter out = new CborWriter();
 
     public static byte[] encodeValue(Object value) {
         return new DagCborEncoder().encode(value);
@@ -33,9 +32,9 @@ public final class DagCborEncoder {
     }
 
     public byte[] encode(Object value) {
-        size = 0;
+        out.reset();
         write(value, 0);
-        return Arrays.copyOf(buf, size);
+        return out.toByteArray();
     }
 
     private void write(Object value, int depth) {
@@ -43,49 +42,26 @@ public final class DagCborEncoder {
             throw new DagCborException("value nested deeper than " + CborReader.MAX_DEPTH + " levels");
         }
         if (value == null) {
-            ensure(1);
-            buf[size++] = (byte) 0xf6;
+            out.nul();
         } else if (value instanceof String s) {
-            byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
-            head(CborReader.TEXT, utf8.length);
-            append(utf8);
+            out.text(s);
         } else if (value instanceof Long || value instanceof Integer || value instanceof Short || value instanceof Byte) {
-            long v = ((Number) value).longValue();
-            if (v >= 0) {
-                head(CborReader.UINT, v);
-            } else {
-                head(CborReader.NEGINT, -1 - v);
-            }
+            out.integer(((Number) value).longValue());
         } else if (value instanceof Boolean b) {
-            ensure(1);
-            buf[size++] = (byte) (b ? 0xf5 : 0xf4);
+            out.bool(b);
         } else if (value instanceof Map<?, ?> map) {
             writeMap(map, depth);
         } else if (value instanceof Collection<?> list) {
-            head(CborReader.ARRAY, list.size());
+            out.arrayHeader(list.size());
             for (Object item : list) {
                 write(item, depth + 1);
             }
         } else if (value instanceof byte[] bytes) {
-            head(CborReader.BYTES, bytes.length);
-            append(bytes);
+            out.bytes(bytes, 0, bytes.length);
         } else if (value instanceof Cid cid) {
-            head(CborReader.TAG, CborReader.CID_TAG);
-            head(CborReader.BYTES, cid.encodedLength() + 1);
-            ensure(cid.encodedLength() + 1);
-            buf[size++] = 0; // multibase identity prefix, required by DAG-CBOR's tag 42
-            size = cid.copyTo(buf, size);
+            out.link(cid);
         } else if (value instanceof Double || value instanceof Float) {
-            double d = ((Number) value).doubleValue();
-            if (Double.isNaN(d) || Double.isInfinite(d)) {
-                throw new DagCborException("NaN and infinities cannot be encoded in DAG-CBOR");
-            }
-            ensure(9);
-            buf[size++] = (byte) 0xfb;
-            long bits = Double.doubleToLongBits(d);
-            for (int shift = 56; shift >= 0; shift -= 8) {
-                buf[size++] = (byte) (bits >>> shift);
-            }
+            out.float64(((Number) value).doubleValue());
         } else {
             throw new DagCborException("cannot encode " + value.getClass().getName() + " as DAG-CBOR");
         }
@@ -110,49 +86,10 @@ public final class DagCborEncoder {
             int byLength = Integer.compare(keys[a].length, keys[b].length);
             return byLength != 0 ? byLength : Arrays.compareUnsigned(keys[a], keys[b]);
         });
-        head(CborReader.MAP, n);
+        out.mapHeader(n);
         for (int k : order) {
-            head(CborReader.TEXT, keys[k].length);
-            append(keys[k]);
+            out.textUtf8(keys[k], 0, keys[k].length);
             write(values[k], depth + 1);
-        }
-    }
-
-    /** Writes a head with the shortest encoding of {@code arg}. */
-    private void head(int major, long arg) {
-        ensure(9);
-        int type = major << 5;
-        if (arg < 24) {
-            buf[size++] = (byte) (type | arg);
-        } else if (arg <= 0xff) {
-            buf[size++] = (byte) (type | 24);
-            buf[size++] = (byte) arg;
-        } else if (arg <= 0xffff) {
-            buf[size++] = (byte) (type | 25);
-            buf[size++] = (byte) (arg >>> 8);
-            buf[size++] = (byte) arg;
-        } else if (arg <= 0xffffffffL) {
-            buf[size++] = (byte) (type | 26);
-            for (int shift = 24; shift >= 0; shift -= 8) {
-                buf[size++] = (byte) (arg >>> shift);
-            }
-        } else {
-            buf[size++] = (byte) (type | 27);
-            for (int shift = 56; shift >= 0; shift -= 8) {
-                buf[size++] = (byte) (arg >>> shift);
-            }
-        }
-    }
-
-    private void append(byte[] bytes) {
-        ensure(bytes.length);
-        System.arraycopy(bytes, 0, buf, size, bytes.length);
-        size += bytes.length;
-    }
-
-    private void ensure(int extra) {
-        if (size + extra > buf.length) {
-            buf = Arrays.copyOf(buf, Math.max(buf.length * 2, size + extra));
         }
     }
 }

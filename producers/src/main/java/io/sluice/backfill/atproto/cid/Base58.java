@@ -1,10 +1,11 @@
 package io.sluice.backfill.atproto.cid;
 
 /**
- * Base58btc (the Bitcoin alphabet), for the string form of legacy CIDv0 ({@code Qm...}). Only
- * ever applied to 34-byte values, so the quadratic textbook algorithm is fine.
+ * Base58btc (the Bitcoin alphabet), for the string form of legacy CIDv0 ({@code Qm...}) and of
+ * {@code did:key} multikeys. Only ever applied to values of a few dozen bytes, so the quadratic
+ * textbook algorithm is fine.
  */
-final class Base58 {
+public final class Base58 {
 
     private static final char[] ALPHABET = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz".toCharArray();
     private static final int[] VALUES = new int[128];
@@ -19,7 +20,7 @@ final class Base58 {
     private Base58() {
     }
 
-    static String encode(byte[] data) {
+    public static String encode(byte[] data) {
         int zeros = 0;
         while (zeros < data.length && data[zeros] == 0) {
             zeros++;

@@ -7,6 +7,7 @@ import io.sluice.backfill.atproto.car.CarFormatException.Reason;
 import io.sluice.backfill.atproto.cbor.DagCborEncoder;
 import io.sluice.backfill.atproto.cid.Cid;
 import io.sluice.backfill.atproto.testing.Fixtures;
+import io.sluice.backfill.atproto.testing.Cars;
 import io.sluice.backfill.atproto.testing.RawCar;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -156,16 +157,16 @@ class CarReaderTest {
     @Test
     void rejectsMalformedSections() {
         byte[] header = DagCborEncoder.encodeValue(Map.of("version", 1L, "roots", List.of()));
-        byte[] badVersion = RawCar.write(header, List.<byte[][]>of(new byte[][] {{2, 0x71, 0x12, 0}, {}}));
+        byte[] badVersion = Cars.write(header, List.<byte[][]>of(new byte[][] {{2, 0x71, 0x12, 0}, {}}));
         assertThatThrownBy(() -> readAll(badVersion)).hasMessageContaining("the CID of block 0 has unsupported version 2");
 
         Cid cid = Cid.of(Cid.DAG_CBOR, new byte[] {1});
-        byte[] tooShort = RawCar.write(header, List.<byte[][]>of(new byte[][] {cid.toBytes(), {1}}));
+        byte[] tooShort = Cars.write(header, List.<byte[][]>of(new byte[][] {cid.toBytes(), {1}}));
         tooShort[header.length + 1] = 10; // section length smaller than the CID
         assertThatThrownBy(() -> readAll(tooShort)).isInstanceOf(CarFormatException.class)
                 .hasMessageContaining("fewer than its 36-byte CID");
 
-        byte[] longVarint = RawCar.write(header, List.of());
+        byte[] longVarint = Cars.write(header, List.of());
         byte[] withVarint = java.util.Arrays.copyOf(longVarint, longVarint.length + 10);
         java.util.Arrays.fill(withVarint, longVarint.length, withVarint.length, (byte) 0xff);
         assertThatThrownBy(() -> readAll(withVarint)).hasMessageContaining("varint longer than 9 bytes");
@@ -189,7 +190,7 @@ class CarReaderTest {
     }
 
     private static String headerError(Object header) {
-        byte[] car = RawCar.write(DagCborEncoder.encodeValue(header), List.of());
+        byte[] car = Cars.write(DagCborEncoder.encodeValue(header), List.of());
         try {
             readAll(car);
             throw new AssertionError("expected the header to be rejected");

@@ -15,8 +15,8 @@ import io.sluice.backfill.atproto.cid.Cid;
 import io.sluice.backfill.atproto.mst.MstKeys;
 import io.sluice.backfill.atproto.testing.Fixtures;
 import io.sluice.backfill.atproto.testing.IndependentRepo;
+import io.sluice.backfill.atproto.testing.Cars;
 import io.sluice.backfill.atproto.testing.RawCar;
-import io.sluice.backfill.atproto.testing.TestRepo;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -116,7 +116,7 @@ class RepoParserTest {
             record.put("embed", Map.of("ref", blob, "bytes", new byte[] {(byte) i}));
             values.put(collection + "/3k" + String.format("%011d", i * 7919L % 100_000_000_000L), record);
         }
-        byte[] car = TestRepo.car("did:plc:ewvi7nxzyoun6zhxrhs64oiz", values);
+        byte[] car = RepoBuilder.car("did:plc:ewvi7nxzyoun6zhxrhs64oiz", "3kabcdefghij2", values);
         assertThat(values.keySet().stream().mapToInt(MstKeys::height).max().orElseThrow())
                 .as("tree has several layers").isGreaterThanOrEqualTo(4);
 
@@ -159,7 +159,7 @@ class RepoParserTest {
         List<RepoRecord> inOrder = new ArrayList<>();
         List<RepoRecord> shuffled = new ArrayList<>();
         parse(car, inOrder::add);
-        parse(RawCar.write(raw.header(), reversed), shuffled::add);
+        parse(Cars.write(raw.header(), reversed), shuffled::add);
         assertThat(shuffled).isEqualTo(inOrder);
     }
 
@@ -217,7 +217,7 @@ class RepoParserTest {
 
     @Test
     void aCarWithoutRootsIsNotARepository() {
-        byte[] car = RawCar.write(io.sluice.backfill.atproto.cbor.DagCborEncoder.encodeValue(
+        byte[] car = Cars.write(io.sluice.backfill.atproto.cbor.DagCborEncoder.encodeValue(
                 Map.of("version", 1L, "roots", List.of())), List.of());
         assertThatThrownBy(() -> parse(car, RecordSink.NONE)).isInstanceOf(RepoFormatException.class)
                 .hasMessageContaining("CAR has no root");

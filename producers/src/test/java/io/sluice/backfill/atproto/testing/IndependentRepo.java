@@ -43,6 +43,8 @@ public final class IndependentRepo {
 
     public final String did;
     public final JsonNode rev;
+    /** Hex of the binary CID of the commit's {@code data} link: the MST root. */
+    public final String dataRoot;
     public final long sections;
     public final long badDigests;
     /** Every MST entry reachable from the commit, in the order found (not sorted). */
@@ -82,7 +84,8 @@ public final class IndependentRepo {
         JsonNode commit = blocks.get(link(decode(raw.header()).get("roots").get(0)));
         did = commit.get("did").asText();
         rev = commit.path("rev");
-        Deque<String> nodes = new ArrayDeque<>(List.of(link(commit.get("data"))));
+        dataRoot = link(commit.get("data"));
+        Deque<String> nodes = new ArrayDeque<>(List.of(dataRoot));
         Set<String> seen = new HashSet<>();
         while (!nodes.isEmpty()) {
             String cid = nodes.pop();

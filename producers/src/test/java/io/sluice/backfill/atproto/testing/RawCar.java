@@ -1,6 +1,5 @@
 package io.sluice.backfill.atproto.testing;
 
-import java.io.ByteArrayOutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -8,10 +7,10 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * A deliberately minimal CARv1 reader and writer for tests, sharing no code with the production
- * parser: sections are split with a local varint loop, each CIDv1 is taken apart field by field
- * and its sha-256 digest is recomputed with a fresh {@link MessageDigest}. Tests compare the
- * production reader against this, and build broken CARs with {@link #write}.
+ * A deliberately minimal CARv1 reader for tests, sharing no code with the production parser:
+ * sections are split with a local varint loop, each CIDv1 is taken apart field by field and its
+ * sha-256 digest is recomputed with a fresh {@link MessageDigest}. Tests compare the production
+ * reader and builders against this; {@link Cars} writes CARs.
  */
 public final class RawCar {
 
@@ -59,19 +58,6 @@ public final class RawCar {
         return new Car(header, sections);
     }
 
-    /** A CARv1 with the given header bytes and (cid, data) sections, written verbatim. */
-    public static byte[] write(byte[] header, List<byte[][]> sections) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        writeVarint(out, header.length);
-        out.writeBytes(header);
-        for (byte[][] section : sections) {
-            writeVarint(out, section[0].length + section[1].length);
-            out.writeBytes(section[0]);
-            out.writeBytes(section[1]);
-        }
-        return out.toByteArray();
-    }
-
     public static byte[] sha256(byte[] data) {
         try {
             return MessageDigest.getInstance("SHA-256").digest(data);
@@ -89,13 +75,5 @@ public final class RawCar {
                 return value;
             }
         }
-    }
-
-    private static void writeVarint(ByteArrayOutputStream out, long value) {
-        while (value >= 0x80) {
-            out.write((int) (value & 0x7f) | 0x80);
-            value >>>= 7;
-        }
-        out.write((int) value);
     }
 }
