@@ -79,8 +79,11 @@ public final class MongoChangeEvents {
         this.offset = MongoDbOffsetContext.empty(config);
     }
 
-    /** The settings that shape events; the same values as connect-config's connector JSON. */
-    static Map<String, String> connectorConfig(String database) {
+    /**
+     * The connector settings the embedded events are built with; the event-shaping ones (topic
+     * prefix, capture mode, tombstones) equal connect-config's connector JSON, which its test checks.
+     */
+    public static Map<String, String> connectorConfig(String database) {
         return Map.of(
                 "name", "sluice-embedded-" + database,
                 "topic.prefix", TOPIC_PREFIX,
@@ -89,7 +92,8 @@ public final class MongoChangeEvents {
                 "collection.include.list", database + "." + COLLECTION,
                 "capture.mode", "change_streams_update_full",
                 "snapshot.mode", "initial",
-                "tombstones.on.delete", "true");
+                "tombstones.on.delete", "true",
+                "schema.name.adjustment.mode", "avro");
     }
 
     /** {@code cdc.<db>.users}, as Debezium's topic naming strategy names it. */
