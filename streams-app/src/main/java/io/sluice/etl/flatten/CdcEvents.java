@@ -1,0 +1,70 @@
+package io.sluice.etl.flatten;
+
+import io.sluice.schemas.etl.UserRows;
+import org.apache.avro.generic.GenericRecord;
+import org.bson.BsonDocument;
+
+import java.time.Instant;
+
+/**
+ * Maps one Debezium MongoDB change event (key {@code {id}}, value the envelope {@code op},
+ * {@code after}, {@code source}, …, both already decoded from Avro) to the user's row bundle.
+ *
+ * <p>Create, snapshot read and update (a full document, as {@code capture.mode=change_streams_update_full}
+ * delivers) give all the user's rows from {@code after}; a delete gives the deletion bundle for the
+ * user id in the key. The bundle's {@code source_ts} is the envelope's {@code source.ts_ms}: when
+ * the change happened in MongoDB. Anything else is an {@link UnmappableDocumentException}.
+ * Tombstones never get here: the delete event before them has done the work.
+ */
+final class CdcEvents {
+
+    private CdcEvents() {
+    }
+
+    static UserRows toRows(GenericRecord key, GenericRecord envelope) {
+        long keyId = keyUserId(key);
+        CdcOperation op = CdcOperation.parse(text(envelope, "op"));
+        Instant sourceTs = sourceTs(envelope);
+        if (op == CdcOperation.DELETE) return UserFlattener.deleted(keyId, sourceTs);
+        String after = text(envelope, "after");
+        if (after == null) {
+            throw new UnmappableDocumentException("op " + op.code() + " without the full document in 'after'"
+                    + (op == CdcOperation.UPDATE ? " (the connector must run with capture.mode=change_streams_update_full)" : ""));
+        }
+        BsonDocument doc = MongoExtendedJson.parseDocument(after);
+        long docId = UserFlattener.userId(doc);
+        if (docId != keyId) {
+            throw new UnmappableDocumentException("the key's id " + keyId + " differs from the document's _id " + docId);
+        }
+        return UserFlattener.flatten(doc, sourceTs);
+    }
+
+    static long keyUserId(GenericRecord key) {
+        if (key == null) throw new UnmappableDocumentException("the event has no key; a Debezium MongoDB key is {id: <_id>}");
+        if (key.getSchema().getField("id") == null) {
+            throw new UnmappableDocumentException("the key " + key.getSchema().getFullName() + " has no field 'id'");
+        }
+        Object id = key.get("id");
+        if (id == null) throw new UnmappableDocumentException("the key's id is null");
+        return DocumentFields.integral(MongoExtendedJson.parseKeyId(id.toString()), "the key's id");
+    }
+
+    private static Instant sourceTs(GenericRecord envelope) {
+        if (envelope.getSchema().getField("source") == null || !(envelope.get("source") instanceof GenericRecord source)) {
+            throw new UnmappableDocumentException("the envelope has no 'source' block");
+        }
+        if (!(source.get("ts_ms") instanceof Long tsMs)) {
+            throw new UnmappableDocumentException("the envelope's source.ts_ms is missing or not a long");
+        }
+        return Instant.ofEpochMilli(tsMs);
+    }
+
+    private static String text(GenericRecord record, String field) {
+        if (record.getSchema().getField(field) == null) {
+            throw new UnmappableDocumentException("the envelope " + record.getSchema().getFullName() + " has no field '" + field
+                    + "'; is this a Debezium MongoDB change event?");
+        }
+        Object value = record.get(field);
+        return value == null ? null : value.toString();
+    }
+}

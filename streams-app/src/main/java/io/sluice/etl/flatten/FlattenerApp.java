@@ -1,0 +1,56 @@
+package io.sluice.etl.flatten;
+
+import io.sluice.schemas.registry.HttpSchemaRegistryClient;
+import io.sluice.schemas.serde.AvroSerdes;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * Runs the flattener topology as a Kafka Streams application (exactly_once_v2). Schemas of
+ * {@code etl.user-rows} are registered on first write. A stream thread that dies on a transient
+ * error (registry or broker unavailable) is replaced, so the record is retried, never skipped.
+ */
+public final class FlattenerApp implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(FlattenerApp.class);
+
+    private final KafkaStreams streams;
+
+    public FlattenerApp(FlattenerConfig config) {
+        AvroSerdes serdes = new AvroSerdes(HttpSchemaRegistryClient.create(config.registryUrl()), true);
+        this.streams = new KafkaStreams(FlattenerTopology.build(config, serdes), config.streamsProperties());
+        streams.setUncaughtExceptionHandler(e -> {
+            LOG.error("flattener stream thread failed; replacing it to retry", e);
+            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+        });
+    }
+
+    public void start() {
+        streams.start();
+    }
+
+    public KafkaStreams.State state() {
+        return streams.state();
+    }
+
+    @Override
+    public void close() {
+        streams.close(Duration.ofSeconds(30));
+    }
+
+    public static void main(String[] args) throws InterruptedException {
+        FlattenerConfig config = FlattenerConfig.fromEnv(System.getenv());
+        CountDownLatch stopped = new CountDownLatch(1);
+        try (FlattenerApp app = new FlattenerApp(config)) {
+            Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown, "flattener-shutdown"));
+            app.start();
+            LOG.info("flattener running: {} -> {} (dlq {})", config.sourcePattern(), config.outputTopic(), config.dlqTopic());
+            stopped.await();
+        }
+    }
+}

@@ -1,0 +1,81 @@
+package io.sluice.etl.flatten;
+
+import io.sluice.schemas.topics.TopicNames;
+import org.apache.kafka.streams.StreamsConfig;
+
+import java.util.Map;
+import java.util.Properties;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
+/**
+ * Settings of the flattener, validated once at start-up.
+ *
+ * @param applicationId    the Streams application id (consumer group, internal topic prefix)
+ * @param bootstrapServers Kafka bootstrap servers
+ * @param registryUrl      Confluent-compatible registry API base URL
+ * @param sourcePattern    the CDC topics to read, by default every {@code cdc.<db>.users}
+ * @param outputTopic      where row bundles go, {@code etl.user-rows}
+ * @param dlqTopic         where unmappable events go, {@code etl.dlq}
+ */
+public record FlattenerConfig(String applicationId, String bootstrapServers, String registryUrl, Pattern sourcePattern,
+                              String outputTopic, String dlqTopic) {
+
+    public static final String DEFAULT_APPLICATION_ID = "sluice-etl-flattener";
+    private static final Pattern TOPIC = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
+
+    public FlattenerConfig {
+        require(applicationId, "applicationId");
+        require(bootstrapServers, "bootstrapServers");
+        require(registryUrl, "registryUrl");
+        if (sourcePattern == null) throw new IllegalArgumentException("sourcePattern is required");
+        for (String[] topic : new String[][]{{outputTopic, "outputTopic"}, {dlqTopic, "dlqTopic"}}) {
+            require(topic[0], topic[1]);
+            if (!TOPIC.matcher(topic[0]).matches()) {
+                throw new IllegalArgumentException(topic[1] + " '" + topic[0] + "' is not a valid topic name");
+            }
+            if (sourcePattern.matcher(topic[0]).matches()) {
+                throw new IllegalArgumentException(topic[1] + " '" + topic[0] + "' matches sourcePattern " + sourcePattern
+                        + ": the flattener would read its own output");
+            }
+        }
+    }
+
+    /** The standard topics and application id. */
+    public static FlattenerConfig defaults(String bootstrapServers, String registryUrl) {
+        return new FlattenerConfig(DEFAULT_APPLICATION_ID, bootstrapServers, registryUrl, TopicNames.CDC_USERS_PATTERN,
+                TopicNames.ETL_USER_ROWS, TopicNames.ETL_DLQ);
+    }
+
+    /**
+     * From environment-style settings: {@code SLUICE_KAFKA_BOOTSTRAP}, {@code SLUICE_REGISTRY_URL}
+     * (required), {@code SLUICE_FLATTENER_APP_ID}, {@code SLUICE_FLATTENER_SOURCE_PATTERN}.
+     */
+    public static FlattenerConfig fromEnv(Map<String, String> env) {
+        FlattenerConfig d = defaults(env.get("SLUICE_KAFKA_BOOTSTRAP"), env.get("SLUICE_REGISTRY_URL"));
+        String pattern = env.get("SLUICE_FLATTENER_SOURCE_PATTERN");
+        Pattern source;
+        try {
+            source = pattern == null ? d.sourcePattern() : Pattern.compile(pattern);
+        } catch (PatternSyntaxException e) {
+            throw new IllegalArgumentException("SLUICE_FLATTENER_SOURCE_PATTERN is not a regular expression: " + e.getMessage(), e);
+        }
+        return new FlattenerConfig(env.getOrDefault("SLUICE_FLATTENER_APP_ID", d.applicationId()), d.bootstrapServers(),
+                d.registryUrl(), source, d.outputTopic(), d.dlqTopic());
+    }
+
+    /** Kafka Streams settings: exactly-once v2, so a change's rows are written once or not at all. */
+    public Properties streamsProperties() {
+        Properties p = new Properties();
+        p.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
+        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        // start a new application from the beginning of the CDC topics, the snapshot included
+        p.put(StreamsConfig.consumerPrefix("auto.offset.reset"), "earliest");
+        return p;
+    }
+
+    private static void require(String value, String name) {
+        if (value == null || value.isBlank()) throw new IllegalArgumentException(name + " is required");
+    }
+}

@@ -1,0 +1,99 @@
+package io.sluice.etl.flatten;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import org.bson.BsonDocument;
+import org.bson.BsonInvalidOperationException;
+import org.bson.BsonValue;
+import org.bson.json.JsonParseException;
+
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.util.Map;
+
+/**
+ * Reads the MongoDB Extended JSON that Debezium puts in a change event's {@code after} (its strict
+ * mode: {@code {"$numberLong": "7"}}, {@code {"$date": 1700000000000}}, {@code {"$numberDecimal": "1.50"}},
+ * {@code {"$oid": "…"}}) and in its key (relaxed mode), with MongoDB's own parser, which also accepts
+ * the canonical and relaxed forms ({@code $numberInt}, {@code $numberDouble}, ISO {@code $date}s …).
+ * Writes BSON values back as plain JSON for the jsonb columns: numbers as numbers, dates as ISO-8601
+ * strings, ObjectIds as hex strings, so PostgreSQL's JSON operators work on them.
+ */
+public final class MongoExtendedJson {
+
+    private static final JsonFactory JSON = new JsonFactory();
+
+    private MongoExtendedJson() {
+    }
+
+    /**
+     * Parses a document.
+     *
+     * @throws UnmappableDocumentException when the text is not an extended-JSON document
+     */
+    public static BsonDocument parseDocument(String json) {
+        try {
+            return BsonDocument.parse(json);
+        } catch (JsonParseException | BsonInvalidOperationException | IllegalArgumentException e) {
+            throw new UnmappableDocumentException("not a MongoDB extended-JSON document: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Parses the {@code id} of a Debezium MongoDB key: the extended JSON of the document's
+     * {@code _id}, e.g. {@code 42}, {@code {"$numberLong": "42"}} or {@code {"$oid": "…"}}.
+     */
+    public static BsonValue parseKeyId(String id) {
+        return parseDocument("{\"_id\": " + id + "}").get("_id");
+    }
+
+    /** A BSON value as plain JSON text, for a jsonb column. */
+    public static String toPlainJson(BsonValue value) {
+        StringWriter out = new StringWriter();
+        try (JsonGenerator json = JSON.createGenerator(out)) {
+            write(json, value);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // a StringWriter does not fail
+        }
+        return out.toString();
+    }
+
+    private static void write(JsonGenerator json, BsonValue value) throws IOException {
+        switch (value.getBsonType()) {
+            case DOCUMENT -> {
+                json.writeStartObject();
+                for (Map.Entry<String, BsonValue> e : value.asDocument().entrySet()) {
+                    json.writeFieldName(e.getKey());
+                    write(json, e.getValue());
+                }
+                json.writeEndObject();
+            }
+            case ARRAY -> {
+                json.writeStartArray();
+                for (BsonValue element : value.asArray()) write(json, element);
+                json.writeEndArray();
+            }
+            case STRING -> json.writeString(value.asString().getValue());
+            case INT32 -> json.writeNumber(value.asInt32().getValue());
+            case INT64 -> json.writeNumber(value.asInt64().getValue());
+            case DOUBLE -> {
+                double d = value.asDouble().getValue();
+                // JSON has no NaN or infinities; jsonb would refuse them as numbers.
+                if (Double.isFinite(d)) json.writeNumber(d); else json.writeString(Double.toString(d));
+            }
+            case DECIMAL128 -> {
+                var decimal = value.asDecimal128().getValue();
+                if (decimal.isNaN() || decimal.isInfinite()) json.writeString(decimal.toString());
+                else json.writeNumber(decimal.bigDecimalValue());
+            }
+            case BOOLEAN -> json.writeBoolean(value.asBoolean().getValue());
+            case NULL, UNDEFINED -> json.writeNull();
+            case DATE_TIME -> json.writeString(java.time.Instant.ofEpochMilli(value.asDateTime().getValue()).toString());
+            case OBJECT_ID -> json.writeString(value.asObjectId().getValue().toHexString());
+            // the rest (binary, regex, timestamp, min/max key …) keep their relaxed extended-JSON form
+            default -> json.writeRawValue(new BsonDocument("v", value).toJson().replaceFirst("^\\{\\s*\"v\"\\s*:\\s*", "")
+                    .replaceFirst("\\s*}$", ""));
+        }
+    }
+}
