@@ -32,11 +32,14 @@ class SluiceTest {
 
         assertThat(cli.getSubcommands()).containsKeys("stack", "help");
         String help = out.toString();
+        // picocli wraps a summary longer than the line allows: compare with whitespace collapsed
+        String unwrapped = help.replaceAll("\\s+", " ");
         cli.getSubcommands().forEach((name, sub) -> {
             // picocli's command list shows the header if there is one, else the first description line
             var usage = sub.getCommandSpec().usageMessage();
             String summary = usage.header().length > 0 ? usage.header()[0] : usage.description()[0];
-            assertThat(help).containsPattern("(?m)^\\s+" + name + "\\s+" + java.util.regex.Pattern.quote(summary) + "$");
+            assertThat(help).containsPattern("(?m)^\\s+" + name + "\\s+");
+            assertThat(unwrapped).contains(" " + name + " " + summary.replaceAll("\\s+", " ") + " ");
         });
         assertThat(help).contains("SLUICE_KAFKA_BOOTSTRAP", "SLUICE_REGISTRY_URL", "SLUICE_PG_URL", "--verbose");
         assertThat(err.toString()).isEmpty();
@@ -48,7 +51,7 @@ class SluiceTest {
 
         assertThat(err.toString())
                 .contains("sluice: 'bogus' is not a sluice command")
-                .contains("Commands: stack, help.")
+                .contains("Commands: " + String.join(", ", Sluice.commandLine().getSubcommands().keySet()) + ".")
                 .contains("Run 'sluice --help' for usage.");
         assertThat(out.toString()).isEmpty();
     }

@@ -1,0 +1,93 @@
+package io.sluice.cli;
+
+import io.sluice.schemas.serde.AvroSerdes;
+import io.sluice.schemas.registry.HttpSchemaRegistryClient;
+import io.sluice.schemas.topics.TopicAdmin;
+import io.sluice.schemas.topics.TopicNames;
+import io.sluice.sinks.backfill.RecordsSink;
+import io.sluice.sinks.backfill.RecordsSinkTopics;
+import io.sluice.sinks.core.ExactlyOnceSink;
+import io.sluice.sinks.core.SinkConfig;
+import io.sluice.sinks.core.SinkCounters;
+import io.sluice.stack.PostgresEndpoint;
+import io.sluice.stack.postgres.PostgresUrls;
+import org.apache.avro.specific.SpecificRecord;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code sluice records-sink}: one member of the records sink group ({@link RecordsSink}), until Ctrl-C.
+ * Progress and errors go to stderr.
+ */
+@Command(name = "records-sink",
+        mixinStandardHelpOptions = true,
+        description = {
+                "Write backfill.records and backfill.status to PostgreSQL, exactly once.",
+                "Fills repo_records (views bsky_posts, bsky_likes, bsky_reposts, bsky_follows, bsky_profiles) "
+                        + "and backfill_dids, creating them on first start. Records that cannot be written go to "
+                        + "backfill.dlq. Runs until Ctrl-C; start more instances with the same --group to share "
+                        + "the work."})
+final class RecordsSinkCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    KafkaOptions kafka;
+
+    @Option(names = "--pg-url", paramLabel = "JDBC-URL", defaultValue = "${env:SLUICE_PG_URL}",
+            description = "PostgreSQL, as jdbc:postgresql://HOST:5432/DB?user=U&password=P "
+                    + "(default: $SLUICE_PG_URL).")
+    String pgUrl;
+
+    @Option(names = "--schema", paramLabel = "NAME", defaultValue = "public",
+            description = "Schema of the tables and of sluice_offsets (default: ${DEFAULT-VALUE}).")
+    String schema;
+
+    @Option(names = "--group", paramLabel = "ID", defaultValue = RecordsSink.DEFAULT_GROUP_ID,
+            description = "Consumer group, also the key of this sink's offsets in PostgreSQL (default: ${DEFAULT-VALUE}).")
+    String group;
+
+    @Option(names = "--batch-size", paramLabel = "N", defaultValue = "5000",
+            description = "Records per PostgreSQL transaction (default: ${DEFAULT-VALUE}).")
+    int batchSize;
+
+    @Override
+    public Integer call() throws Exception {
+        SinkConfig config = config();
+        TopicAdmin.ensure(config.bootstrapServers(), List.of(TopicNames.BACKFILL_RECORDS, TopicNames.BACKFILL_STATUS,
+                TopicNames.BACKFILL_DLQ), TopicAdmin.DEFAULT_PARTITIONS, TopicAdmin.DEFAULT_TIMEOUT);
+        ExactlyOnceSink<String, SpecificRecord> sink = RecordsSink.create(config, RecordsSinkTopics.DEFAULT,
+                new AvroSerdes(HttpSchemaRegistryClient.create(kafka.registry()), true));
+        return UntilStopped.run("records-sink", sink::run, sink, () -> describe(sink.counters()),
+                spec.commandLine().getErr(), Duration.ofSeconds(10));
+    }
+
+    SinkConfig config() {
+        if (pgUrl == null || pgUrl.isBlank()) {
+            throw new ParameterException(spec.commandLine(), "no --pg-url given and SLUICE_PG_URL is not set "
+                    + "(start a stack with 'sluice stack' and run the export line it prints)");
+        }
+        try {
+            PostgresEndpoint pg = PostgresUrls.parse(pgUrl.trim());
+            return RecordsSink.config(kafka.bootstrap(), pg.jdbcUrl(), group, RecordsSinkTopics.DEFAULT)
+                    .credentials(pg.user(), pg.password()).schema(schema).batchSize(batchSize).build();
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage(), e);
+        }
+    }
+
+    static String describe(SinkCounters c) {
+        return String.format(Locale.ROOT, "%,d records written, %,d batches, %,d to the DLQ, %,d retries",
+                c.recordsWritten(), c.batches(), c.deadLettered(), c.retries());
+    }
+}

@@ -1,0 +1,72 @@
+package io.sluice.cli;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The backfill commands' options, checked before anything connects anywhere. */
+class CommandOptionsTest {
+
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    private int run(String... args) {
+        return Sluice.commandLine().setOut(new PrintWriter(out, true)).setErr(new PrintWriter(err, true)).execute(args);
+    }
+
+    @Test
+    void withoutKafkaTheCommandSaysWhereToGetIt() {
+        assertThat(run("publish-dids", "--bootstrap=", "--registry=http://r", "dids.txt")).isEqualTo(CommandLine.ExitCode.USAGE);
+        assertThat(err.toString()).contains("no --bootstrap given and SLUICE_KAFKA_BOOTSTRAP is not set", "sluice stack");
+    }
+
+    @Test
+    void aMissingDidFileFailsBeforeConnecting(@TempDir Path dir) {
+        assertThat(run("publish-dids", "--bootstrap=127.0.0.1:1", "--registry=http://127.0.0.1:1",
+                dir.resolve("missing.txt").toString())).isEqualTo(1);
+        assertThat(err.toString()).contains("missing.txt", "no such file");
+    }
+
+    @Test
+    void aBadRunIdIsAUsageError() {
+        assertThat(run("publish-dids", "--bootstrap=127.0.0.1:1", "--registry=http://127.0.0.1:1", "--run-id=a b", "x"))
+                .isEqualTo(CommandLine.ExitCode.USAGE);
+        assertThat(err.toString()).contains("run id must be");
+    }
+
+    @Test
+    void resolverOptionsAreValidated() {
+        assertThat(run("resolver", "--bootstrap=127.0.0.1:1", "--registry=http://r", "--max-in-flight=0")).as("stderr %s", err)
+                .isEqualTo(CommandLine.ExitCode.USAGE);
+        assertThat(err.toString()).contains("maxInFlight must be 1..10000, got 0");
+        assertThat(run("resolver", "--bootstrap=127.0.0.1:1", "--registry=http://r", "--allow-network=localhost"))
+                .isEqualTo(CommandLine.ExitCode.USAGE);
+        assertThat(err.toString()).contains("'localhost' is not ADDRESS[/PREFIX]");
+        assertThat(run("resolver", "--bootstrap=127.0.0.1:1", "--registry=http://r", "--plc-url=ftp://plc"))
+                .isEqualTo(CommandLine.ExitCode.USAGE);
+        assertThat(err.toString()).contains("plcDirectory must be an http(s) URL");
+    }
+
+    @Test
+    void theSinkNeedsPostgres() {
+        assertThat(run("records-sink", "--bootstrap=127.0.0.1:1", "--registry=http://r", "--pg-url="))
+                .isEqualTo(CommandLine.ExitCode.USAGE);
+        assertThat(err.toString()).contains("no --pg-url given and SLUICE_PG_URL is not set");
+        assertThat(run("records-sink", "--bootstrap=127.0.0.1:1", "--registry=http://r", "--pg-url=postgres://x"))
+                .isEqualTo(CommandLine.ExitCode.USAGE);
+        assertThat(err.toString()).contains("must be a JDBC URL");
+    }
+
+    @Test
+    void helpExplainsTheInputAndTheExitCodes() {
+        assertThat(run("publish-dids", "--help")).isZero();
+        assertThat(out.toString()).contains("FILE|-", "# are skipped", "--skip-invalid", "--run-id",
+                "SLUICE_KAFKA_BOOTSTRAP", "3   some lines were not DIDs");
+    }
+}

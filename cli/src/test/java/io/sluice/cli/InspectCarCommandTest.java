@@ -1,0 +1,95 @@
+package io.sluice.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class InspectCarCommandTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    private int run(String... args) {
+        return Sluice.commandLine().setOut(new PrintWriter(out, true)).setErr(new PrintWriter(err, true)).execute(args);
+    }
+
+    /** greenground.repo.car from /work/shared/fixtures/atproto/car (a copy of the producers test fixture). */
+    private static Path greenground() throws URISyntaxException {
+        return Path.of(InspectCarCommandTest.class.getResource("/atproto/car/greenground.repo.car").toURI());
+    }
+
+    @Test
+    void summaryPrintsOneJsonLine() throws Exception {
+        assertThat(run("inspect-car", "--summary", greenground().toString())).isZero();
+
+        List<String> lines = out.toString().lines().toList();
+        assertThat(lines).hasSize(1);
+        JsonNode summary = JSON.readTree(lines.getFirst());
+        assertThat(summary.get("did").asText()).isEqualTo("did:plc:kzcqyc3unb33eh5sxzsfs25z");
+        assertThat(summary.get("records").asLong()).isEqualTo(2);
+        assertThat(summary.get("collections").get("app.bsky.graph.follow").asLong()).isEqualTo(2);
+        assertThat(err.toString()).isEmpty();
+    }
+
+    @Test
+    void withoutSummaryPrintsEveryRecordAsAJsonLine() throws Exception {
+        assertThat(run("inspect-car", greenground().toString())).isZero();
+
+        List<String> lines = out.toString().lines().toList();
+        assertThat(lines).hasSize(2);
+        for (String line : lines) {
+            JsonNode record = JSON.readTree(line);
+            assertThat(record.get("collection").asText()).isEqualTo("app.bsky.graph.follow");
+            assertThat(record.get("record").get("$type").asText()).isEqualTo("app.bsky.graph.follow");
+            assertThat(record.get("cid").asText()).startsWith("bafyrei");
+        }
+    }
+
+    @Test
+    void aMissingFileIsAClearErrorWithExitCodeOne(@TempDir Path dir) {
+        Path missing = dir.resolve("nope.car");
+
+        assertThat(run("inspect-car", missing.toString())).isEqualTo(1);
+
+        assertThat(err.toString().strip()).isEqualTo("sluice inspect-car: " + missing + ": no such file");
+        assertThat(out.toString()).isEmpty();
+    }
+
+    @Test
+    void aTruncatedCarFailsWithTheReason(@TempDir Path dir) throws Exception {
+        byte[] car = Files.readAllBytes(greenground());
+        Path truncated = Files.write(dir.resolve("truncated.car"), Arrays.copyOf(car, car.length / 2));
+
+        assertThat(run("inspect-car", "--summary", truncated.toString())).isEqualTo(1);
+
+        assertThat(err.toString()).startsWith("sluice inspect-car: " + truncated + " is not a valid repository CAR: ")
+                .doesNotContain("Exception");
+    }
+
+    @Test
+    void aFileThatIsNotACarFailsWithTheReason(@TempDir Path dir) throws Exception {
+        Path text = Files.writeString(dir.resolve("dids.txt"), "did:plc:kzcqyc3unb33eh5sxzsfs25z\n");
+
+        assertThat(run("inspect-car", text.toString())).isEqualTo(1);
+
+        assertThat(err.toString()).contains("is not a valid repository CAR");
+    }
+
+    @Test
+    void aDirectoryIsNotAFile(@TempDir Path dir) {
+        assertThat(run("inspect-car", dir.toString())).isEqualTo(1);
+        assertThat(err.toString()).contains("not a regular file");
+    }
+}

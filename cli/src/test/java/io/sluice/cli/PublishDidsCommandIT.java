@@ -1,0 +1,126 @@
+package io.sluice.cli;
+
+import io.sluice.schemas.backfill.DidWorkItem;
+import io.sluice.schemas.registry.HttpSchemaRegistryClient;
+import io.sluice.schemas.serde.AvroSerdes;
+import io.sluice.testing.SluiceIT;
+import io.sluice.testing.TestStack;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** {@code sluice publish-dids} against the real broker and registry. */
+@SluiceIT
+class PublishDidsCommandIT {
+
+    private static final String LIST = """
+            # DIDs for the IT
+            did:plc:ewvi7nxzyoun6zhxrhs64oiz
+
+              did:web:example.com\t
+            did:plc:ewvi7nxzyoun6zhxrhs64oiz
+            did:plc:44ybard66vv44zksje25o7dz
+            @alice.bsky.social
+            did:web:example.com
+               # indented comment
+            DID:PLC:SHOUTING
+            """;
+
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    private int run(String... args) {
+        return Sluice.commandLine().setOut(new PrintWriter(out, true)).setErr(new PrintWriter(err, true)).execute(args);
+    }
+
+    @Test
+    void publishesEachValidDidOnceAndReportsTheRest(TestStack stack, @TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("dids.txt"), LIST);
+        String topic = stack.unique("dids");
+
+        int exit = run("publish-dids", "--bootstrap=" + stack.bootstrapServers(), "--registry=" + stack.registryUrl(),
+                "--topic=" + topic, "--run-id=run-it-1", file.toString());
+
+        assertThat(exit).as("stderr: %s", err).isEqualTo(PublishDidsCommand.EXIT_INVALID_LINES);
+        assertThat(out.toString())
+                .contains("published 3 DIDs to " + topic + ", run id run-it-1")
+                .containsPattern("lines\\s+10\\n").containsPattern("published\\s+3\\n")
+                .containsPattern("duplicates\\s+2\\n").containsPattern("invalid\\s+2\\n");
+        assertThat(err.toString()).contains("2 invalid lines:")
+                .contains("line 7: @alice.bsky.social (DID must start with 'did:' (lowercase))")
+                .contains("line 10: DID:PLC:SHOUTING");
+
+        List<ConsumerRecord<String, DidWorkItem>> records = readAll(stack, topic, 3);
+        assertThat(records).extracting(ConsumerRecord::key).containsExactlyInAnyOrder(
+                "did:plc:ewvi7nxzyoun6zhxrhs64oiz", "did:web:example.com", "did:plc:44ybard66vv44zksje25o7dz");
+        assertThat(records).allSatisfy(r -> {
+            assertThat(r.value().getDid()).isEqualTo(r.key());
+            assertThat(r.value().getRunId()).isEqualTo("run-it-1");
+        });
+    }
+
+    @Test
+    void skipInvalidExitsZeroAndARunIdIsGeneratedWhenNoneIsGiven(TestStack stack, @TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("dids.txt"), LIST);
+        String topic = stack.unique("dids");
+
+        int exit = run("publish-dids", "--bootstrap=" + stack.bootstrapServers(), "--registry=" + stack.registryUrl(),
+                "--topic=" + topic, "--skip-invalid", file.toString());
+
+        assertThat(exit).as("stderr: %s", err).isZero();
+        assertThat(out.toString()).containsPattern("run id run-\\d{8}T\\d{6}Z-[0-9a-f]{4}");
+        assertThat(readAll(stack, topic, 3)).hasSize(3);
+    }
+
+    @Test
+    void dashReadsStandardInput(TestStack stack) throws Exception {
+        String topic = stack.unique("dids");
+        java.io.InputStream stdin = System.in;
+        System.setIn(new java.io.ByteArrayInputStream("did:plc:ewvi7nxzyoun6zhxrhs64oiz\n".getBytes(
+                java.nio.charset.StandardCharsets.UTF_8)));
+        try {
+            assertThat(run("publish-dids", "--bootstrap=" + stack.bootstrapServers(), "--registry=" + stack.registryUrl(),
+                    "--topic=" + topic, "-")).as("stderr: %s", err).isZero();
+        } finally {
+            System.setIn(stdin);
+        }
+        assertThat(out.toString()).contains("published 1 DIDs to " + topic);
+        assertThat(readAll(stack, topic, 1)).extracting(ConsumerRecord::key).containsExactly("did:plc:ewvi7nxzyoun6zhxrhs64oiz");
+    }
+
+    private static List<ConsumerRecord<String, DidWorkItem>> readAll(TestStack stack, String topic, int expected) {
+        AvroSerdes serdes = new AvroSerdes(HttpSchemaRegistryClient.create(stack.registryUrl()), false);
+        Deserializer<String> keys = serdes.stringKey().deserializer();
+        Deserializer<DidWorkItem> values = serdes.specificValue(DidWorkItem.class).deserializer();
+        List<ConsumerRecord<String, DidWorkItem>> records = new ArrayList<>();
+        try (KafkaConsumer<String, DidWorkItem> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers()), keys, values)) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (records.size() < expected && System.nanoTime() < deadline) {
+                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
+            }
+            consumer.poll(Duration.ofMillis(500)).forEach(records::add);
+        }
+        return records;
+    }
+}

@@ -1,0 +1,44 @@
+package io.sluice.sinks.backfill;
+
+import io.sluice.schemas.backfill.DidStatus;
+import io.sluice.schemas.backfill.RepoRecord;
+import io.sluice.sinks.core.SinkRecord;
+import io.sluice.sinks.core.SinkWriter;
+import org.apache.avro.specific.SpecificRecord;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The records sink's {@link SinkWriter}: splits a batch by value type, keeps one row per key (the
+ * last RepoRecord of each (did, collection, rkey) unless an earlier one has a higher rev; the
+ * {@link StatusOrder latest} DidStatus of each DID) and upserts both tables in the sink's
+ * transaction. Tombstones (null values, from compaction of backfill.status) are skipped.
+ */
+final class BackfillWriter implements SinkWriter<String, SpecificRecord> {
+
+    private record RecordKey(String did, String collection, String rkey) {
+    }
+
+    @Override
+    public void write(Connection tx, List<SinkRecord<String, SpecificRecord>> batch) throws SQLException {
+        Map<RecordKey, RepoRecord> records = new LinkedHashMap<>();
+        Map<String, DidStatus> statuses = new LinkedHashMap<>();
+        for (SinkRecord<String, SpecificRecord> r : batch) {
+            switch (r.value()) {
+                case null -> { }
+                case RepoRecord rec -> records.merge(new RecordKey(rec.getDid(), rec.getCollection(), rec.getRkey()), rec,
+                        (current, next) -> next.getRev().compareTo(current.getRev()) >= 0 ? next : current);
+                case DidStatus s -> statuses.merge(s.getDid(), s,
+                        (current, next) -> StatusOrder.supersedes(next, current) ? next : current);
+                default -> throw new IllegalArgumentException("unexpected value type "
+                        + r.value().getClass().getName() + " on " + r.topic());
+            }
+        }
+        RepoRecordsTable.upsert(tx, records.values());
+        BackfillDidsTable.upsert(tx, statuses.values());
+    }
+}
