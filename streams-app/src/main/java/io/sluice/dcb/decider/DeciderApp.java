@@ -60,6 +60,11 @@ public final class DeciderApp implements AutoCloseable {
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, config.commitInterval().toMillis());
+        // The stream thread commits only between polls: with the default poll.ms (100 ms) a lone
+        // command waits in an open transaction until the next poll times out, so its result is
+        // late by up to 100 ms whatever the commit interval. Polling no longer than the interval
+        // keeps an idle decider's answers within about one commit interval.
+        props.put(StreamsConfig.POLL_MS_CONFIG, config.commitInterval().toMillis());
         props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, config.replicationFactor());
         props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, config.cacheMaxBytes());
         // All commands share one key, hence one partition and one task: more threads would idle.

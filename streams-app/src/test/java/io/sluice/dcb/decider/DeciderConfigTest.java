@@ -90,6 +90,8 @@ class DeciderConfigTest {
                 .withStateDir(Path.of("/tmp/x")));
         assertThat(props.get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG)).isEqualTo(StreamsConfig.EXACTLY_ONCE_V2);
         assertThat(props.get(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG)).isEqualTo(35L);
+        // An idle stream thread commits only when its poll returns: poll no longer than the interval.
+        assertThat(props.get(StreamsConfig.POLL_MS_CONFIG)).isEqualTo(35L);
         assertThat(props.get(StreamsConfig.STATE_DIR_CONFIG)).isEqualTo("/tmp/x");
         assertThat(props.get(DlqDeserializationExceptionHandler.DLQ_TOPIC_CONFIG)).isEqualTo("dcb.dlq");
         assertThat(Optional.ofNullable(props.get(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG)))

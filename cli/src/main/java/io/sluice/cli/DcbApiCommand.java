@@ -1,0 +1,123 @@
+package io.sluice.cli;
+
+import io.sluice.dcb.api.DcbApiConfig;
+import io.sluice.dcb.service.DcbService;
+import io.sluice.dcb.service.DcbServiceConfig;
+import io.sluice.sinks.dcb.EventLogGuard.OnOtherLog;
+import io.sluice.stack.EmbeddedStack;
+import io.sluice.stack.PostgresEndpoint;
+import io.sluice.stack.StackConfig;
+import io.sluice.stack.TempDirs;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * {@code sluice dcb-api}: runs the DCB event store behind the dcb.events benchmark suite's HTTP
+ * contract ({@code GET /read}, {@code POST /append}) until Ctrl-C or SIGTERM: the stack (Kafka,
+ * registry, PostgreSQL, each replaced by the service its {@code SLUICE_*} variable names), then the
+ * topics, the decider, the events sink and the HTTP server, which is ready when {@code GET /read}
+ * answers. Closes them in reverse order and exits 0. The URL goes to stdout, progress to stderr.
+ *
+ * <p>With the embedded broker the log is new on every run, so the decider's state lives in a
+ * temporary directory and PostgreSQL's copy of an earlier run's log is replaced; with an external
+ * broker an events table holding another log's events stops the start instead.
+ */
+@Command(name = "dcb-api",
+        description = {
+                "Run the DCB event store (GET /read, POST /append) until Ctrl-C.",
+                "Starts what it needs (Kafka, registry, PostgreSQL, decider, events sink); the SLUICE_* "
+                        + "variables point it at existing services instead."})
+final class DcbApiCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--port", paramLabel = "PORT", defaultValue = "8080",
+            description = "HTTP port (0: any free port). Default: ${DEFAULT-VALUE}.")
+    int port;
+
+    @Option(names = "--host", paramLabel = "ADDRESS", defaultValue = DcbApiConfig.DEFAULT_HOST,
+            description = "Address to listen on (0.0.0.0: every interface). Default: ${DEFAULT-VALUE}.")
+    String host;
+
+    @Option(names = "--commit-interval-ms", paramLabel = "MS", defaultValue = "5",
+            description = "The decider's transaction commit interval; appends are answered when it commits. "
+                    + "Default: ${DEFAULT-VALUE}.")
+    long commitIntervalMs;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        Map<String, String> env = System.getenv();
+        // Installed before starting, so that a Ctrl-C during start-up still shuts down what started.
+        StopSignals stop = StopSignals.install(err);
+        Deque<AutoCloseable> started = new ArrayDeque<>();
+        AtomicBoolean closed = new AtomicBoolean();
+        Runnable close = () -> {
+            if (closed.compareAndSet(false, true)) closeAll(started, err);
+        };
+        // For exits that bypass the stop signal: the stack's child processes must not outlive this one.
+        Thread hook = new Thread(close, "sluice-dcb-api-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            StackConfig stackConfig = StackConfig.fromEnvironment(env, err::println);
+            EmbeddedStack stack = EmbeddedStack.start(stackConfig);
+            started.push(stack);
+            DcbServiceConfig config = serviceConfig(stack, stackConfig.kafkaBootstrap().isEmpty(), started);
+            DcbService service = DcbService.start(config, err::println);
+            started.push(service);
+            out.println("sluice dcb-api is ready: " + service.baseUri() + "  (GET /read, POST /append)");
+            out.println("Running. Press Ctrl-C to stop.");
+            out.flush();
+            stop.await();
+            err.println("stopping the dcb api ...");
+        } finally {
+            close.run();
+            removeShutdownHook(hook);
+        }
+        err.println("dcb api stopped");
+        return 0;
+    }
+
+    private DcbServiceConfig serviceConfig(EmbeddedStack stack, boolean embeddedKafka, Deque<AutoCloseable> started) {
+        PostgresEndpoint pg = stack.endpoints().postgres();
+        DcbApiConfig api = DcbApiConfig.defaults(port, stack.endpoints().bootstrapServers(), stack.endpoints().registryUrl(),
+                pg.jdbcUrl(), pg.user(), pg.password()).withHost(host);
+        DcbServiceConfig config = DcbServiceConfig.defaults(api).withCommitInterval(Duration.ofMillis(commitIntervalMs));
+        if (!embeddedKafka) return config;
+        // The embedded broker's log dies with this process: so do the decider's state and the events table's copy.
+        Path stateDir = TempDirs.create("sluice-dcb-decider-");
+        started.push(() -> TempDirs.deleteRecursively(stateDir));
+        return config.withStateDir(stateDir).withOnOtherLog(OnOtherLog.RESET);
+    }
+
+    private static void closeAll(Deque<AutoCloseable> started, PrintWriter err) {
+        while (!started.isEmpty()) {
+            try {
+                started.pop().close();
+            } catch (Exception e) {
+                err.println("stopping: " + e);
+            }
+        }
+    }
+
+    private static void removeShutdownHook(Thread hook) {
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException shutdownInProgress) {
+            // the hook is running or has run; close is idempotent
+        }
+    }
+}

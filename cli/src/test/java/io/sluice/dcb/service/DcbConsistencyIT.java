@@ -1,0 +1,122 @@
+package io.sluice.dcb.service;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import io.sluice.dcb.service.testing.ConsistencyFixture;
+import io.sluice.dcb.service.testing.DcbClient;
+import io.sluice.dcb.service.testing.DcbClient.ReadEvent;
+import io.sluice.dcb.service.testing.TestServices;
+import io.sluice.dcb.query.Query;
+import io.sluice.dcb.query.QueryMatcher;
+import io.sluice.testing.SluiceIT;
+import io.sluice.testing.TestStack;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A port of the dcb.events suite's consistency scenario, over HTTP against the real stack: 20
+ * writers for 10 s (longer, up to 40 s, until the log holds 1,000 events), each reading the last
+ * event matching a random query and appending 1–2 events on the condition that nothing matching
+ * came after it, recording that position in the event data. Then, for the first 1,000 events, the
+ * recorded position must equal the true last matching position before the event, computed both
+ * from the whole log with the query model and by the store itself (a backwards read from the
+ * position before). Any mismatch is an append the decider let through although its condition
+ * was violated.
+ */
+@SluiceIT
+class DcbConsistencyIT {
+
+    private static final Logger log = LoggerFactory.getLogger(DcbConsistencyIT.class);
+    private static final int WRITERS = 20;
+    private static final long MIN_NANOS = 10_000_000_000L;
+    private static final long MAX_NANOS = 40_000_000_000L;
+    private static final int VERIFIED = 1_000;
+
+    @Test
+    void everyAppendedEventRecordsTheTrueLastMatchingPosition(TestStack stack, @TempDir Path stateDir) throws Exception {
+        try (DcbService service = DcbService.start(TestServices.config(stack, stateDir), line -> { });
+             DcbClient client = new DcbClient(service.baseUri())) {
+            AtomicInteger appended = new AtomicInteger();
+            AtomicInteger failed = new AtomicInteger();
+            AtomicLong events = new AtomicLong();
+            long started = System.nanoTime();
+            try (ExecutorService writers = Executors.newVirtualThreadPerTaskExecutor()) {
+                List<Future<?>> done = new ArrayList<>();
+                for (int w = 0; w < WRITERS; w++) {
+                    Random random = new Random(1000 + w);
+                    done.add(writers.submit(() -> {
+                        while (true) {
+                            long elapsed = System.nanoTime() - started;
+                            if (elapsed > MAX_NANOS || (elapsed > MIN_NANOS && events.get() >= VERIFIED + 50)) return null;
+                            Map<String, Object> query = ConsistencyFixture.query(random);
+                            ReadEvent last = client.readLast(query);
+                            long lastPosition = last == null ? 0 : last.position();
+                            List<Map<String, Object>> batch = ConsistencyFixture.events(random, query, lastPosition);
+                            if (client.append(batch, DcbClient.condition(query, lastPosition)).appendConditionFailed()) {
+                                failed.incrementAndGet();
+                            } else {
+                                appended.incrementAndGet();
+                                events.addAndGet(batch.size());
+                            }
+                        }
+                    }));
+                }
+                for (Future<?> f : done) f.get();
+            }
+            log.info("consistency: {} appends, {} failed conditions, {} events in {} s", appended, failed, events,
+                    (System.nanoTime() - started) / 1_000_000_000);
+
+            List<ReadEvent> all = client.readAll();
+            assertThat(all).hasSizeGreaterThanOrEqualTo(VERIFIED).hasSize((int) events.get());
+            assertThat(failed.get()).as("the writers contended").isPositive();
+            for (int i = 0; i < all.size(); i++) assertThat(all.get(i).position()).isEqualTo(i + 1);
+
+            AtomicInteger checked = new AtomicInteger();
+            List<String> mismatches = new ArrayList<>();
+            try (ExecutorService verifiers = Executors.newFixedThreadPool(5)) {
+                List<Future<String>> verdicts = new ArrayList<>();
+                for (ReadEvent event : all.subList(0, VERIFIED)) {
+                    verdicts.add(verifiers.submit(() -> verify(client, all, event, checked)));
+                }
+                for (Future<String> verdict : verdicts) if (verdict.get() != null) mismatches.add(verdict.get());
+            }
+            log.info("consistency: {} first events of their append checked", checked);
+            assertThat(checked.get()).isPositive();
+            assertThat(mismatches).isEmpty();
+        }
+    }
+
+    /** Null when the event's recorded position is the true one (or it is not first in its append). */
+    private static String verify(DcbClient client, List<ReadEvent> log, ReadEvent event, AtomicInteger checked) {
+        Map<String, Object> data = DcbClient.parse(event.data(), new TypeReference<>() { });
+        if (((Number) data.get("batchIndex")).intValue() != 0) return null;
+        @SuppressWarnings("unchecked")
+        Map<String, Object> query = (Map<String, Object>) data.get("query");
+        long recorded = ((Number) data.get("lastMatchingEventPosition")).longValue();
+        Query model = ConsistencyFixture.model(query);
+        long expected = 0;
+        for (ReadEvent e : log) {
+            if (e.position() >= event.position()) break;
+            if (QueryMatcher.matches(model, e.type(), e.tags())) expected = e.position();
+        }
+        List<ReadEvent> before = client.read(query, Map.of("from", event.position() - 1, "backwards", true, "limit", 1));
+        long stored = before.isEmpty() ? 0 : before.get(0).position();
+        checked.incrementAndGet();
+        if (recorded == expected && stored == expected) return null;
+        return "event " + event.position() + ": recorded " + recorded + ", model says " + expected + ", store says " + stored;
+    }
+}

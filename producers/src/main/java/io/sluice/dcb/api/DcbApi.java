@@ -1,0 +1,122 @@
+package io.sluice.dcb.api;
+
+import io.sluice.schemas.dcb.AppendCommand;
+import io.sluice.schemas.registry.HttpSchemaRegistryClient;
+import io.sluice.schemas.topics.Topics;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The DCB HTTP API on its own, without the decider and the events sink it talks to (see
+ * {@link DcbService} for all of it): consumes HTTP requests, dcb.results and the events sink's
+ * PostgreSQL table and notifications; produces dcb.commands and HTTP answers. Guarantees: an
+ * append is answered only once the decider's transaction holding it committed; a read sees every
+ * append answered before it started (the {@link ReadFence}), including those answered before this
+ * API started (the log's last position at start).
+ */
+public final class DcbApi implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(DcbApi.class);
+
+    private final DcbApiConfig config;
+    private final DcbHttpServer server;
+    private final ReadFence fence;
+    private final ResultWaiter results;
+    private final Deque<AutoCloseable> started;
+
+    private DcbApi(DcbApiConfig config, DcbHttpServer server, ReadFence fence, ResultWaiter results, Deque<AutoCloseable> started) {
+        this.config = config;
+        this.server = server;
+        this.fence = fence;
+        this.results = results;
+        this.started = started;
+    }
+
+    /** Starts every part; the HTTP server last, so the API is ready once it answers. */
+    public static DcbApi start(DcbApiConfig config) {
+        Deque<AutoCloseable> started = new ArrayDeque<>();
+        try {
+            Topics topics = Topics.create(HttpSchemaRegistryClient.create(config.registryUrl()), true);
+            ReadFence fence = new ReadFence();
+            // Appends answered before this start count too: their events must be readable.
+            fence.acknowledged(EventLogTail.lastPosition(config.bootstrapServers(), config.eventsTopic(),
+                    topics.dcbEvents().valueSerde().deserializer()));
+            started.push(SinkWatermark.start(config, fence));
+            EventReader reader = new EventReader(config);
+            started.push(reader);
+            ResultWaiter results = ResultWaiter.start(config.bootstrapServers(), config.resultsTopic(),
+                    topics.dcbResults().valueSerde().deserializer(), fence);
+            started.push(results);
+            KafkaProducer<String, AppendCommand> producer = new KafkaProducer<>(producerProperties(config),
+                    topics.dcbCommands().keySerde().serializer(), topics.dcbCommands().valueSerde().serializer());
+            started.push(() -> producer.close(Duration.ofSeconds(10)));
+            DcbHttpServer server = DcbHttpServer.start(config.host(), config.port(),
+                    new AppendHandler(producer, config.commandsTopic(), results, config.appendTimeout()),
+                    new ReadHandler(fence, reader, config.readTimeout()));
+            started.push(server);
+            log.info("dcb api listening on {}:{} ({})", config.host(), server.port(), config);
+            return new DcbApi(config, server, fence, results, started);
+        } catch (RuntimeException e) {
+            closeAll(started);
+            throw e;
+        }
+    }
+
+    static Map<String, Object> producerProperties(DcbApiConfig config) {
+        Map<String, Object> props = new HashMap<>();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.put(ProducerConfig.LINGER_MS_CONFIG, (int) config.producerLinger().toMillis());
+        props.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
+        props.put(ProducerConfig.CLIENT_ID_CONFIG, "sluice-dcb-api-commands");
+        // A broker that is gone makes send() block on metadata; fail the request well within its timeout.
+        props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, Math.min(10_000L, config.appendTimeout().toMillis()));
+        return props;
+    }
+
+    /** The port the HTTP server listens on. */
+    public int port() {
+        return server.port();
+    }
+
+    /** {@code http://host:port}. */
+    public URI baseUri() {
+        String host = config.host().equals("0.0.0.0") ? "127.0.0.1" : config.host();
+        return URI.create("http://" + host + ":" + port());
+    }
+
+    public ReadFence fence() {
+        return fence;
+    }
+
+    /** Requests waiting for the decider right now. */
+    public int pendingAppends() {
+        return results.waitingCount();
+    }
+
+    /** Stops serving, then closes the producer, the results consumer and the PostgreSQL connections. */
+    @Override
+    public void close() {
+        closeAll(started);
+    }
+
+    private static void closeAll(Deque<AutoCloseable> started) {
+        while (!started.isEmpty()) {
+            try {
+                started.pop().close();
+            } catch (Exception e) {
+                log.warn("closing part of the dcb api failed: {}", e.toString());
+            }
+        }
+    }
+}

@@ -1,0 +1,147 @@
+package io.sluice.dcb.api;
+
+import io.sluice.schemas.topics.TopicNames;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/**
+ * Settings of the DCB HTTP API, validated once when built. Immutable; change a setting with a
+ * {@code with...} method.
+ *
+ * @param host             address the HTTP server binds to
+ * @param port             HTTP port; 0: any free port ({@link DcbApi#port()} tells which)
+ * @param bootstrapServers Kafka bootstrap servers
+ * @param registryUrl      Confluent-compatible registry API base URL
+ * @param commandsTopic    where appends go (AppendCommand, key {@code "dcb"})
+ * @param eventsTopic      the log (one partition), read once at start for the read fence
+ * @param resultsTopic     the decider's answers (AppendResult keyed by request id)
+ * @param jdbcUrl          PostgreSQL holding the events sink's {@code events} table, without credentials
+ * @param dbUser           PostgreSQL role, empty for the driver's default
+ * @param dbPassword       its password, empty for trust auth
+ * @param schema           schema of the {@code events} table
+ * @param notifyChannel    the LISTEN/NOTIFY channel the events sink announces committed positions on
+ * @param readPoolSize     PostgreSQL connections serving reads
+ * @param producerLinger   how long the command producer waits to fill a batch: a little batching
+ *                         under load, a little latency alone
+ * @param appendTimeout    how long an append waits for the decider's answer before a 503 (the
+ *                         append may still happen: retry with the same Idempotency-Key)
+ * @param readTimeout      how long a read waits for the events sink to reach the read fence before a 503
+ */
+public record DcbApiConfig(
+        String host,
+        int port,
+        String bootstrapServers,
+        String registryUrl,
+        String commandsTopic,
+        String eventsTopic,
+        String resultsTopic,
+        String jdbcUrl,
+        String dbUser,
+        String dbPassword,
+        String schema,
+        String notifyChannel,
+        int readPoolSize,
+        Duration producerLinger,
+        Duration appendTimeout,
+        Duration readTimeout) {
+
+    public static final String DEFAULT_HOST = "127.0.0.1";
+    public static final String DEFAULT_CHANNEL = "sluice_dcb_events";
+
+    private static final Pattern TOPIC = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
+    private static final Pattern IDENTIFIER = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
+
+    public DcbApiConfig {
+        requireText(host, "host");
+        if (port < 0 || port > 65_535) throw new IllegalArgumentException("port must be 0..65535, got " + port);
+        requireText(bootstrapServers, "bootstrapServers");
+        requireText(registryUrl, "registryUrl");
+        if (!registryUrl.startsWith("http://") && !registryUrl.startsWith("https://")) {
+            throw new IllegalArgumentException("registryUrl must be an http(s) URL, got '" + registryUrl + "'");
+        }
+        requireMatch(commandsTopic, TOPIC, "commandsTopic");
+        requireMatch(eventsTopic, TOPIC, "eventsTopic");
+        requireMatch(resultsTopic, TOPIC, "resultsTopic");
+        if (commandsTopic.equals(eventsTopic) || commandsTopic.equals(resultsTopic) || eventsTopic.equals(resultsTopic)) {
+            throw new IllegalArgumentException("the commands, events and results topics must differ, got "
+                    + List.of(commandsTopic, eventsTopic, resultsTopic));
+        }
+        requireText(jdbcUrl, "jdbcUrl");
+        if (!jdbcUrl.startsWith("jdbc:postgresql:")) {
+            throw new IllegalArgumentException("jdbcUrl must be a PostgreSQL JDBC URL, got " + jdbcUrl);
+        }
+        dbUser = dbUser == null ? "" : dbUser;
+        dbPassword = dbPassword == null ? "" : dbPassword;
+        requireMatch(schema, IDENTIFIER, "schema");
+        requireMatch(notifyChannel, IDENTIFIER, "notifyChannel");
+        if (readPoolSize < 1 || readPoolSize > 64) {
+            throw new IllegalArgumentException("readPoolSize must be 1..64, got " + readPoolSize);
+        }
+        requireBetween(producerLinger, Duration.ZERO, Duration.ofSeconds(1), "producerLinger");
+        requireBetween(appendTimeout, Duration.ofMillis(1), Duration.ofMinutes(10), "appendTimeout");
+        requireBetween(readTimeout, Duration.ofMillis(1), Duration.ofMinutes(10), "readTimeout");
+    }
+
+    /**
+     * The defaults for the given services: the standard topics, schema {@code public}, 8 read
+     * connections, 1 ms linger, 30 s for an append's answer, 10 s for a read's fence.
+     */
+    public static DcbApiConfig defaults(int port, String bootstrapServers, String registryUrl, String jdbcUrl, String dbUser,
+                                        String dbPassword) {
+        return new DcbApiConfig(DEFAULT_HOST, port, bootstrapServers, registryUrl, TopicNames.DCB_COMMANDS,
+                TopicNames.DCB_EVENTS, TopicNames.DCB_RESULTS, jdbcUrl, dbUser, dbPassword, "public", DEFAULT_CHANNEL, 8,
+                Duration.ofMillis(1), Duration.ofSeconds(30), Duration.ofSeconds(10));
+    }
+
+    public DcbApiConfig withHost(String bindHost) {
+        return new DcbApiConfig(bindHost, port, bootstrapServers, registryUrl, commandsTopic, eventsTopic, resultsTopic,
+                jdbcUrl, dbUser, dbPassword, schema, notifyChannel, readPoolSize, producerLinger, appendTimeout, readTimeout);
+    }
+
+    public DcbApiConfig withTopics(String commands, String events, String results) {
+        return new DcbApiConfig(host, port, bootstrapServers, registryUrl, commands, events, results, jdbcUrl, dbUser,
+                dbPassword, schema, notifyChannel, readPoolSize, producerLinger, appendTimeout, readTimeout);
+    }
+
+    public DcbApiConfig withTimeouts(Duration append, Duration read) {
+        return new DcbApiConfig(host, port, bootstrapServers, registryUrl, commandsTopic, eventsTopic, resultsTopic,
+                jdbcUrl, dbUser, dbPassword, schema, notifyChannel, readPoolSize, producerLinger, append, read);
+    }
+
+    public DcbApiConfig withReadPoolSize(int size) {
+        return new DcbApiConfig(host, port, bootstrapServers, registryUrl, commandsTopic, eventsTopic, resultsTopic,
+                jdbcUrl, dbUser, dbPassword, schema, notifyChannel, size, producerLinger, appendTimeout, readTimeout);
+    }
+
+    @Override
+    public String toString() {
+        // Never print the password (it ends up in logs).
+        return "DcbApiConfig[" + host + ":" + port + ", bootstrapServers=" + bootstrapServers + ", registryUrl=" + registryUrl
+                + ", topics=" + List.of(commandsTopic, eventsTopic, resultsTopic) + ", jdbcUrl=" + jdbcUrl + ", dbUser="
+                + dbUser + ", schema=" + schema + ", notifyChannel=" + notifyChannel + ", readPoolSize=" + readPoolSize
+                + ", producerLinger=" + producerLinger + ", appendTimeout=" + appendTimeout + ", readTimeout=" + readTimeout
+                + "]";
+    }
+
+    private static void requireText(String value, String name) {
+        if (value == null || value.isBlank()) throw new IllegalArgumentException(name + " must not be blank");
+    }
+
+    private static String requireMatch(String value, Pattern pattern, String name) {
+        requireText(value, name);
+        if (!pattern.matcher(value).matches()) {
+            throw new IllegalArgumentException(name + " must match " + pattern + ", got '" + value + "'");
+        }
+        return value;
+    }
+
+    private static void requireBetween(Duration value, Duration min, Duration max, String name) {
+        Objects.requireNonNull(value, name);
+        if (value.compareTo(min) < 0 || value.compareTo(max) > 0) {
+            throw new IllegalArgumentException(name + " must be between " + min + " and " + max + ", got " + value);
+        }
+    }
+}

@@ -1,0 +1,77 @@
+package io.sluice.dcb.api;
+
+import com.sun.net.httpserver.HttpHandler;
+import com.sun.net.httpserver.HttpServer;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * The HTTP front of the DCB API: the JDK's HTTP server with one virtual thread per exchange, so a
+ * request waiting for the decider or the read fence holds no platform thread, and hundreds of
+ * clients cost little. Serves {@code /append} and {@code /read}; every other path is a JSON 404.
+ */
+public final class DcbHttpServer implements AutoCloseable {
+
+    static {
+        // Read once when the JDK server's configuration class loads, so set before the first server.
+        // Without TCP_NODELAY small responses wait for the client's delayed ACK (up to 40 ms); the
+        // default cap of 200 idle connections would make 256 keep-alive clients reconnect.
+        defaultProperty("sun.net.httpserver.nodelay", "true");
+        defaultProperty("sun.net.httpserver.maxIdleConnections", "4096");
+    }
+
+    private final HttpServer server;
+    private final ExecutorService executor;
+
+    private DcbHttpServer(HttpServer server, ExecutorService executor) {
+        this.server = server;
+        this.executor = executor;
+    }
+
+    /** Binds {@code host:port} (0: any free port) and starts serving. */
+    public static DcbHttpServer start(String host, int port, HttpHandler append, HttpHandler read) {
+        HttpServer server;
+        try {
+            server = HttpServer.create(new InetSocketAddress(host, port), 1024);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot listen on " + host + ":" + port, e);
+        }
+        ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+        server.setExecutor(executor);
+        server.createContext("/append", append);
+        server.createContext("/read", read);
+        server.createContext("/", new NotFound());
+        server.start();
+        return new DcbHttpServer(server, executor);
+    }
+
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    /** Stops accepting, gives running exchanges a second, then interrupts what is left. */
+    @Override
+    public void close() {
+        server.stop(1);
+        executor.shutdownNow();
+    }
+
+    private static void defaultProperty(String name, String value) {
+        if (System.getProperty(name) == null) System.setProperty(name, value);
+    }
+
+    private static final class NotFound extends JsonHandler {
+        NotFound() {
+            super("/", "GET");
+        }
+
+        @Override
+        Response respond(com.sun.net.httpserver.HttpExchange exchange, long startedNanos) {
+            return Response.error(404, "not_found", "no such resource: / (there are GET /read and POST /append)");
+        }
+    }
+}

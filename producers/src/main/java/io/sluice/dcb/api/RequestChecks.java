@@ -1,0 +1,90 @@
+package io.sluice.dcb.api;
+
+import io.sluice.dcb.api.JsonBodies.AppendBody;
+import io.sluice.dcb.api.JsonBodies.ConditionBody;
+import io.sluice.dcb.api.JsonBodies.EventBody;
+import io.sluice.dcb.api.JsonBodies.ItemBody;
+import io.sluice.dcb.api.JsonBodies.QueryBody;
+import io.sluice.dcb.query.Query;
+import io.sluice.dcb.query.QueryItem;
+import io.sluice.schemas.dcb.AppendCondition;
+import io.sluice.schemas.dcb.EventData;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Checks bound JSON bodies against the rules the decider enforces (non-blank types and tags, at
+ * least one event, {@code after >= 0}), so a bad request is answered 400 at once with the field
+ * that is wrong, instead of travelling to the decider to be REJECTED there.
+ */
+final class RequestChecks {
+
+    private RequestChecks() {
+    }
+
+    static AppendRequest append(AppendBody body) {
+        if (body.events() == null || body.events().isEmpty()) {
+            throw new BadRequestException("events must be a non-empty array: an append needs at least one event");
+        }
+        List<EventData> events = new ArrayList<>(body.events().size());
+        for (int i = 0; i < body.events().size(); i++) {
+            EventBody event = body.events().get(i);
+            String where = "events[" + i + "]";
+            if (event == null) throw new BadRequestException(where + " must be an object, got null");
+            String type = nonBlank(event.type(), where + ".type");
+            if (event.data() == null) throw new BadRequestException(where + ".data is required (a string)");
+            events.add(new EventData(type, strings(event.tags(), where + ".tags"), event.data()));
+        }
+        return new AppendRequest(events, condition(body.condition()));
+    }
+
+    static Query query(QueryBody body, String where) {
+        List<ItemBody> items = body.items() == null ? List.of() : body.items();
+        List<QueryItem> checked = new ArrayList<>(items.size());
+        for (int i = 0; i < items.size(); i++) {
+            ItemBody item = item(items.get(i), where + ".items[" + i + "]");
+            checked.add(QueryItem.of(strings(item.types(), where + ".items[" + i + "].types"),
+                    strings(item.tags(), where + ".items[" + i + "].tags")));
+        }
+        return new Query(checked);
+    }
+
+    private static AppendCondition condition(ConditionBody body) {
+        if (body == null) return null;
+        if (body.failIfEventsMatch() == null) {
+            throw new BadRequestException("condition.failIfEventsMatch is required (a query) when there is a condition");
+        }
+        if (body.after() != null && body.after() < 0) {
+            throw new BadRequestException("condition.after must be at least 0 (0: before the first event), got " + body.after());
+        }
+        List<ItemBody> items = body.failIfEventsMatch().items() == null ? List.of() : body.failIfEventsMatch().items();
+        List<io.sluice.schemas.dcb.QueryItem> avroItems = new ArrayList<>(items.size());
+        for (int i = 0; i < items.size(); i++) {
+            String where = "condition.failIfEventsMatch.items[" + i + "]";
+            ItemBody item = item(items.get(i), where);
+            avroItems.add(new io.sluice.schemas.dcb.QueryItem(strings(item.types(), where + ".types"),
+                    strings(item.tags(), where + ".tags")));
+        }
+        return new AppendCondition(new io.sluice.schemas.dcb.Query(avroItems), body.after());
+    }
+
+    private static ItemBody item(ItemBody item, String where) {
+        if (item == null) throw new BadRequestException(where + " must be an object, got null");
+        return item;
+    }
+
+    /** The list checked element by element; absent or null: empty. */
+    private static List<String> strings(List<String> values, String where) {
+        if (values == null) return List.of();
+        for (int i = 0; i < values.size(); i++) nonBlank(values.get(i), where + "[" + i + "]");
+        return List.copyOf(values);
+    }
+
+    private static String nonBlank(String value, String where) {
+        if (value == null || value.isBlank()) {
+            throw new BadRequestException(where + " must be a non-blank string, got " + (value == null ? "null" : "'" + value + "'"));
+        }
+        return value;
+    }
+}

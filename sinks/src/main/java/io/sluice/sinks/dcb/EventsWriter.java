@@ -1,0 +1,84 @@
+package io.sluice.sinks.dcb;
+
+import io.sluice.schemas.dcb.Event;
+import io.sluice.sinks.core.SinkRecord;
+import io.sluice.sinks.core.SinkWriter;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * Writes dcb.events records (key: the position, value: the {@link Event}) as rows of the
+ * {@code events} table, and announces the highest position written with
+ * {@code pg_notify(channel, position)} in the same transaction. PostgreSQL delivers a notification
+ * only when its transaction commits, in commit order, so a listener that sees position P knows
+ * every event up to P is readable: the DCB API's read fence waits for that instead of polling.
+ *
+ * <p>Plain INSERTs: a position written twice (which exactly-once delivery rules out) is refused by
+ * the primary key and dead-lettered, loudly, instead of being silently dropped. A record without a
+ * value, or whose key is not its position, is the record's fault and dead-lettered too.
+ */
+public final class EventsWriter implements SinkWriter<Long, Event> {
+
+    public static final String DEFAULT_CHANNEL = "sluice_dcb_events";
+
+    private static final Pattern CHANNEL = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
+    private static final String INSERT =
+            "INSERT INTO events (position, type, tags, data, appended_at) VALUES (?, ?, ?, ?, ?)";
+    private static final String NOTIFY = "SELECT pg_notify(?, ?)";
+
+    private final String channel;
+
+    /** @param channel the LISTEN/NOTIFY channel, a lower-case identifier */
+    public EventsWriter(String channel) {
+        if (channel == null || !CHANNEL.matcher(channel).matches()) {
+            throw new IllegalArgumentException("channel must match " + CHANNEL + ", got " + channel);
+        }
+        this.channel = channel;
+    }
+
+    @Override
+    public void write(Connection tx, List<SinkRecord<Long, Event>> batch) throws SQLException {
+        long highest = 0;
+        try (PreparedStatement insert = tx.prepareStatement(INSERT)) {
+            for (SinkRecord<Long, Event> record : batch) {
+                Event event = check(record);
+                insert.setLong(1, event.getPosition());
+                insert.setString(2, event.getType());
+                insert.setArray(3, tx.createArrayOf("text", event.getTags().toArray()));
+                insert.setString(4, event.getData());
+                insert.setObject(5, OffsetDateTime.ofInstant(event.getAppendedAt(), ZoneOffset.UTC));
+                insert.addBatch();
+                highest = Math.max(highest, event.getPosition());
+            }
+            insert.executeBatch();
+        }
+        if (highest == 0) return;
+        try (PreparedStatement notify = tx.prepareStatement(NOTIFY)) {
+            notify.setString(1, channel);
+            notify.setString(2, Long.toString(highest));
+            notify.execute();
+        }
+    }
+
+    private static Event check(SinkRecord<Long, Event> record) {
+        Event event = record.value();
+        if (event == null) {
+            throw new IllegalArgumentException("dcb.events record " + where(record) + " has no value: the log has no deletions");
+        }
+        if (record.key() != null && record.key() != event.getPosition()) {
+            throw new IllegalArgumentException("dcb.events record " + where(record) + " is keyed " + record.key()
+                    + " but holds position " + event.getPosition());
+        }
+        return event;
+    }
+
+    private static String where(SinkRecord<?, ?> record) {
+        return record.topic() + "-" + record.partition() + "@" + record.offset();
+    }
+}
