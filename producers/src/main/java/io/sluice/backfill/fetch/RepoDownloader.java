@@ -1,5 +1,6 @@
 package io.sluice.backfill.fetch;
 
+import io.sluice.backfill.atproto.car.CarFormatException;
 import io.sluice.schemas.backfill.FetchTask;
 
 import java.io.IOException;
@@ -74,6 +75,15 @@ final class RepoDownloader {
             try (BodyWatchdog.Watch watch = watchdog.watch(body)) {
                 try {
                     loaded = RepoExtractor.load(watch.stream(), config.limits(), store);
+                } catch (CarFormatException e) {
+                    if (e.reason() == CarFormatException.Reason.TRUNCATED && contentLength >= 0
+                            && watch.bytes() >= contentLength) {
+                        // The whole body arrived and still ends inside a block: the PDS sends a broken
+                        // CAR, and will again. A body cut short in transit is retried as TRUNCATED.
+                        return failed(FailureReason.MALFORMED, "the body is complete (" + contentLength
+                                + " bytes) but its CAR is cut short: " + e.getMessage(), e, headers);
+                    }
+                    throw e;
                 } catch (IOException e) {
                     if (watch.fired()) return timedOut(watch, headers);
                     if (Thread.currentThread().isInterrupted()) throw new InterruptedException("closing during a download");
