@@ -20,7 +20,7 @@ import java.util.concurrent.Callable;
         mixinStandardHelpOptions = true,
         versionProvider = ManifestVersionProvider.class,
         description = "Streaming integration on Apache Kafka: Bluesky backfill, MongoDB CDC ETL, DCB event store.",
-        subcommands = {StackCommand.class, HelpCommand.class},
+        subcommands = {StackCommand.class, SimulatePdsCommand.class, FetcherCommand.class, HelpCommand.class},
         footerHeading = "%nEnvironment:%n",
         footer = {
                 "  SLUICE_KAFKA_BOOTSTRAP  use this Kafka cluster, not the embedded broker",
