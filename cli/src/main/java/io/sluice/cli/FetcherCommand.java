@@ -52,9 +52,10 @@ final class FetcherCommand implements Callable<Integer> {
     @Option(names = "--max-in-flight", defaultValue = "64", description = "Downloads at once (default ${DEFAULT-VALUE}).")
     int maxInFlight;
 
-    @Option(names = "--block-memory-mb", defaultValue = "128",
-            description = "Heap for CAR blocks, shared by all downloads; the rest spills to disk (default ${DEFAULT-VALUE}).")
-    long blockMemoryMb;
+    @Option(names = "--block-memory-mb",
+            description = "Heap for CAR blocks, shared by all downloads; the rest spills to disk "
+                    + "(default: a quarter of the heap, at most 128).")
+    Long blockMemoryMb;
 
     @Option(names = "--spill-dir", description = "Directory for spilled blocks (default: java.io.tmpdir).")
     Path spillDir;
@@ -119,11 +120,11 @@ final class FetcherCommand implements Callable<Integer> {
             throw new IllegalArgumentException("no schema registry: pass --registry-url or set SLUICE_REGISTRY_URL");
         }
         FetcherConfig.Builder b = FetcherConfig.builder(bootstrapServers, registryUrl).groupId(group).maxInFlight(maxInFlight)
-                .blockMemoryBytes(blockMemoryMb * 1024 * 1024)
                 .limits(new Limits(Limits.DEFAULT.maxBlockBytes(), maxCarMb * 1024 * 1024))
                 .retry(new RetryPolicy(maxAttempts, RetryPolicy.DEFAULT.initialBackoff(), RetryPolicy.DEFAULT.maxBackoff()))
                 .allowedPrivateHosts(Set.copyOf(allowPrivateHosts));
         if (spillDir != null) b.spillDir(spillDir);
+        if (blockMemoryMb != null) b.blockMemoryBytes(blockMemoryMb * 1024 * 1024);
         return b.build();
     }
 

@@ -55,8 +55,11 @@ final class Fetcher implements Runnable {
     private final FetcherStats stats;
     private final OffsetTracker offsets = new OffsetTracker();
     private final BlockingQueue<Completion> completions = new LinkedBlockingQueue<>();
-    private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
+    private final ExecutorService threads = Executors.newThreadPerTaskExecutor(
+            Thread.ofVirtual().name("sluice-fetch-", 0).uncaughtExceptionHandler(this::taskDied).factory());
     private volatile boolean running = true;
+    /** An Error (OutOfMemoryError, StackOverflowError) that ended a download thread. */
+    private volatile Throwable died;
     private boolean closing;
 
     Fetcher(FetcherConfig config, Consumer<byte[], byte[]> consumer, Deserializer<FetchTask> tasks, TaskRunner runner,
@@ -82,6 +85,9 @@ final class Fetcher implements Runnable {
         long nextReport = System.nanoTime() + REPORT_EVERY.toNanos();
         try {
             while (running) {
+                if (died != null) {
+                    throw new IllegalStateException("a download thread died; stopping without committing its task", died);
+                }
                 drainCompletions();
                 long now = System.nanoTime();
                 if (now >= nextCommit) {
@@ -96,7 +102,7 @@ final class Fetcher implements Runnable {
                 try {
                     consumer.poll(POLL).forEach(this::dispatch);
                 } catch (WakeupException e) {
-                    if (running) throw e;
+                    if (running && died == null) throw e;
                 }
             }
         } finally {
@@ -121,10 +127,25 @@ final class Fetcher implements Runnable {
             acks.seal();
             return;
         }
-        threads.submit(() -> {
-            runner.run(record, task, acks);
-            return null;
+        // execute, not submit: an Error must reach the uncaught-exception handler, not vanish in a Future.
+        threads.execute(() -> {
+            try {
+                runner.run(record, task, acks);
+            } catch (InterruptedException e) {
+                // closing: the task stays unfinished, so its offset is not committed
+            }
         });
+    }
+
+    /**
+     * A download thread ended with an Error. Its task can never finish, so its partition could
+     * never commit again: the fetcher stops (and is restarted by whatever runs it) rather than
+     * stall silently.
+     */
+    private void taskDied(Thread thread, Throwable error) {
+        log.error("download thread {} died", thread.getName(), error);
+        died = error;
+        consumer.wakeup();
     }
 
     private void drainCompletions() {

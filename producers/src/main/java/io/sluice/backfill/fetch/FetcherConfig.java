@@ -159,7 +159,7 @@ public record FetcherConfig(String bootstrapServers, String registryUrl, String 
         private Http http = Http.defaults();
         private RetryPolicy retry = RetryPolicy.DEFAULT;
         private Limits limits = Limits.DEFAULT;
-        private long blockMemoryBytes = 128L * 1024 * 1024;
+        private long blockMemoryBytes = defaultBlockMemory();
         private Path spillDir = Path.of(System.getProperty("java.io.tmpdir"));
         private int maxRecordBytes = 1_000_000;
         private Set<String> allowedPrivateHosts = Set.of();
@@ -182,6 +182,7 @@ public record FetcherConfig(String bootstrapServers, String registryUrl, String 
         public Builder http(Http v) { http = v; return this; }
         public Builder retry(RetryPolicy v) { retry = v; return this; }
         public Builder limits(Limits v) { limits = v; return this; }
+        /** Default: a quarter of the maximum heap, at most 128 MiB. */
         public Builder blockMemoryBytes(long v) { blockMemoryBytes = v; return this; }
         public Builder spillDir(Path v) { spillDir = v; return this; }
         public Builder maxRecordBytes(int v) { maxRecordBytes = v; return this; }
@@ -191,6 +192,14 @@ public record FetcherConfig(String bootstrapServers, String registryUrl, String 
         public Builder shutdownTimeout(Duration v) { shutdownTimeout = v; return this; }
         public Builder consumerOverrides(Map<String, Object> v) { consumerOverrides = v; return this; }
         public Builder producerOverrides(Map<String, Object> v) { producerOverrides = v; return this; }
+
+        /**
+         * A quarter of the maximum heap, at most 128 MiB: the rest of the heap holds the block index
+         * (~30 bytes per block), the producer's buffer (32 MiB) and the clients.
+         */
+        static long defaultBlockMemory() {
+            return Math.min(128L * 1024 * 1024, Runtime.getRuntime().maxMemory() / 4);
+        }
 
         public FetcherConfig build() {
             int pending = maxPendingTasks < 0 ? (int) Math.min(Integer.MAX_VALUE, 4L * maxInFlight) : maxPendingTasks;

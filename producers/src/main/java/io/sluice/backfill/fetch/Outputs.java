@@ -67,13 +67,19 @@ final class Outputs {
         this.signals = topics.backfillRateLimit().valueSerde().serializer();
     }
 
-    void record(TaskAcks acks, RepoRecord record) {
+    /** The serialized record key of {@code did}: computed once per repository, not once per record. */
+    byte[] recordKey(String did) {
+        return keys.serialize(names.records(), did);
+    }
+
+    /** One record; {@code key} is {@link #recordKey} of its DID. */
+    void record(TaskAcks acks, byte[] key, RepoRecord record) {
         byte[] value = records.serialize(names.records(), record);
         if (value.length > maxRecordBytes) {
             throw new RecordTooLargeException("record " + record.getCollection() + "/" + record.getRkey() + " is "
                     + value.length + " bytes serialized, over maxRecordBytes=" + maxRecordBytes);
         }
-        send(acks, new ProducerRecord<>(names.records(), keys.serialize(names.records(), record.getDid()), value));
+        send(acks, new ProducerRecord<>(names.records(), key, value));
     }
 
     void status(TaskAcks acks, DidStatus status) {

@@ -89,8 +89,9 @@ final class TaskRunner {
                 return;
             }
             long[] records = {0};
+            byte[] key = outputs.recordKey(task.getDid());
             attempt = downloader.fetch(task, (rev, collection, rkey, cid, json) -> {
-                outputs.record(acks, RepoRecord.newBuilder().setDid(task.getDid()).setCollection(collection).setRkey(rkey)
+                outputs.record(acks, key, RepoRecord.newBuilder().setDid(task.getDid()).setCollection(collection).setRkey(rkey)
                         .setCid(cid.toString()).setRev(rev).setRecordJson(json).setRunId(task.getRunId()).build());
                 records[0]++;
             });
