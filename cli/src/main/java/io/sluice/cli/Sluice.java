@@ -20,8 +20,9 @@ import java.util.concurrent.Callable;
         mixinStandardHelpOptions = true,
         versionProvider = ManifestVersionProvider.class,
         description = "Streaming integration on Apache Kafka: Bluesky backfill, MongoDB CDC ETL, DCB event store.",
-        subcommands = {StackCommand.class, PublishDidsCommand.class, ResolveCommand.class, RecordsSinkCommand.class,
-                InspectCarCommand.class, DcbApiCommand.class, HelpCommand.class},
+        subcommands = {StackCommand.class, PublishDidsCommand.class, ResolveCommand.class, FetcherCommand.class,
+                RecordsSinkCommand.class, InspectCarCommand.class, SimulatePdsCommand.class, DcbApiCommand.class,
+                HelpCommand.class},
         footerHeading = "%nEnvironment:%n",
         footer = {
                 "  SLUICE_KAFKA_BOOTSTRAP  use this Kafka cluster, not the embedded broker",

@@ -30,7 +30,7 @@ class SluiceTest {
 
         assertThat(run(cli, "--help")).isZero();
 
-        assertThat(cli.getSubcommands()).containsKeys("stack", "help");
+        assertThat(cli.getSubcommands()).containsKeys("stack", "simulate-pds", "fetcher", "help");
         String help = out.toString();
         // picocli wraps a summary longer than the line allows: compare with whitespace collapsed
         String unwrapped = help.replaceAll("\\s+", " ");

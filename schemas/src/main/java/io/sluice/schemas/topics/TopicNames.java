@@ -15,6 +15,11 @@ public final class TopicNames {
     public static final String BACKFILL_RECORDS = "backfill.records";
     public static final String BACKFILL_STATUS = "backfill.status";
     public static final String BACKFILL_RATELIMIT = "backfill.ratelimit";
+    /**
+     * FetchTasks a fetcher sends back to the rate limiter (expired, throttled or failed and to be
+     * retried), keyed by PDS host like backfill.resolved, with which it must be co-partitioned.
+     */
+    public static final String BACKFILL_RETRY = "backfill.retry";
     public static final String ETL_USER_ROWS = "etl.user-rows";
     public static final String DCB_COMMANDS = "dcb.commands";
     public static final String DCB_EVENTS = "dcb.events";

@@ -37,6 +37,7 @@ public final class Topics {
     private final Topic<String, RepoRecord> backfillRecords;
     private final Topic<String, DidStatus> backfillStatus;
     private final Topic<String, RateLimitSignal> backfillRateLimit;
+    private final Topic<String, FetchTask> backfillRetry;
     private final Topic<Long, UserRows> etlUserRows;
     private final Topic<String, AppendCommand> dcbCommands;
     private final Topic<Long, Event> dcbEvents;
@@ -51,6 +52,7 @@ public final class Topics {
         this.backfillStatus = new Topic<>(TopicNames.BACKFILL_STATUS, serdes.stringKey(), serdes.specificValue(DidStatus.class));
         this.backfillRateLimit = new Topic<>(TopicNames.BACKFILL_RATELIMIT, serdes.stringKey(),
                 serdes.specificValue(RateLimitSignal.class));
+        this.backfillRetry = new Topic<>(TopicNames.BACKFILL_RETRY, serdes.stringKey(), serdes.specificValue(FetchTask.class));
         this.etlUserRows = new Topic<>(TopicNames.ETL_USER_ROWS, serdes.longKey(), serdes.specificValue(UserRows.class));
         this.dcbCommands = new Topic<>(TopicNames.DCB_COMMANDS, serdes.stringKey(), serdes.specificValue(AppendCommand.class));
         this.dcbEvents = new Topic<>(TopicNames.DCB_EVENTS, serdes.longKey(), serdes.specificValue(Event.class));
@@ -94,6 +96,14 @@ public final class Topics {
 
     public Topic<String, RateLimitSignal> backfillRateLimit() {
         return backfillRateLimit;
+    }
+
+    /**
+     * backfill.retry: FetchTasks keyed by PDS host, returned by fetchers to the rate limiter. Not in
+     * {@link #all()}: it is the rate limiter's second input, not a stage of its own.
+     */
+    public Topic<String, FetchTask> backfillRetry() {
+        return backfillRetry;
     }
 
     public Topic<Long, UserRows> etlUserRows() {

@@ -1,0 +1,154 @@
+package io.sluice.cli;
+
+import io.sluice.backfill.atproto.car.Limits;
+import io.sluice.backfill.fetch.FetcherApp;
+import io.sluice.backfill.fetch.FetcherConfig;
+import io.sluice.backfill.fetch.FetcherStats;
+import io.sluice.backfill.fetch.RetryPolicy;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code sluice fetcher}: one member of the fetcher group. Consumes backfill.fetch, downloads each
+ * repository from its PDS and produces backfill.records, backfill.status, backfill.retry,
+ * backfill.ratelimit and backfill.dlq, until Ctrl-C or SIGTERM; then finishes or abandons (to be
+ * fetched again) the downloads in flight, commits, and exits 0. A progress line goes to stderr
+ * every few seconds. Start more to fetch faster: the group shares the partitions.
+ */
+@Command(name = "fetcher",
+        description = {
+                "Fetch repositories for backfill.fetch tasks until Ctrl-C.",
+                "Produces records, statuses, retries, rate-limit signals and dead letters; at-least-once."})
+final class FetcherCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
+    boolean help;
+
+    @Option(names = "--bootstrap-servers", defaultValue = "${env:SLUICE_KAFKA_BOOTSTRAP}",
+            description = "Kafka bootstrap servers (default: $SLUICE_KAFKA_BOOTSTRAP).")
+    String bootstrapServers;
+
+    @Option(names = "--registry-url", defaultValue = "${env:SLUICE_REGISTRY_URL}",
+            description = "Schema registry (Confluent-compatible API) URL (default: $SLUICE_REGISTRY_URL).")
+    String registryUrl;
+
+    @Option(names = "--group", defaultValue = FetcherConfig.DEFAULT_GROUP_ID, description = "Consumer group (default ${DEFAULT-VALUE}).")
+    String group;
+
+    @Option(names = "--max-in-flight", defaultValue = "64", description = "Downloads at once (default ${DEFAULT-VALUE}).")
+    int maxInFlight;
+
+    @Option(names = "--block-memory-mb",
+            description = "Heap for CAR blocks, shared by all downloads; the rest spills to disk "
+                    + "(default: a quarter of the heap, at most 128).")
+    Long blockMemoryMb;
+
+    @Option(names = "--spill-dir", description = "Directory for spilled blocks (default: java.io.tmpdir).")
+    Path spillDir;
+
+    @Option(names = "--max-car-mb", defaultValue = "256", description = "Largest repository accepted (default ${DEFAULT-VALUE}).")
+    long maxCarMb;
+
+    @Option(names = "--max-attempts", defaultValue = "8", description = "Attempts per repository before the DLQ (default ${DEFAULT-VALUE}).")
+    int maxAttempts;
+
+    @Option(names = "--allow-private-host", paramLabel = "HOST",
+            description = "A PDS host that may resolve to a loopback or private address (repeatable), e.g. 127.0.0.1 "
+                    + "for the simulator.")
+    List<String> allowPrivateHosts = List.of();
+
+    @Option(names = "--progress-seconds", defaultValue = "5", description = "Seconds between progress lines; 0 for none.")
+    int progressSeconds;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter err = spec.commandLine().getErr();
+        StopSignals stop = StopSignals.install(err);
+        FetcherConfig config = config();
+        try (FetcherApp app = FetcherApp.start(config)) {
+            err.println("fetcher started: group " + config.groupId() + " on " + config.topics().fetch() + " at "
+                    + config.bootstrapServers());
+            err.flush();
+            CountDownLatch stopped = new CountDownLatch(1);
+            Thread.ofVirtual().start(() -> {
+                try {
+                    stop.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                stopped.countDown();
+            });
+            Progress progress = new Progress(app.stats());
+            long nextLine = System.nanoTime() + TimeUnit.SECONDS.toNanos(progressSeconds);
+            // Wake up every second: to stop, to notice a fetcher that failed, to print progress.
+            while (!stopped.await(1, TimeUnit.SECONDS) && !app.awaitTermination(Duration.ZERO)) {
+                if (progressSeconds > 0 && System.nanoTime() >= nextLine) {
+                    err.println(progress.line());
+                    err.flush();
+                    nextLine = System.nanoTime() + TimeUnit.SECONDS.toNanos(progressSeconds);
+                }
+            }
+            err.println("stopping the fetcher ...");
+            err.flush();
+            app.close();
+            if (app.failure().isPresent()) throw app.failure().get();
+            err.println(progress.line());
+        }
+        err.println("fetcher stopped");
+        return 0;
+    }
+
+    FetcherConfig config() {
+        if (bootstrapServers == null || bootstrapServers.isBlank()) {
+            throw new IllegalArgumentException("no Kafka: pass --bootstrap-servers or set SLUICE_KAFKA_BOOTSTRAP");
+        }
+        if (registryUrl == null || registryUrl.isBlank()) {
+            throw new IllegalArgumentException("no schema registry: pass --registry-url or set SLUICE_REGISTRY_URL");
+        }
+        FetcherConfig.Builder b = FetcherConfig.builder(bootstrapServers, registryUrl).groupId(group).maxInFlight(maxInFlight)
+                .limits(new Limits(Limits.DEFAULT.maxBlockBytes(), maxCarMb * 1024 * 1024))
+                .retry(new RetryPolicy(maxAttempts, RetryPolicy.DEFAULT.initialBackoff(), RetryPolicy.DEFAULT.maxBackoff()))
+                .allowedPrivateHosts(Set.copyOf(allowPrivateHosts));
+        if (spillDir != null) b.spillDir(spillDir);
+        if (blockMemoryMb != null) b.blockMemoryBytes(blockMemoryMb * 1024 * 1024);
+        return b.build();
+    }
+
+    /** Totals and rates since the previous line. */
+    private static final class Progress {
+        private final FetcherStats stats;
+        private FetcherStats.Snapshot last;
+        private long lastNanos = System.nanoTime();
+
+        Progress(FetcherStats stats) {
+            this.stats = stats;
+            this.last = stats.snapshot();
+        }
+
+        String line() {
+            FetcherStats.Snapshot now = stats.snapshot();
+            long t = System.nanoTime();
+            double seconds = Math.max(1e-3, (t - lastNanos) / 1e9);
+            String line = String.format("repos done %d (%.0f/s), records %d (%.0f/s), failed %d, retried %d, expired %d, 429s %d",
+                    now.done(), (now.done() - last.done()) / seconds, now.records(), (now.records() - last.records()) / seconds,
+                    now.failed(), now.retried(), now.expired(), now.throttled());
+            last = now;
+            lastNanos = t;
+            return line;
+        }
+    }
+}

@@ -1,0 +1,50 @@
+package io.sluice.cli;
+
+import io.sluice.backfill.fetch.FetcherConfig;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class FetcherCommandTest {
+
+    @Test
+    void optionsBecomeTheFetcherConfig() {
+        FetcherCommand command = new FetcherCommand();
+        new CommandLine(command).parseArgs("--bootstrap-servers", "k:9092", "--registry-url", "http://r/apis/ccompat/v7",
+                "--group", "g", "--max-in-flight", "16", "--block-memory-mb", "64", "--max-attempts", "3",
+                "--allow-private-host", "127.0.0.1", "--allow-private-host", "LOCALHOST");
+        FetcherConfig config = command.config();
+        assertThat(config.bootstrapServers()).isEqualTo("k:9092");
+        assertThat(config.groupId()).isEqualTo("g");
+        assertThat(config.maxInFlight()).isEqualTo(16);
+        assertThat(config.maxPendingTasks()).isEqualTo(64);
+        assertThat(config.blockMemoryBytes()).isEqualTo(64L << 20);
+        assertThat(config.retry().maxAttempts()).isEqualTo(3);
+        assertThat(config.allowedPrivateHosts()).isEqualTo(Set.of("127.0.0.1", "localhost"));
+        assertThat(config.topics()).isEqualTo(FetcherConfig.TopicSet.defaults());
+    }
+
+    @Test
+    void withoutKafkaItSaysWhatToSet() {
+        FetcherCommand command = new FetcherCommand();
+        new CommandLine(command).parseArgs("--registry-url", "http://r");
+        command.bootstrapServers = null; // the environment of the build machine must not matter
+        assertThatThrownBy(command::config).hasMessageContaining("SLUICE_KAFKA_BOOTSTRAP");
+    }
+
+    @Test
+    void aMissingRegistryFailsTheCommandWithOneLine() {
+        StringWriter err = new StringWriter();
+        CommandLine cli = Sluice.commandLine();
+        cli.setErr(new PrintWriter(err, true));
+        int exit = cli.execute("fetcher", "--bootstrap-servers", "127.0.0.1:1", "--registry-url", " ");
+        assertThat(exit).isEqualTo(1);
+        assertThat(err.toString()).contains("sluice fetcher: no schema registry");
+    }
+}

@@ -1,0 +1,30 @@
+package io.sluice.backfill.fetch;
+
+/**
+ * The result of one download attempt, with the response's rate-limit headers
+ * ({@link RateLimitHeaders#NONE} when there was no response) and when the response arrived.
+ */
+sealed interface Attempt {
+
+    RateLimitHeaders headers();
+
+    long observedAt();
+
+    /** Every record of the repository was handed to the emitter. */
+    record Fetched(RepoExtractor.Summary summary, RateLimitHeaders headers, long observedAt) implements Attempt {
+    }
+
+    /** Nothing, or not everything, was fetched; {@code cause} may be null (an HTTP status). */
+    record Failed(FailureReason reason, String message, Exception cause, RateLimitHeaders headers, long observedAt)
+            implements Attempt {
+
+        String errorClass() {
+            return cause == null ? "HTTP" : cause.getClass().getName();
+        }
+
+        /** For DidStatus.last_error: {@code server-error: HTTP 503 ...}. */
+        String describe() {
+            return reason.headerValue() + ": " + message;
+        }
+    }
+}

@@ -1,0 +1,211 @@
+package io.sluice.backfill.fetch;
+
+import io.sluice.backfill.atproto.car.Limits;
+import io.sluice.schemas.topics.TopicNames;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Everything a fetcher reads at start-up, validated here once. Build with {@link #builder}.
+ *
+ * @param bootstrapServers    Kafka bootstrap servers
+ * @param registryUrl         Confluent-compatible schema registry API base URL
+ * @param groupId             consumer group on the fetch topic: start more instances to fetch faster
+ * @param topics              the topics read and written
+ * @param maxInFlight         downloads running at once per instance (HTTP request to last record)
+ * @param maxPendingTasks     tasks taken from Kafka but not finished (waiting for released_at, for a
+ *                            download slot, downloading, or backing off); consumption pauses at this
+ *                            bound (it may be passed by one poll of at most {@code maxInFlight} records)
+ * @param http                timeouts
+ * @param retry               retries of retryable failures
+ * @param limits              CAR bounds: past them a repository is dead-lettered as LIMIT_EXCEEDED
+ * @param blockMemoryBytes    heap for CAR blocks shared by all downloads; beyond it blocks spill to
+ *                            temporary files in {@code spillDir}
+ * @param spillDir            where spill files go
+ * @param maxRecordBytes      largest serialized RepoRecord produced; a repository with a larger one
+ *                            is dead-lettered (LIMIT_EXCEEDED) rather than failing the producer
+ * @param allowedPrivateHosts hosts (lower case) that may resolve to loopback or private addresses
+ * @param signals             when ratelimit-* headers of good responses are signalled
+ * @param commitInterval      how often finished offsets are committed
+ * @param shutdownTimeout     how long close waits for running downloads before abandoning them
+ * @param consumerOverrides   extra consumer properties, applied last
+ * @param producerOverrides   extra producer properties, applied last
+ */
+public record FetcherConfig(String bootstrapServers, String registryUrl, String groupId, TopicSet topics,
+                            int maxInFlight, int maxPendingTasks, Http http, RetryPolicy retry, Limits limits,
+                            long blockMemoryBytes, Path spillDir, int maxRecordBytes, Set<String> allowedPrivateHosts,
+                            Signals signals, Duration commitInterval, Duration shutdownTimeout,
+                            Map<String, Object> consumerOverrides, Map<String, Object> producerOverrides) {
+
+    public static final String DEFAULT_GROUP_ID = "sluice-fetcher";
+
+    public FetcherConfig {
+        bootstrapServers = required("bootstrap servers", bootstrapServers);
+        registryUrl = required("registry url", registryUrl);
+        groupId = required("group id", groupId);
+        Objects.requireNonNull(topics, "topics");
+        Objects.requireNonNull(http, "http");
+        Objects.requireNonNull(retry, "retry");
+        Objects.requireNonNull(limits, "limits");
+        Objects.requireNonNull(signals, "signals");
+        if (maxInFlight < 1 || maxInFlight > 10_000) {
+            throw new IllegalArgumentException("max in-flight downloads must be 1..10000, got " + maxInFlight);
+        }
+        if (maxPendingTasks < maxInFlight) {
+            throw new IllegalArgumentException("max pending tasks (" + maxPendingTasks + ") must be at least max in-flight ("
+                    + maxInFlight + ")");
+        }
+        if (blockMemoryBytes < 0) throw new IllegalArgumentException("block memory must not be negative");
+        spillDir = Objects.requireNonNull(spillDir, "spillDir");
+        if (maxRecordBytes < 1024) throw new IllegalArgumentException("max record bytes must be >= 1024, got " + maxRecordBytes);
+        Set<String> hosts = new HashSet<>();
+        for (String h : Objects.requireNonNull(allowedPrivateHosts, "allowedPrivateHosts")) {
+            hosts.add(required("allowed private host", h).toLowerCase(Locale.ROOT));
+        }
+        allowedPrivateHosts = Set.copyOf(hosts);
+        positive("commit interval", commitInterval);
+        positive("shutdown timeout", shutdownTimeout);
+        consumerOverrides = Map.copyOf(Objects.requireNonNull(consumerOverrides, "consumerOverrides"));
+        producerOverrides = Map.copyOf(Objects.requireNonNull(producerOverrides, "producerOverrides"));
+    }
+
+    public static Builder builder(String bootstrapServers, String registryUrl) {
+        return new Builder(bootstrapServers, registryUrl);
+    }
+
+    /** The topics; the retry and signal topics must be co-partitioned with the rate limiter's input. */
+    public record TopicSet(String fetch, String records, String status, String retry, String signals, String dlq) {
+
+        public TopicSet {
+            Set<String> seen = new HashSet<>();
+            for (String t : new String[] {fetch, records, status, retry, signals, dlq}) {
+                if (!seen.add(required("topic", t))) throw new IllegalArgumentException("topic " + t + " is configured twice");
+            }
+        }
+
+        public static TopicSet defaults() {
+            return new TopicSet(TopicNames.BACKFILL_FETCH, TopicNames.BACKFILL_RECORDS, TopicNames.BACKFILL_STATUS,
+                    TopicNames.BACKFILL_RETRY, TopicNames.BACKFILL_RATELIMIT, TopicNames.BACKFILL_DLQ);
+        }
+    }
+
+    /**
+     * @param connectTimeout  TCP (and TLS) connection set-up
+     * @param responseTimeout from sending the request to the response headers
+     * @param idleTimeout     longest pause in the body (a stalled PDS)
+     * @param bodyTimeout     longest whole body (a trickling PDS)
+     */
+    public record Http(Duration connectTimeout, Duration responseTimeout, Duration idleTimeout, Duration bodyTimeout) {
+
+        public Http {
+            positive("connect timeout", connectTimeout);
+            positive("response timeout", responseTimeout);
+            positive("idle timeout", idleTimeout);
+            positive("body timeout", bodyTimeout);
+        }
+
+        public static Http defaults() {
+            return new Http(Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofSeconds(30), Duration.ofMinutes(15));
+        }
+    }
+
+    /**
+     * See {@link SignalThrottle}.
+     *
+     * @param lowFraction signal when ratelimit-remaining is at most this fraction of ratelimit-limit
+     * @param lowFloor    ... or at most this many requests
+     * @param minInterval at most one low-remaining signal per host per interval
+     */
+    public record Signals(double lowFraction, int lowFloor, Duration minInterval) {
+
+        public Signals {
+            if (!(lowFraction >= 0 && lowFraction <= 1)) {
+                throw new IllegalArgumentException("low fraction must be in [0, 1], got " + lowFraction);
+            }
+            if (lowFloor < 0) throw new IllegalArgumentException("low floor must not be negative, got " + lowFloor);
+            Objects.requireNonNull(minInterval, "minInterval");
+            if (minInterval.isNegative()) throw new IllegalArgumentException("min interval must not be negative");
+        }
+
+        public static Signals defaults() {
+            return new Signals(0.1, 10, Duration.ofSeconds(1));
+        }
+    }
+
+    static String required(String what, String value) {
+        if (value == null || value.isBlank()) throw new IllegalArgumentException(what + " is required");
+        return value.trim();
+    }
+
+    private static void positive(String what, Duration d) {
+        Objects.requireNonNull(d, what);
+        if (d.isZero() || d.isNegative()) throw new IllegalArgumentException(what + " must be positive, got " + d);
+    }
+
+    /** Mutable and unvalidated until {@link #build()}. */
+    public static final class Builder {
+        private final String bootstrapServers;
+        private final String registryUrl;
+        private String groupId = DEFAULT_GROUP_ID;
+        private TopicSet topics = TopicSet.defaults();
+        private int maxInFlight = 64;
+        private int maxPendingTasks = -1;
+        private Http http = Http.defaults();
+        private RetryPolicy retry = RetryPolicy.DEFAULT;
+        private Limits limits = Limits.DEFAULT;
+        private long blockMemoryBytes = defaultBlockMemory();
+        private Path spillDir = Path.of(System.getProperty("java.io.tmpdir"));
+        private int maxRecordBytes = 1_000_000;
+        private Set<String> allowedPrivateHosts = Set.of();
+        private Signals signals = Signals.defaults();
+        private Duration commitInterval = Duration.ofSeconds(1);
+        private Duration shutdownTimeout = Duration.ofSeconds(30);
+        private Map<String, Object> consumerOverrides = Map.of();
+        private Map<String, Object> producerOverrides = Map.of();
+
+        private Builder(String bootstrapServers, String registryUrl) {
+            this.bootstrapServers = bootstrapServers;
+            this.registryUrl = registryUrl;
+        }
+
+        public Builder groupId(String v) { groupId = v; return this; }
+        public Builder topics(TopicSet v) { topics = v; return this; }
+        public Builder maxInFlight(int v) { maxInFlight = v; return this; }
+        /** Default: four times max in-flight. */
+        public Builder maxPendingTasks(int v) { maxPendingTasks = v; return this; }
+        public Builder http(Http v) { http = v; return this; }
+        public Builder retry(RetryPolicy v) { retry = v; return this; }
+        public Builder limits(Limits v) { limits = v; return this; }
+        /** Default: a quarter of the maximum heap, at most 128 MiB. */
+        public Builder blockMemoryBytes(long v) { blockMemoryBytes = v; return this; }
+        public Builder spillDir(Path v) { spillDir = v; return this; }
+        public Builder maxRecordBytes(int v) { maxRecordBytes = v; return this; }
+        public Builder allowedPrivateHosts(Set<String> v) { allowedPrivateHosts = v; return this; }
+        public Builder signals(Signals v) { signals = v; return this; }
+        public Builder commitInterval(Duration v) { commitInterval = v; return this; }
+        public Builder shutdownTimeout(Duration v) { shutdownTimeout = v; return this; }
+        public Builder consumerOverrides(Map<String, Object> v) { consumerOverrides = v; return this; }
+        public Builder producerOverrides(Map<String, Object> v) { producerOverrides = v; return this; }
+
+        /**
+         * A quarter of the maximum heap, at most 128 MiB: the rest of the heap holds the block index
+         * (~30 bytes per block), the producer's buffer (32 MiB) and the clients.
+         */
+        static long defaultBlockMemory() {
+            return Math.min(128L * 1024 * 1024, Runtime.getRuntime().maxMemory() / 4);
+        }
+
+        public FetcherConfig build() {
+            int pending = maxPendingTasks < 0 ? (int) Math.min(Integer.MAX_VALUE, 4L * maxInFlight) : maxPendingTasks;
+            return new FetcherConfig(bootstrapServers, registryUrl, groupId, topics, maxInFlight, pending, http, retry, limits,
+                    blockMemoryBytes, spillDir, maxRecordBytes, allowedPrivateHosts, signals, commitInterval,
+                    shutdownTimeout, consumerOverrides, producerOverrides);
+        }
+    }
+}

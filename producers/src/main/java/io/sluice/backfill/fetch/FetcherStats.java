@@ -1,0 +1,33 @@
+package io.sluice.backfill.fetch;
+
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Running totals of one fetcher instance, for progress lines and benchmarks. Thread-safe.
+ */
+public final class FetcherStats {
+
+    final LongAdder done = new LongAdder();
+    final LongAdder failed = new LongAdder();
+    final LongAdder retried = new LongAdder();
+    final LongAdder expired = new LongAdder();
+    final LongAdder throttled = new LongAdder();
+    final LongAdder records = new LongAdder();
+    final LongAdder bytes = new LongAdder();
+
+    /**
+     * @param done      repositories fully produced (DidStatus DONE)
+     * @param failed    tasks dead-lettered (DidStatus FAILED, or undecodable)
+     * @param retried   tasks sent back to the limiter after a failed attempt (429 included)
+     * @param expired   tasks sent back unfetched because their not_after had passed
+     * @param throttled 429 responses
+     * @param records   RepoRecords produced
+     * @param bytes     CAR bytes downloaded by successful attempts
+     */
+    public record Snapshot(long done, long failed, long retried, long expired, long throttled, long records, long bytes) {
+    }
+
+    public Snapshot snapshot() {
+        return new Snapshot(done.sum(), failed.sum(), retried.sum(), expired.sum(), throttled.sum(), records.sum(), bytes.sum());
+    }
+}

@@ -1,0 +1,171 @@
+package io.sluice.backfill.fetch;
+
+import io.sluice.schemas.backfill.DidState;
+import io.sluice.schemas.backfill.DidStatus;
+import io.sluice.schemas.backfill.FetchTask;
+import io.sluice.schemas.backfill.RateLimitKind;
+import io.sluice.schemas.backfill.RepoRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The life of one FetchTask, on its own virtual thread. Consumes the task; produces, through
+ * {@link Outputs}, exactly one of:
+ * <ul>
+ * <li>the repository's RepoRecords and a DidStatus DONE;</li>
+ * <li>the task on the retry topic: unchanged when its not_after passed before it could start
+ * (never fetched late, so a paused fetcher fires no burst), with attempt + 1 after a retryable
+ * failure (after the policy's back-off; a 429 also produces a THROTTLED_429 RateLimitSignal and
+ * waits for the limiter's pause instead);</li>
+ * <li>a dead letter and a DidStatus FAILED: permanent failures, and retryable ones on their last attempt;</li>
+ * </ul>
+ * plus, when {@link SignalThrottle} says so, a HEADERS RateLimitSignal. The task starts at its
+ * released_at (the limiter spaced those; starting on arrival would re-bunch tasks that reach the
+ * fetcher in batches) and holds one of the {@code maxInFlight} download slots only while downloading.
+ *
+ * <p>{@link TaskAcks#seal()} is called once everything is sent; an interrupt (the fetcher closing)
+ * leaves the task unsealed, so its offset is not committed and another instance fetches it again.
+ */
+final class TaskRunner {
+
+    private static final Logger log = LoggerFactory.getLogger(TaskRunner.class);
+
+    private final FetcherConfig config;
+    private final RepoDownloader downloader;
+    private final Outputs outputs;
+    private final SignalThrottle throttle;
+    private final Semaphore slots;
+    private final InstantSource clock;
+    private final FetcherStats stats;
+
+    TaskRunner(FetcherConfig config, RepoDownloader downloader, Outputs outputs, SignalThrottle throttle,
+               InstantSource clock, FetcherStats stats) {
+        this.config = config;
+        this.downloader = downloader;
+        this.outputs = outputs;
+        this.throttle = throttle;
+        this.slots = new Semaphore(config.maxInFlight(), true); // fair: tasks start in release order
+        this.clock = clock;
+        this.stats = stats;
+    }
+
+    void run(ConsumerRecord<byte[], byte[]> source, FetchTask task, TaskAcks acks) throws InterruptedException {
+        try {
+            attempt(source, task, acks);
+        } catch (RuntimeException e) {
+            // A bug or a producer refusing a send: never end the worker; the send error, if any, is in
+            // acks and stops the fetcher before the offset is committed.
+            log.error("task for {} (attempt {}) failed unexpectedly", task.getDid(), task.getAttempt(), e);
+            try {
+                if (acks.failure() == null) {
+                    handle(source, task, acks, new Attempt.Failed(FailureReason.INTERNAL_ERROR, e.toString(), e,
+                            RateLimitHeaders.NONE, clock.millis()));
+                }
+            } catch (RuntimeException again) {
+                acks.fail(again);
+            }
+        }
+        acks.seal();
+    }
+
+    private void attempt(ConsumerRecord<byte[], byte[]> source, FetchTask task, TaskAcks acks) throws InterruptedException {
+        long wait = task.getReleasedAt().toEpochMilli() - clock.millis();
+        if (wait > 0) Thread.sleep(wait);
+        long notAfter = task.getNotAfter().toEpochMilli();
+        if (!slots.tryAcquire(Math.max(0, notAfter - clock.millis()), TimeUnit.MILLISECONDS)) {
+            expired(task, acks);
+            return;
+        }
+        Attempt attempt;
+        try {
+            if (clock.millis() > notAfter) {
+                expired(task, acks);
+                return;
+            }
+            long[] records = {0};
+            byte[] key = outputs.recordKey(task.getDid());
+            attempt = downloader.fetch(task, (rev, collection, rkey, cid, json) -> {
+                outputs.record(acks, key, RepoRecord.newBuilder().setDid(task.getDid()).setCollection(collection).setRkey(rkey)
+                        .setCid(cid.toString()).setRev(rev).setRecordJson(json).setRunId(task.getRunId()).build());
+                records[0]++;
+            });
+            stats.records.add(records[0]);
+        } finally {
+            slots.release();
+        }
+        handle(source, task, acks, attempt);
+    }
+
+    private void handle(ConsumerRecord<byte[], byte[]> source, FetchTask task, TaskAcks acks, Attempt attempt)
+            throws InterruptedException {
+        String host = task.getPdsHost();
+        switch (attempt) {
+            case Attempt.Fetched f -> {
+                maybeSignalHeaders(host, attempt, acks);
+                outputs.status(acks, status(task, DidState.DONE, f.summary().records(), f.summary().bytes(), null));
+                stats.done.increment();
+                stats.bytes.add(f.summary().bytes());
+            }
+            case Attempt.Failed f when f.reason() == FailureReason.RATE_LIMITED -> {
+                throttle.throttled(host, attempt.observedAt());
+                outputs.signal(acks, f.headers().toSignal(host, RateLimitKind.THROTTLED_429,
+                        Instant.ofEpochMilli(f.observedAt())));
+                stats.throttled.increment();
+                retryOrGiveUp(source, task, acks, f, false);
+            }
+            case Attempt.Failed f -> {
+                maybeSignalHeaders(host, attempt, acks);
+                if (f.reason() == FailureReason.INTERNAL_ERROR && f.cause() != null) {
+                    log.error("internal error fetching {}", task.getDid(), f.cause());
+                }
+                retryOrGiveUp(source, task, acks, f, true);
+            }
+        }
+    }
+
+    private void retryOrGiveUp(ConsumerRecord<byte[], byte[]> source, FetchTask task, TaskAcks acks, Attempt.Failed f,
+                               boolean backoff) throws InterruptedException {
+        int attempt = task.getAttempt();
+        if (f.reason().retryable() && config.retry().mayRetryAfter(attempt)) {
+            log.info("{} attempt {} failed ({}), retrying", task.getDid(), attempt, f.describe());
+            // After a 429 the limiter pauses the host; waiting here as well would only delay the retry.
+            if (backoff) Thread.sleep(config.retry().backoffAfter(attempt).toMillis());
+            FetchTask next = FetchTask.newBuilder(task).setAttempt(attempt + 1).build();
+            outputs.retry(acks, next);
+            stats.retried.increment();
+            return;
+        }
+        String message = f.reason().retryable()
+                ? "gave up after " + attempt + " attempts: " + f.describe()
+                : f.describe();
+        log.warn("{} failed for good: {}", task.getDid(), message);
+        outputs.deadLetter(acks, source, f.reason(), message, f.errorClass(), attempt);
+        outputs.status(acks, status(task, DidState.FAILED, 0, 0, Outputs.truncate(message)));
+        stats.failed.increment();
+    }
+
+    private void expired(FetchTask task, TaskAcks acks) {
+        log.debug("task for {} expired (not_after {}), returned to the limiter", task.getDid(), task.getNotAfter());
+        outputs.retry(acks, task);
+        stats.expired.increment();
+    }
+
+    private void maybeSignalHeaders(String host, Attempt attempt, TaskAcks acks) {
+        RateLimitHeaders headers = attempt.headers();
+        if (headers.present() && throttle.shouldSignal(host, headers, attempt.observedAt())) {
+            outputs.signal(acks, headers.toSignal(host, RateLimitKind.HEADERS, Instant.ofEpochMilli(attempt.observedAt())));
+        }
+    }
+
+    private DidStatus status(FetchTask task, DidState state, long records, long bytes, String error) {
+        return DidStatus.newBuilder().setDid(task.getDid()).setPds(task.getPdsEndpoint()).setState(state)
+                .setRecords(records).setBytes(bytes).setAttempts(task.getAttempt()).setLastError(error)
+                .setUpdatedAt(clock.instant()).setRunId(task.getRunId()).build();
+    }
+}
