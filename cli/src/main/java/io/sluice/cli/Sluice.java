@@ -20,7 +20,12 @@ import java.util.concurrent.Callable;
         mixinStandardHelpOptions = true,
         versionProvider = ManifestVersionProvider.class,
         description = "Streaming integration on Apache Kafka: Bluesky backfill, MongoDB CDC ETL, DCB event store.",
-        subcommands = {StackCommand.class, HelpCommand.class},
+        subcommands = {StackCommand.class,
+                io.sluice.cli.etl.GenerateUsersCommand.class,
+                io.sluice.cli.etl.FlattenerCommand.class,
+                io.sluice.cli.etl.EtlSinkCommand.class,
+                io.sluice.cli.connect.ConnectCommand.class,
+                HelpCommand.class},
         footerHeading = "%nEnvironment:%n",
         footer = {
                 "  SLUICE_KAFKA_BOOTSTRAP  use this Kafka cluster, not the embedded broker",

@@ -36,7 +36,8 @@ class SluiceTest {
             // picocli's command list shows the header if there is one, else the first description line
             var usage = sub.getCommandSpec().usageMessage();
             String summary = usage.header().length > 0 ? usage.header()[0] : usage.description()[0];
-            assertThat(help).containsPattern("(?m)^\\s+" + name + "\\s+" + java.util.regex.Pattern.quote(summary) + "$");
+            // picocli wraps a long summary onto the next line, so whitespace is compared collapsed
+            assertThat(help.replaceAll("\\s+", " ")).contains(" " + name + " " + summary.replaceAll("\\s+", " ") + " ");
         });
         assertThat(help).contains("SLUICE_KAFKA_BOOTSTRAP", "SLUICE_REGISTRY_URL", "SLUICE_PG_URL", "--verbose");
         assertThat(err.toString()).isEmpty();
@@ -48,7 +49,7 @@ class SluiceTest {
 
         assertThat(err.toString())
                 .contains("sluice: 'bogus' is not a sluice command")
-                .contains("Commands: stack, help.")
+                .containsPattern("Commands: stack, .*help\\.")
                 .contains("Run 'sluice --help' for usage.");
         assertThat(out.toString()).isEmpty();
     }
