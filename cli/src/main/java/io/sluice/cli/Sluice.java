@@ -25,6 +25,7 @@ import java.util.concurrent.Callable;
                 io.sluice.cli.etl.FlattenerCommand.class,
                 io.sluice.cli.etl.EtlSinkCommand.class,
                 io.sluice.cli.connect.ConnectCommand.class,
+                io.sluice.bench.BenchCommand.class,
                 HelpCommand.class},
         footerHeading = "%nEnvironment:%n",
         footer = {

@@ -83,6 +83,8 @@ class EtlCommandsTest {
         assertThat(out.toString()).contains("SLUICE_PG_URL", "SLUICE_ETL_SCHEMA", "--batch-size");
         assertThat(run("connect", "register", "--help")).isZero();
         assertThat(out.toString()).contains("/connectors/{name}/config", "SLUICE_CONNECT_URL");
+        assertThat(run("bench", "etl", "--help")).isZero();
+        assertThat(out.toString()).contains("ratio_vs_baseline", "--warmup", "--json");
     }
 
     @Test
