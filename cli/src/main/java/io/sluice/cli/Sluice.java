@@ -1,5 +1,10 @@
 package io.sluice.cli;
 
+import io.sluice.bench.BenchCommand;
+import io.sluice.cli.connect.ConnectCommand;
+import io.sluice.cli.etl.EtlSinkCommand;
+import io.sluice.cli.etl.FlattenerCommand;
+import io.sluice.cli.etl.GenerateUsersCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.HelpCommand;
@@ -20,8 +25,15 @@ import java.util.concurrent.Callable;
         mixinStandardHelpOptions = true,
         versionProvider = ManifestVersionProvider.class,
         description = "Streaming integration on Apache Kafka: Bluesky backfill, MongoDB CDC ETL, DCB event store.",
-        subcommands = {StackCommand.class, PublishDidsCommand.class, ResolveCommand.class, FetcherCommand.class,
-                RecordsSinkCommand.class, InspectCarCommand.class, SimulatePdsCommand.class, DcbApiCommand.class,
+        subcommands = {StackCommand.class,
+                PublishDidsCommand.class, ResolveCommand.class, FetcherCommand.class, RecordsSinkCommand.class,
+                InspectCarCommand.class, SimulatePdsCommand.class,
+                GenerateUsersCommand.class,
+                FlattenerCommand.class,
+                EtlSinkCommand.class,
+                ConnectCommand.class,
+                DcbApiCommand.class,
+                BenchCommand.class,
                 HelpCommand.class},
         footerHeading = "%nEnvironment:%n",
         footer = {

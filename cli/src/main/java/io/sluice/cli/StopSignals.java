@@ -18,7 +18,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * non-interactive shell) the default stays: the JVM shuts down and the command's shutdown hook
  * cleans up.
  */
-final class StopSignals {
+public final class StopSignals {
 
     private static final Map<String, Integer> SIGNALS = Map.of("INT", 2, "TERM", 15);
 
@@ -30,14 +30,14 @@ final class StopSignals {
         this.err = err;
     }
 
-    static StopSignals install(PrintWriter err) {
+    public static StopSignals install(PrintWriter err) {
         StopSignals signals = new StopSignals(err);
         SIGNALS.keySet().forEach(signal -> signals.handle(signal));
         return signals;
     }
 
     /** Blocks until the first stop signal. */
-    void await() throws InterruptedException {
+    public void await() throws InterruptedException {
         stopRequested.await();
     }
 

@@ -3,11 +3,14 @@ package io.sluice.etl.flatten;
 import io.sluice.schemas.registry.HttpSchemaRegistryClient;
 import io.sluice.schemas.serde.AvroSerdes;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -22,8 +25,19 @@ public final class FlattenerApp implements AutoCloseable {
     private final KafkaStreams streams;
 
     public FlattenerApp(FlattenerConfig config) {
+        this(config, Map.of());
+    }
+
+    /**
+     * With Streams settings on top of {@link FlattenerConfig#streamsProperties()} (thread count, commit
+     * interval, client tuning); the processing guarantee stays exactly_once_v2 whatever they say.
+     */
+    public FlattenerApp(FlattenerConfig config, Map<String, ?> overrides) {
         AvroSerdes serdes = new AvroSerdes(HttpSchemaRegistryClient.create(config.registryUrl()), true);
-        this.streams = new KafkaStreams(FlattenerTopology.build(config, serdes), config.streamsProperties());
+        Properties props = config.streamsProperties();
+        props.putAll(overrides);
+        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        this.streams = new KafkaStreams(FlattenerTopology.build(config, serdes), props);
         streams.setUncaughtExceptionHandler(e -> {
             LOG.error("flattener stream thread failed; replacing it to retry", e);
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;

@@ -33,6 +33,9 @@ public final class MongoExtendedJson {
      * @throws UnmappableDocumentException when the text is not an extended-JSON document
      */
     public static BsonDocument parseDocument(String json) {
+        // Most documents take the fast path; what it does not handle, MongoDB's reader parses (or refuses).
+        BsonDocument fast = FastExtendedJson.parseOrNull(json);
+        if (fast != null) return fast;
         try {
             return BsonDocument.parse(json);
         } catch (JsonParseException | BsonInvalidOperationException | IllegalArgumentException e) {

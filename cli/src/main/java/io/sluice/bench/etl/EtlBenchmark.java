@@ -1,0 +1,143 @@
+package io.sluice.bench.etl;
+
+import io.sluice.bench.BenchResult;
+import io.sluice.bench.HeapPeak;
+import io.sluice.etl.flatten.UserFlattener;
+import io.sluice.etl.generate.UserGenerator;
+import io.sluice.schemas.registry.HttpSchemaRegistryClient;
+import io.sluice.schemas.registry.SchemaRegistryClient;
+import io.sluice.sinks.etl.baseline.DirectBaseline;
+import io.sluice.stack.StackEndpoints;
+import org.bson.BsonDocument;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * The ETL benchmark: the same generated users through sluice's Kafka path ({@link KafkaPathRun}) and
+ * through the direct baseline ({@link DirectBaseline}: the seed design, documents in memory → 500-row
+ * multi-row INSERTs from 2×CPU workers), each into a schema of its own on the same PostgreSQL, in the
+ * same JVM. Warm-up runs of both come first; the last run is the measured one.
+ *
+ * <p>Guarantees an honest result: before a run is counted, each schema must hold exactly as many rows
+ * as the users flatten to, or the benchmark fails (EtlPipelineIT checks the contents themselves). Nothing is cached between runs: each pass
+ * gets new topics, a new Streams application id, a new sink group and freshly created tables.
+ */
+public final class EtlBenchmark {
+
+    static final List<String> TABLES = List.of("users", "addresses", "profiles", "education", "experience", "preferences",
+            "settings", "activity_log", "transactions", "messages", "attachments", "social_media", "posts", "groups", "large_data");
+
+    private final StackEndpoints stack;
+    private final EtlBenchSettings settings;
+    private final Consumer<String> progress;
+
+    public EtlBenchmark(StackEndpoints stack, EtlBenchSettings settings, Consumer<String> progress) {
+        this.stack = stack;
+        this.settings = settings;
+        this.progress = progress;
+    }
+
+    public BenchResult run() throws Exception {
+        progress.accept("generating " + settings.users() + " users (seed " + settings.seed() + ")");
+        UserGenerator generator = new UserGenerator(settings.seed());
+        List<BsonDocument> documents = new ArrayList<>(settings.users());
+        for (long id = 1; id <= settings.users(); id++) documents.add(generator.user(id));
+        long expectedRows = 0;
+        for (BsonDocument d : documents) expectedRows += UserFlattener.rowCount(UserFlattener.flatten(d, Instant.EPOCH));
+
+        SchemaRegistryClient registry = HttpSchemaRegistryClient.create(stack.registryUrl());
+        // Names of this process's own, so that two benchmarks on one server never touch each other's tables.
+        String runPrefix = Long.toString(System.currentTimeMillis(), 36);
+        String sluiceSchema = "sluice_bench_" + runPrefix;
+        String baselineSchema = "sluice_bench_baseline_" + runPrefix;
+        KafkaPathRun kafkaPath = new KafkaPathRun(stack, registry, settings, sluiceSchema);
+        // The seed design's worker count: twice the CPUs.
+        DirectBaseline baseline = new DirectBaseline(new DirectBaseline.Config(stack.postgres().jdbcUrl(),
+                stack.postgres().user(), stack.postgres().password(), baselineSchema, 2 * Runtime.getRuntime().availableProcessors()));
+
+        KafkaPathRun.Timing sluice = null;
+        KafkaPathRun.Timing sluiceCold = null;
+        double baselineSeconds = 0;
+        double baselineCold = 0;
+        double baselineHeap = 0;
+        try {
+            for (int run = 0; run <= settings.warmups(); run++) {
+                boolean measured = run == settings.warmups();
+                String label = measured ? "measured run" : "warm-up " + (run + 1) + "/" + settings.warmups();
+                dropSchema(sluiceSchema);
+                progress.accept(label + ": sluice (Kafka path)");
+                sluice = kafkaPath.run(runPrefix + "_" + run);
+                checkRows(sluiceSchema, expectedRows);
+                progress.accept(String.format("  %.2f s (all sent at %.2f s, first commit at %.2f s, %d transactions)",
+                        sluice.seconds(), sluice.producedAt(), sluice.firstCommitAt(), sluice.sinkTransactions()));
+
+                progress.accept(label + ": baseline (" + BenchResult.BASELINE_ETL + ")");
+                baseline.prepare();
+                HeapPeak heap = HeapPeak.start();
+                DirectBaseline.Result b = baseline.run(documents, d -> UserFlattener.flatten(d, Instant.EPOCH));
+                baselineHeap = heap.stopMb();
+                baselineSeconds = b.elapsed().toNanos() / 1e9;
+                checkRows(baselineSchema, expectedRows);
+                progress.accept(String.format("  %.2f s", baselineSeconds));
+                if (run == 0) {
+                    sluiceCold = sluice;
+                    baselineCold = baselineSeconds;
+                }
+            }
+        } finally {
+            dropSchema(sluiceSchema);
+            dropSchema(baselineSchema);
+        }
+        return new BenchResult("etl", settings.users(), expectedRows, sluice.seconds(), sluice.peakHeapMb(),
+                BenchResult.BASELINE_ETL, baselineSeconds, Map.of(
+                "cold_seconds", sluiceCold.seconds(),
+                "baseline_cold_seconds", baselineCold,
+                "baseline_peak_heap_mb", Math.round(baselineHeap),
+                "warmup_runs", settings.warmups(),
+                "all_events_sent_s", round(sluice.producedAt()),
+                "first_commit_s", round(sluice.firstCommitAt()),
+                "sink_transactions", sluice.sinkTransactions(),
+                "settings", settingsMap()));
+    }
+
+    private Map<String, Object> settingsMap() {
+        return Map.of("partitions", settings.partitions(), "flattener_threads", settings.flattenerThreads(),
+                "commit_interval_ms", settings.commitInterval().toMillis(), "sink_instances", settings.sinkInstances(),
+                "sink_batch", settings.sinkBatch(), "sink_flush_ms", settings.sinkFlush().toMillis());
+    }
+
+    /** Fails unless {@code schema}'s 15 tables hold {@code expected} rows in all. */
+    private void checkRows(String schema, long expected) throws SQLException {
+        long rows = 0;
+        try (Connection c = stack.postgres().connect(); Statement st = c.createStatement()) {
+            for (String table : TABLES) {
+                try (ResultSet rs = st.executeQuery("SELECT count(*) FROM " + schema + "." + table)) {
+                    rs.next();
+                    rows += rs.getLong(1);
+                }
+            }
+        }
+        if (rows != expected) {
+            throw new IllegalStateException("schema " + schema + " holds " + rows + " rows, the users flatten to " + expected
+                    + ": the run is not counted");
+        }
+    }
+
+    private void dropSchema(String schema) throws SQLException {
+        try (Connection c = stack.postgres().connect(); Statement st = c.createStatement()) {
+            st.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
+        }
+    }
+
+    private static double round(double seconds) {
+        return Math.round(seconds * 1000) / 1000.0;
+    }
+}

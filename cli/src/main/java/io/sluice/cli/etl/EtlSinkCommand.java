@@ -1,0 +1,119 @@
+package io.sluice.cli.etl;
+
+import io.sluice.cli.StopSignals;
+import io.sluice.schemas.etl.UserRows;
+import io.sluice.schemas.serde.AvroSerdeConfig;
+import io.sluice.schemas.topics.Topic;
+import io.sluice.schemas.topics.TopicNames;
+import io.sluice.schemas.topics.Topics;
+import io.sluice.sinks.core.ExactlyOnceSink;
+import io.sluice.sinks.core.SinkConfig;
+import io.sluice.sinks.core.SinkCounters;
+import io.sluice.sinks.etl.EtlSink;
+import io.sluice.stack.PostgresEndpoint;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+
+/**
+ * {@code sluice etl-sink}: runs the ETL sink ({@link EtlSink}) until Ctrl-C. Consumes
+ * {@code etl.user-rows}; produces the 15 tables in the configured PostgreSQL schema (migrated on start)
+ * and dead letters in {@code etl.dlq}. Guarantees those of the exactly-once sink: rows and offsets
+ * commit together, so a stop at any moment, a crash included, neither loses nor repeats a change.
+ * Exits 0 on Ctrl-C or SIGTERM, 1 when the sink fails with an error that retrying cannot fix.
+ */
+@Command(name = "etl-sink",
+        description = {
+                "Run the ETL sink (etl.user-rows -> the 15 PostgreSQL tables) until Ctrl-C.",
+                "Each batch replaces its users' rows with binary COPY in one transaction that also stores "
+                        + "the consumed offsets, so a restart resumes exactly where the last commit ended. "
+                        + "Bundles PostgreSQL refuses (a constraint violation) go to etl.dlq. Start more "
+                        + "instances with the same --group to share the partitions."},
+        footerHeading = "%nEnvironment:%n",
+        footer = {
+                "  SLUICE_KAFKA_BOOTSTRAP, SLUICE_REGISTRY_URL, SLUICE_PG_URL  defaults of the service options",
+                "  SLUICE_ETL_SCHEMA      default of --schema",
+                "  SLUICE_ETL_SINK_GROUP  default of --group"})
+public final class EtlSinkCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
+    boolean help;
+
+    @Mixin
+    ServiceOptions services;
+
+    @Option(names = "--schema", paramLabel = "NAME", defaultValue = "${env:SLUICE_ETL_SCHEMA:-public}",
+            description = "PostgreSQL schema of the tables and of sluice_offsets (default: ${DEFAULT-VALUE}).")
+    String schema;
+
+    @Option(names = "--group", paramLabel = "ID", defaultValue = "${env:SLUICE_ETL_SINK_GROUP:-" + EtlSink.GROUP_ID + "}",
+            description = "Consumer group; also the key of the stored offsets (default: ${DEFAULT-VALUE}).")
+    String group;
+
+    @Option(names = "--topic", paramLabel = "NAME", defaultValue = TopicNames.ETL_USER_ROWS,
+            description = "Topic of row bundles to read (default: ${DEFAULT-VALUE}).")
+    String topic;
+
+    @Option(names = "--batch-size", paramLabel = "N", defaultValue = "" + EtlSink.BATCH_SIZE,
+            description = "Bundles per transaction (default: ${DEFAULT-VALUE}).")
+    int batchSize;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter err = spec.commandLine().getErr();
+        SinkConfig config = config();
+        Topic<Long, UserRows> rows = Topics.fromConfig(new AvroSerdeConfig(services.registryUrl(), false, true)).etlUserRows();
+        StopSignals stop = StopSignals.install(err);
+        ExactlyOnceSink<Long, UserRows> sink = EtlSink.create(config, rows);
+        CompletableFuture<Void> loop = CompletableFuture.runAsync(sink::run, task -> Thread.ofPlatform().name("etl-sink").start(task));
+        err.printf("etl sink running: %s -> %s schema %s, group %s. Press Ctrl-C to stop.%n",
+                config.topics(), config.jdbcUrl(), config.schema(), config.groupId());
+        err.flush();
+        UntilStopped.await(stop, sink, () -> failure(loop), err);
+        SinkCounters c = sink.counters();
+        err.printf("etl sink stopped: %,d bundles written in %,d transactions, %,d dead-lettered, %,d retries%n",
+                c.recordsWritten(), c.batches(), c.deadLettered(), c.retries());
+        return 0;
+    }
+
+    private SinkConfig config() {
+        PostgresEndpoint pg = services.postgres();
+        try {
+            return EtlSink.config(group, services.bootstrapServers(), pg.jdbcUrl())
+                    .credentials(pg.user(), pg.password())
+                    .topics(topic)
+                    .schema(schema)
+                    .batchSize(batchSize)
+                    .consumerOverrides(java.util.Map.of(
+                            "max.poll.records", Integer.toString(batchSize),
+                            "max.partition.fetch.bytes", Integer.toString(16 * 1024 * 1024)))
+                    .build();
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+    }
+
+    /** The loop ends only on close; ending before means it failed (or returned, which is a bug). */
+    static Optional<IllegalStateException> failure(CompletableFuture<Void> loop) {
+        if (!loop.isDone()) return Optional.empty();
+        try {
+            loop.join();
+            return Optional.of(new IllegalStateException("the sink loop ended without being stopped"));
+        } catch (CompletionException e) {
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            return Optional.of(new IllegalStateException("the sink failed: " + cause.getMessage(), cause));
+        }
+    }
+}

@@ -1,0 +1,115 @@
+package io.sluice.cli.etl;
+
+import io.sluice.cli.StopSignals;
+import io.sluice.etl.cdc.CdcEventPublisher;
+import io.sluice.etl.flatten.FlattenerApp;
+import io.sluice.etl.flatten.FlattenerConfig;
+import io.sluice.schemas.topics.TopicNames;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
+/**
+ * {@code sluice flattener}: runs {@link FlattenerApp} (Kafka Streams, exactly_once_v2) until Ctrl-C.
+ * Consumes every topic matching the source pattern ({@code cdc.<db>.users}); produces
+ * {@code etl.user-rows} and {@code etl.dlq}, creating them first if they do not exist (an idempotent
+ * producer must not send to a topic that is still being created). Exits 0 on Ctrl-C or SIGTERM, 1 if the
+ * Streams application dies.
+ */
+@Command(name = "flattener",
+        description = {
+                "Run the ETL flattener (cdc.<db>.users -> etl.user-rows) until Ctrl-C.",
+                "A Kafka Streams application (exactly_once_v2) that turns each Debezium change event of a "
+                        + "user document into one bundle of the user's rows in the 15 tables (or a deletion). "
+                        + "Events it cannot map go to etl.dlq with the reason in headers. Start more instances "
+                        + "with the same --application-id to share the partitions."},
+        footerHeading = "%nEnvironment:%n",
+        footer = {
+                "  SLUICE_KAFKA_BOOTSTRAP, SLUICE_REGISTRY_URL  defaults of --bootstrap-servers, --registry-url",
+                "  SLUICE_FLATTENER_APP_ID                      default of --application-id",
+                "  SLUICE_FLATTENER_SOURCE_PATTERN              default of --source-pattern"})
+public final class FlattenerCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
+    boolean help;
+
+    @Mixin
+    ServiceOptions services;
+
+    @Option(names = "--application-id", paramLabel = "ID",
+            defaultValue = "${env:SLUICE_FLATTENER_APP_ID:-" + FlattenerConfig.DEFAULT_APPLICATION_ID + "}",
+            description = "Streams application id: consumer group and internal topic prefix (default: ${DEFAULT-VALUE}).")
+    String applicationId;
+
+    @Option(names = "--source-pattern", paramLabel = "REGEX", defaultValue = "${env:SLUICE_FLATTENER_SOURCE_PATTERN}",
+            description = "CDC topics to read (default: every cdc.<db>.users).")
+    String sourcePattern;
+
+    @Option(names = "--threads", paramLabel = "N", defaultValue = "1",
+            description = "Stream threads of this instance (default: ${DEFAULT-VALUE}).")
+    int threads;
+
+    @Option(names = "--partitions", paramLabel = "P", defaultValue = "4",
+            description = "Partitions of etl.user-rows when this command creates it (default: ${DEFAULT-VALUE}).")
+    int partitions;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter err = spec.commandLine().getErr();
+        FlattenerConfig config = config();
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers()))) {
+            CdcEventPublisher.ensureTopic(admin, config.outputTopic(), partitions, (short) 1, Duration.ofSeconds(60));
+            CdcEventPublisher.ensureTopic(admin, config.dlqTopic(), 1, (short) 1, Duration.ofSeconds(60));
+        }
+        StopSignals stop = StopSignals.install(err);
+        FlattenerApp app = new FlattenerApp(config, Map.of(StreamsConfig.NUM_STREAM_THREADS_CONFIG, threads));
+        app.start();
+        err.printf("flattener %s running: %s -> %s (dead letters: %s). Press Ctrl-C to stop.%n",
+                config.applicationId(), config.sourcePattern(), config.outputTopic(), config.dlqTopic());
+        err.flush();
+        UntilStopped.await(stop, app, () -> failure(app.state()), err);
+        err.println("flattener stopped");
+        return 0;
+    }
+
+    private FlattenerConfig config() {
+        try {
+            if (threads < 1) throw new IllegalArgumentException("--threads must be >= 1, got " + threads);
+            if (partitions < 1) throw new IllegalArgumentException("--partitions must be >= 1, got " + partitions);
+            Pattern source = sourcePattern == null || sourcePattern.isBlank()
+                    ? TopicNames.CDC_USERS_PATTERN : Pattern.compile(sourcePattern);
+            return new FlattenerConfig(applicationId, services.bootstrapServers(), services.registryUrl(), source,
+                    TopicNames.ETL_USER_ROWS, TopicNames.ETL_DLQ);
+        } catch (PatternSyntaxException e) {
+            throw new ParameterException(spec.commandLine(), "--source-pattern is not a regular expression: " + e.getMessage());
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+    }
+
+    static Optional<IllegalStateException> failure(KafkaStreams.State state) {
+        return switch (state) {
+            case ERROR, NOT_RUNNING, PENDING_ERROR -> Optional.of(new IllegalStateException("the Streams application is " + state
+                    + " (its stream threads died; the log above says why)"));
+            default -> Optional.empty();
+        };
+    }
+}

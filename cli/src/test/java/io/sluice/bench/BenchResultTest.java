@@ -1,0 +1,44 @@
+package io.sluice.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class BenchResultTest {
+
+    private final BenchResult result = new BenchResult("etl", 10_000, 345_638, 2.0, 812.4, BenchResult.BASELINE_ETL, 3.0,
+            Map.of("cold_seconds", 3.5));
+
+    @Test
+    void jsonHasDesignsFieldsAndTheRatioIsBaselineOverSluice() throws Exception {
+        JsonNode json = new ObjectMapper().readTree(result.toJson());
+
+        assertThat(json.get("workload").asText()).isEqualTo("etl");
+        assertThat(json.get("items").asLong()).isEqualTo(10_000);
+        assertThat(json.get("rows").asLong()).isEqualTo(345_638);
+        assertThat(json.get("seconds").asDouble()).isEqualTo(2.0);
+        assertThat(json.get("items_per_s").asDouble()).isEqualTo(5_000.0);
+        assertThat(json.get("rows_per_s").asDouble()).isEqualTo(172_819.0);
+        assertThat(json.get("peak_heap_mb").asLong()).isEqualTo(812);
+        assertThat(json.get("baseline").get("name").asText()).isEqualTo("direct-jdbc-batch-500");
+        assertThat(json.get("baseline").get("seconds").asDouble()).isEqualTo(3.0);
+        assertThat(json.get("ratio_vs_baseline").asDouble()).isEqualTo(1.5);
+        assertThat(json.get("details").get("cold_seconds").asDouble()).isEqualTo(3.5);
+        assertThat(result.toJson()).doesNotContain("\n");
+    }
+
+    @Test
+    void summarySaysWhichWayTheRatioGoes() {
+        StringWriter out = new StringWriter();
+
+        result.print(new PrintWriter(out));
+
+        assertThat(out.toString()).contains("sluice", "baseline", "1.50", "above 1 sluice is faster", "cold_seconds");
+    }
+}
