@@ -29,6 +29,10 @@ import java.util.concurrent.TimeUnit;
  * released_at (the limiter spaced those; starting on arrival would re-bunch tasks that reach the
  * fetcher in batches) and holds one of the {@code maxInFlight} download slots only while downloading.
  *
+ * <p>A back-off sleeps on the task's thread without a download slot, but the task stays pending, so
+ * its partition's commits wait for it (at most {@code maxBackoff}); a crash meanwhile only means the
+ * task is fetched again.
+ *
  * <p>{@link TaskAcks#seal()} is called once everything is sent; an interrupt (the fetcher closing)
  * leaves the task unsealed, so its offset is not committed and another instance fetches it again.
  */
