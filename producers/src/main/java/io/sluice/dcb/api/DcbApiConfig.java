@@ -111,6 +111,16 @@ public record DcbApiConfig(
                 jdbcUrl, dbUser, dbPassword, schema, notifyChannel, readPoolSize, producerLinger, append, read);
     }
 
+    public DcbApiConfig withSchema(String otherSchema) {
+        return new DcbApiConfig(host, port, bootstrapServers, registryUrl, commandsTopic, eventsTopic, resultsTopic,
+                jdbcUrl, dbUser, dbPassword, otherSchema, notifyChannel, readPoolSize, producerLinger, appendTimeout, readTimeout);
+    }
+
+    public DcbApiConfig withPort(int otherPort) {
+        return new DcbApiConfig(host, otherPort, bootstrapServers, registryUrl, commandsTopic, eventsTopic, resultsTopic,
+                jdbcUrl, dbUser, dbPassword, schema, notifyChannel, readPoolSize, producerLinger, appendTimeout, readTimeout);
+    }
+
     public DcbApiConfig withReadPoolSize(int size) {
         return new DcbApiConfig(host, port, bootstrapServers, registryUrl, commandsTopic, eventsTopic, resultsTopic,
                 jdbcUrl, dbUser, dbPassword, schema, notifyChannel, size, producerLinger, appendTimeout, readTimeout);
