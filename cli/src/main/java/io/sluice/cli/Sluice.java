@@ -20,7 +20,7 @@ import java.util.concurrent.Callable;
         mixinStandardHelpOptions = true,
         versionProvider = ManifestVersionProvider.class,
         description = "Streaming integration on Apache Kafka: Bluesky backfill, MongoDB CDC ETL, DCB event store.",
-        subcommands = {StackCommand.class, DcbApiCommand.class, HelpCommand.class},
+        subcommands = {StackCommand.class, DcbApiCommand.class, BenchCommand.class, HelpCommand.class},
         footerHeading = "%nEnvironment:%n",
         footer = {
                 "  SLUICE_KAFKA_BOOTSTRAP  use this Kafka cluster, not the embedded broker",

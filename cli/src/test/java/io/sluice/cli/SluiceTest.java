@@ -48,7 +48,7 @@ class SluiceTest {
 
         assertThat(err.toString())
                 .contains("sluice: 'bogus' is not a sluice command")
-                .contains("Commands: stack, dcb-api, help.")
+                .contains("Commands: stack, dcb-api, bench, help.")
                 .contains("Run 'sluice --help' for usage.");
         assertThat(out.toString()).isEmpty();
     }
