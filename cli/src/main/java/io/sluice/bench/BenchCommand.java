@@ -15,7 +15,7 @@ import java.util.concurrent.Callable;
                 "Benchmark a workload end to end on the embedded stack against an in-process baseline.",
                 "Each benchmark runs sluice's Kafka path and an honest baseline on the same data in the same "
                         + "run, warm-up runs first, and prints a summary or, with --json, one JSON object."},
-        subcommands = {EtlBenchCommand.class})
+        subcommands = {EtlBenchCommand.class, DcbBenchCommand.class})
 public final class BenchCommand implements Callable<Integer> {
 
     @Spec

@@ -12,6 +12,7 @@ import io.sluice.testing.TestStack;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.net.http.HttpResponse;
@@ -27,6 +28,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import static io.sluice.dcb.service.testing.DcbClient.condition;
 import static io.sluice.dcb.service.testing.DcbClient.event;
@@ -41,6 +43,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * each works under tags of its own.
  */
 @SluiceIT
+@Timeout(value = 4, unit = TimeUnit.MINUTES)
 class DcbApiIT {
 
     private static DcbService service;

@@ -10,6 +10,7 @@ import io.sluice.dcb.query.QueryMatcher;
 import io.sluice.testing.SluiceIT;
 import io.sluice.testing.TestStack;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,6 +23,7 @@ import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -38,6 +40,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * was violated.
  */
 @SluiceIT
+@Timeout(value = 4, unit = TimeUnit.MINUTES)
 class DcbConsistencyIT {
 
     private static final Logger log = LoggerFactory.getLogger(DcbConsistencyIT.class);

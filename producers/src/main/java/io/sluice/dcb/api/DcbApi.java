@@ -60,7 +60,7 @@ public final class DcbApi implements AutoCloseable {
                     topics.dcbCommands().keySerde().serializer(), topics.dcbCommands().valueSerde().serializer());
             started.push(() -> producer.close(Duration.ofSeconds(10)));
             DcbHttpServer server = DcbHttpServer.start(config.host(), config.port(),
-                    new AppendHandler(producer, config.commandsTopic(), results, config.appendTimeout()),
+                    new AppendHandler(new KafkaAppender(producer, config.commandsTopic(), results, config.appendTimeout())),
                     new ReadHandler(fence, reader, config.readTimeout()));
             started.push(server);
             log.info("dcb api listening on {}:{} ({})", config.host(), server.port(), config);

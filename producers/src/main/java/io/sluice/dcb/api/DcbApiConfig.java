@@ -22,7 +22,9 @@ import java.util.regex.Pattern;
  * @param dbUser           PostgreSQL role, empty for the driver's default
  * @param dbPassword       its password, empty for trust auth
  * @param schema           schema of the {@code events} table
- * @param notifyChannel    the LISTEN/NOTIFY channel the events sink announces committed positions on
+ * @param notifyChannel    the LISTEN/NOTIFY channel the events sink announces committed positions on;
+ *                         notifications are per database, so each schema's store needs its own
+ *                         ({@link #channelFor})
  * @param readPoolSize     PostgreSQL connections serving reads
  * @param producerLinger   how long the command producer waits to fill a batch: a little batching
  *                         under load, a little latency alone
@@ -49,7 +51,6 @@ public record DcbApiConfig(
         Duration readTimeout) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
-    public static final String DEFAULT_CHANNEL = "sluice_dcb_events";
 
     private static final Pattern TOPIC = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
     private static final Pattern IDENTIFIER = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
@@ -92,7 +93,7 @@ public record DcbApiConfig(
     public static DcbApiConfig defaults(int port, String bootstrapServers, String registryUrl, String jdbcUrl, String dbUser,
                                         String dbPassword) {
         return new DcbApiConfig(DEFAULT_HOST, port, bootstrapServers, registryUrl, TopicNames.DCB_COMMANDS,
-                TopicNames.DCB_EVENTS, TopicNames.DCB_RESULTS, jdbcUrl, dbUser, dbPassword, "public", DEFAULT_CHANNEL, 8,
+                TopicNames.DCB_EVENTS, TopicNames.DCB_RESULTS, jdbcUrl, dbUser, dbPassword, "public", channelFor("public"), 8,
                 Duration.ofMillis(1), Duration.ofSeconds(30), Duration.ofSeconds(10));
     }
 
@@ -109,6 +110,26 @@ public record DcbApiConfig(
     public DcbApiConfig withTimeouts(Duration append, Duration read) {
         return new DcbApiConfig(host, port, bootstrapServers, registryUrl, commandsTopic, eventsTopic, resultsTopic,
                 jdbcUrl, dbUser, dbPassword, schema, notifyChannel, readPoolSize, producerLinger, append, read);
+    }
+
+    /** The same store in another schema, with that schema's notification channel. */
+    public DcbApiConfig withSchema(String otherSchema) {
+        return new DcbApiConfig(host, port, bootstrapServers, registryUrl, commandsTopic, eventsTopic, resultsTopic,
+                jdbcUrl, dbUser, dbPassword, otherSchema, channelFor(otherSchema), readPoolSize, producerLinger, appendTimeout,
+                readTimeout);
+    }
+
+    /**
+     * {@code dcb_events_<schema>}: the channel of the events sink writing {@code <schema>.events}, so
+     * stores in two schemas of one database never take each other's positions for their own.
+     */
+    public static String channelFor(String schema) {
+        return "dcb_events_" + schema;
+    }
+
+    public DcbApiConfig withPort(int otherPort) {
+        return new DcbApiConfig(host, otherPort, bootstrapServers, registryUrl, commandsTopic, eventsTopic, resultsTopic,
+                jdbcUrl, dbUser, dbPassword, schema, notifyChannel, readPoolSize, producerLinger, appendTimeout, readTimeout);
     }
 
     public DcbApiConfig withReadPoolSize(int size) {

@@ -66,12 +66,12 @@ public final class DcbHttpServer implements AutoCloseable {
 
     private static final class NotFound extends JsonHandler {
         NotFound() {
-            super("/", "GET");
+            super(null, "GET");
         }
 
         @Override
         Response respond(com.sun.net.httpserver.HttpExchange exchange, long startedNanos) {
-            return Response.error(404, "not_found", "no such resource: / (there are GET /read and POST /append)");
+            throw new IllegalStateException("unreachable: every path is a 404");
         }
     }
 }

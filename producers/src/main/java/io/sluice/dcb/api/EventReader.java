@@ -65,7 +65,7 @@ public final class EventReader implements AutoCloseable {
         }
     }
 
-    private static void bind(Connection c, PreparedStatement ps, List<Object> parameters) throws SQLException {
+    static void bind(Connection c, PreparedStatement ps, List<Object> parameters) throws SQLException {
         for (int i = 0; i < parameters.size(); i++) {
             Object value = parameters.get(i);
             switch (value) {

@@ -36,6 +36,7 @@ abstract class JsonHandler implements HttpHandler {
     private final String path;
     private final String method;
 
+    /** @param path the one path served; null: none (every request is a 404) */
     JsonHandler(String path, String method) {
         this.path = path;
         this.method = method;
@@ -52,7 +53,7 @@ abstract class JsonHandler implements HttpHandler {
         long started = System.nanoTime();
         Response response;
         try {
-            if (!exchange.getRequestURI().getPath().equals(path)) {
+            if (path == null || !exchange.getRequestURI().getPath().equals(path)) {
                 response = Response.error(404, "not_found", "no such resource: " + exchange.getRequestURI().getPath()
                         + " (there are GET /read and POST /append)");
             } else if (!exchange.getRequestMethod().equals(method)) {

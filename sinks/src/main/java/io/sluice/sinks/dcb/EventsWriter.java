@@ -25,8 +25,6 @@ import java.util.regex.Pattern;
  */
 public final class EventsWriter implements SinkWriter<Long, Event> {
 
-    public static final String DEFAULT_CHANNEL = "sluice_dcb_events";
-
     private static final Pattern CHANNEL = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
     private static final String INSERT =
             "INSERT INTO events (position, type, tags, data, appended_at) VALUES (?, ?, ?, ?, ?)";

@@ -76,6 +76,10 @@ public final class DeciderApp implements AutoCloseable {
         config.stateDir().ifPresent(dir -> props.put(StreamsConfig.STATE_DIR_CONFIG, dir.toString()));
         // The commit flushes the producer anyway; a short linger only batches within the interval.
         props.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), Math.min(5L, config.commitInterval().toMillis()));
+        // A transaction begun right after a commit can meet CONCURRENT_TRANSACTIONS until the
+        // markers are written (a few ms); the default 100 ms backoff would stall the stream thread,
+        // and with it every append, for a whole backoff at each such commit.
+        props.put(StreamsConfig.producerPrefix(ProducerConfig.RETRY_BACKOFF_MS_CONFIG), Math.min(10L, config.commitInterval().toMillis()));
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG), 2000);
         return props;
     }

@@ -1,5 +1,6 @@
 package io.sluice.dcb.decider;
 
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -92,6 +93,8 @@ class DeciderConfigTest {
         assertThat(props.get(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG)).isEqualTo(35L);
         // An idle stream thread commits only when its poll returns: poll no longer than the interval.
         assertThat(props.get(StreamsConfig.POLL_MS_CONFIG)).isEqualTo(35L);
+        // CONCURRENT_TRANSACTIONS right after a commit is retried within milliseconds, not 100.
+        assertThat(props.get(StreamsConfig.producerPrefix(ProducerConfig.RETRY_BACKOFF_MS_CONFIG))).isEqualTo(10L);
         assertThat(props.get(StreamsConfig.STATE_DIR_CONFIG)).isEqualTo("/tmp/x");
         assertThat(props.get(DlqDeserializationExceptionHandler.DLQ_TOPIC_CONFIG)).isEqualTo("dcb.dlq");
         assertThat(Optional.ofNullable(props.get(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG)))
