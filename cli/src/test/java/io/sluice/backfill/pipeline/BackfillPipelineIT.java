@@ -35,7 +35,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The backfill end to end through the real broker, registry and PostgreSQL: the PDS simulator (2,000
  * DIDs over 20 hosts, small repositories) → publish-dids → resolver → rate limiter → fetcher → records
  * sink. Every DID must end DONE in backfill_dids, and repo_records must hold exactly the simulator's
- * records (count and {@link RecordChecksum}), with no request over a host's limit. The second test
+ * records (count and {@link RecordChecksum}), with no request over a host's limit (the limiter at 5/s per host, the simulator refusing more than 15
+ * in any second). The second test
  * stops the fetcher and the sink mid-run and starts them again: the tables must come out the same.
  */
 @SluiceIT
@@ -45,6 +46,8 @@ class BackfillPipelineIT {
     private static final int DIDS = 2_000;
     private static final int HOSTS = 20;
     private static final int PARTITIONS = 3;
+    /** Requests per second per PDS host the rate limiter allows. */
+    private static final int HOST_LIMIT = 5;
     private static final Duration WAIT = Duration.ofMinutes(4);
     private static final Duration PROGRESS_EVERY = Duration.ofSeconds(5);
 
@@ -97,16 +100,18 @@ class BackfillPipelineIT {
     }
 
     private static PdsSimulatorConfig simulatorConfig(long seed) {
-        // The PDS default limit (3000 per 300 s) is far above 100 repositories per host: any
-        // violation would mean the limiter let a burst through, not that the test is tight.
-        return PdsSimulatorConfig.builder().hosts(HOSTS).dids(DIDS).seed(seed).records(RecordCounts.uniform(5, 30)).build();
+        // The limiter releases HOST_LIMIT per second per host, so 100 repositories per host take about
+        // 20 s; the simulator admits three times that in each fixed second, which leaves room for the
+        // jitter of a loaded machine but not for a burst the limiter let through.
+        return PdsSimulatorConfig.builder().hosts(HOSTS).dids(DIDS).seed(seed).records(RecordCounts.uniform(5, 30))
+                .rateLimit(3 * HOST_LIMIT, 1).build();
     }
 
     private Scenario scenario(TestStack stack, PdsSimulator simulator, String name) {
         String unique = stack.unique(name);
         String schema = unique.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]", "_");
         BackfillPipelineConfig config = new BackfillPipelineConfig(URI.create(simulator.plcUrl()), true,
-                RateLimitPolicy.parse("100/s"), unique, unique + ".", schema, stateDir.resolve(unique), PARTITIONS);
+                RateLimitPolicy.parse(HOST_LIMIT + "/s"), unique, unique + ".", schema, stateDir.resolve(unique), PARTITIONS);
         return new Scenario(config, schema);
     }
 
