@@ -1,0 +1,258 @@
+package io.sluice.backfill.pipeline;
+
+import io.sluice.backfill.fetch.FetcherApp;
+import io.sluice.backfill.fetch.FetcherConfig;
+import io.sluice.backfill.ratelimit.RateLimiterApp;
+import io.sluice.backfill.ratelimit.RateLimiterConfig;
+import io.sluice.backfill.resolve.AddressGuard;
+import io.sluice.backfill.resolve.Resolver;
+import io.sluice.backfill.resolve.ResolverConfig;
+import io.sluice.schemas.registry.HttpSchemaRegistryClient;
+import io.sluice.schemas.serde.AvroSerdes;
+import io.sluice.schemas.topics.TopicAdmin;
+import io.sluice.sinks.backfill.RecordsSink;
+import io.sluice.sinks.backfill.RecordsSinkTopics;
+import io.sluice.sinks.core.ExactlyOnceSink;
+import io.sluice.sinks.core.SinkConfig;
+import io.sluice.stack.PostgresEndpoint;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+
+/**
+ * The backfill stages after {@code publish-dids}, in one process: resolver → rate limiter → fetcher →
+ * records sink, against the given Kafka, registry and PostgreSQL, configured by one
+ * {@link BackfillPipelineConfig}. {@link #start} ensures every backfill topic first (one partition
+ * count for all, so the rate limiter's inputs are co-partitioned), then starts the stages in the order
+ * of the flow; {@link #close()} stops them in reverse order.
+ *
+ * <p>The fetcher and the sink can each be stopped and started again on their own
+ * ({@link #stopFetcher()}, {@link #startFetcher()}, {@link #stopSink()}, {@link #startSink()}): a new
+ * instance joins the same group and goes on from the committed offsets (Kafka's for the fetcher, the
+ * ones stored with the rows for the sink). Not thread-safe: drive it from one thread.
+ */
+public final class BackfillPipeline implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(BackfillPipeline.class);
+    private static final Duration TOPIC_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration LIMITER_START = Duration.ofMinutes(2);
+    private static final Duration LIMITER_CLOSE = Duration.ofSeconds(30);
+
+    private final BackfillPipelineConfig config;
+    private final ResolverConfig resolverConfig;
+    private final RateLimiterConfig limiterConfig;
+    private final FetcherConfig fetcherConfig;
+    private final SinkConfig sinkConfig;
+    private final RecordsSinkTopics sinkTopics;
+    private final AvroSerdes serdes;
+
+    private Resolver resolver;
+    private CompletableFuture<Void> resolverRun;
+    private RateLimiterApp limiter;
+    private FetcherApp fetcher;
+    private ExactlyOnceSink<String, SpecificRecord> sink;
+    private CompletableFuture<Void> sinkRun;
+    private int sinkStarts;
+
+    private BackfillPipeline(String bootstrapServers, String registryUrl, PostgresEndpoint postgres, BackfillPipelineConfig config) {
+        this.config = config;
+        this.resolverConfig = ResolverConfig.builder(bootstrapServers, registryUrl)
+                .groupId(config.id(ResolverConfig.DEFAULT_GROUP_ID))
+                .topics(config.dids(), config.resolved(), config.status(), config.dlq())
+                .plcDirectory(config.plcUrl())
+                .allowedNetworks(config.allowLoopback() ? AddressGuard.LOOPBACK : List.of())
+                .partitions(config.partitions())
+                .build();
+        this.limiterConfig = RateLimiterConfig.builder(bootstrapServers, registryUrl)
+                .applicationId(config.id(RateLimiterConfig.DEFAULT_APPLICATION_ID))
+                .topics(new RateLimiterConfig.TopicSet(config.resolved(), Optional.of(config.retry()), config.signals(),
+                        config.fetch(), config.dlq()))
+                .defaultPolicy(config.defaultHostPolicy())
+                .streamsOverride(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().resolve("ratelimiter").toString())
+                .build();
+        this.fetcherConfig = FetcherConfig.builder(bootstrapServers, registryUrl)
+                .groupId(config.id(FetcherConfig.DEFAULT_GROUP_ID))
+                .topics(new FetcherConfig.TopicSet(config.fetch(), config.records(), config.status(), config.retry(),
+                        config.signals(), config.dlq()))
+                .allowedPrivateHosts(config.allowLoopback() ? Set.of("127.0.0.1", "localhost", "::1") : Set.of())
+                .spillDir(config.stateDir().resolve("spill"))
+                .commitInterval(Duration.ofMillis(200))
+                .shutdownTimeout(Duration.ofSeconds(10))
+                .build();
+        this.sinkTopics = new RecordsSinkTopics(config.records(), config.status());
+        this.sinkConfig = RecordsSink.config(bootstrapServers, postgres.jdbcUrl(), config.id(RecordsSink.DEFAULT_GROUP_ID), sinkTopics)
+                .credentials(postgres.user(), postgres.password())
+                .schema(config.dbSchema())
+                .dlqTopicPattern(config.dlq())
+                .build();
+        this.serdes = new AvroSerdes(HttpSchemaRegistryClient.create(registryUrl), true);
+    }
+
+    /**
+     * Ensures the topics, then starts the resolver, the rate limiter (waiting until it runs), the fetcher
+     * and the sink. On a failure whatever was started is closed again.
+     */
+    public static BackfillPipeline start(String bootstrapServers, String registryUrl, PostgresEndpoint postgres,
+                                         BackfillPipelineConfig config) {
+        BackfillPipeline pipeline = new BackfillPipeline(bootstrapServers, registryUrl, postgres, config);
+        try {
+            pipeline.startAll();
+            return pipeline;
+        } catch (RuntimeException | Error e) {
+            pipeline.close();
+            throw e;
+        }
+    }
+
+    private void startAll() {
+        // Before anything produces: a topic auto-created by a producer could get another partition
+        // count, and producing right after creation can fail (KAFKA-15591).
+        TopicAdmin.ensure(resolverConfig.bootstrapServers(), config.allTopics(), config.partitions(), TOPIC_TIMEOUT);
+        try {
+            Files.createDirectories(config.stateDir().resolve("spill"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        resolver = Resolver.create(resolverConfig);
+        resolverRun = runOnThread(resolver::run, "backfill-resolver");
+        limiter = new RateLimiterApp(limiterConfig);
+        limiter.start();
+        try {
+            if (!limiter.awaitRunning(LIMITER_START)) {
+                throw new IllegalStateException("the rate limiter is not running after " + LIMITER_START + ": " + limiter.state());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while starting the rate limiter", e);
+        }
+        startFetcher();
+        startSink();
+        log.info("backfill pipeline started: {}", config);
+    }
+
+    public BackfillPipelineConfig config() {
+        return config;
+    }
+
+    public FetcherConfig fetcherConfig() {
+        return fetcherConfig;
+    }
+
+    public SinkConfig sinkConfig() {
+        return sinkConfig;
+    }
+
+    /** Starts a fetcher instance; the one before must have been stopped. */
+    public synchronized void startFetcher() {
+        if (fetcher != null) throw new IllegalStateException("the fetcher is running");
+        fetcher = FetcherApp.start(fetcherConfig);
+        log.info("fetcher started");
+    }
+
+    /** Stops the fetcher: downloads in flight finish or are abandoned to be fetched again. */
+    public synchronized void stopFetcher() {
+        if (fetcher == null) return;
+        FetcherApp f = fetcher;
+        fetcher = null;
+        f.close();
+        f.failure().ifPresent(e -> log.warn("the fetcher had failed", e));
+        log.info("fetcher stopped: {}", f.stats().snapshot());
+    }
+
+    /** Starts a sink instance; the one before must have been stopped. */
+    public synchronized void startSink() {
+        if (sink != null) throw new IllegalStateException("the sink is running");
+        sink = RecordsSink.create(sinkConfig, sinkTopics, serdes);
+        sinkRun = runOnThread(sink::run, "backfill-records-sink-" + (++sinkStarts));
+        log.info("records sink started");
+    }
+
+    /** Stops the sink: the batch being written is not committed and is read again by the next instance. */
+    public synchronized void stopSink() {
+        if (sink == null) return;
+        ExactlyOnceSink<String, SpecificRecord> s = sink;
+        sink = null;
+        s.close();
+        log.info("records sink stopped: {}", s.counters());
+    }
+
+    /** Throws if a stage has stopped on its own or failed. */
+    public synchronized void assertHealthy() {
+        check("resolver", resolverRun);
+        check("records sink", sinkRun);
+        if (fetcher != null) {
+            if (fetcher.failure().isPresent()) throw new IllegalStateException("the fetcher failed", fetcher.failure().get());
+        }
+        if (limiter != null) {
+            KafkaStreams.State state = limiter.state();
+            if (state == KafkaStreams.State.ERROR || state == KafkaStreams.State.PENDING_ERROR
+                    || state == KafkaStreams.State.NOT_RUNNING || state == KafkaStreams.State.PENDING_SHUTDOWN) {
+                throw new IllegalStateException("the rate limiter is " + state);
+            }
+        }
+    }
+
+    /** A one-line summary of the stages' counters, for progress logs. */
+    public synchronized String progress() {
+        return "resolver " + (resolver == null ? "-" : resolver.counters())
+                + ", limiter " + (limiter == null ? "-" : limiter.state())
+                + ", fetcher " + (fetcher == null ? "stopped" : fetcher.stats().snapshot())
+                + ", sink " + (sink == null ? "stopped" : sink.counters());
+    }
+
+    private static void check(String stage, CompletableFuture<Void> run) {
+        if (run == null || !run.isDone()) return;
+        try {
+            run.join();
+        } catch (CompletionException e) {
+            throw new IllegalStateException("the " + stage + " failed", e.getCause());
+        }
+        // ended without an exception: only fine if it was stopped on purpose
+    }
+
+    private static CompletableFuture<Void> runOnThread(Runnable loop, String name) {
+        return CompletableFuture.runAsync(loop, task -> {
+            Thread t = new Thread(task, name);
+            t.setDaemon(true);
+            t.start();
+        });
+    }
+
+    /** Stops the stages in reverse order: sink, fetcher, rate limiter, resolver. */
+    @Override
+    public synchronized void close() {
+        quietly("records sink", this::stopSink);
+        quietly("fetcher", this::stopFetcher);
+        if (limiter != null) {
+            RateLimiterApp l = limiter;
+            limiter = null;
+            quietly("rate limiter", () -> l.close(LIMITER_CLOSE));
+        }
+        if (resolver != null) {
+            Resolver r = resolver;
+            resolver = null;
+            quietly("resolver", r::close);
+        }
+        log.info("backfill pipeline stopped");
+    }
+
+    private static void quietly(String what, Runnable close) {
+        try {
+            close.run();
+        } catch (RuntimeException e) {
+            log.warn("closing the {} failed", what, e);
+        }
+    }
+}

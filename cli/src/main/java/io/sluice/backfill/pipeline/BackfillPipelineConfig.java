@@ -1,0 +1,84 @@
+package io.sluice.backfill.pipeline;
+
+import io.sluice.backfill.ratelimit.RateLimitPolicy;
+import io.sluice.schemas.topics.TopicAdmin;
+import io.sluice.schemas.topics.TopicNames;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/**
+ * Everything a {@link BackfillPipeline} needs besides its endpoints, validated here once. Immutable.
+ *
+ * @param plcUrl            the PLC directory the resolver asks ({@code <simulator>/plc} in tests)
+ * @param allowLoopback     let the resolver and the fetcher reach loopback addresses (the simulator);
+ *                          never in production
+ * @param defaultHostPolicy the rate limit of every PDS host
+ * @param idPrefix          prefix of every consumer group and the rate limiter's application id;
+ *                          blank for the stages' defaults
+ * @param topicPrefix       prefix of every topic name ({@code ""} for the standard {@code backfill.*} names)
+ * @param dbSchema          PostgreSQL schema of the records sink's tables
+ * @param stateDir          the rate limiter's state and the fetcher's spill files go below it
+ * @param partitions        partitions of every backfill topic created (the limiter's inputs must be
+ *                          co-partitioned, so all get the same count)
+ */
+public record BackfillPipelineConfig(URI plcUrl, boolean allowLoopback, RateLimitPolicy defaultHostPolicy, String idPrefix,
+                                     String topicPrefix, String dbSchema, Path stateDir, int partitions) {
+
+    private static final Pattern SCHEMA = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
+
+    public BackfillPipelineConfig {
+        Objects.requireNonNull(plcUrl, "plcUrl");
+        Objects.requireNonNull(defaultHostPolicy, "defaultHostPolicy");
+        idPrefix = idPrefix == null ? "" : idPrefix;
+        topicPrefix = topicPrefix == null ? "" : topicPrefix;
+        Objects.requireNonNull(dbSchema, "dbSchema");
+        if (!SCHEMA.matcher(dbSchema).matches()) throw new IllegalArgumentException("not a plain schema name: " + dbSchema);
+        Objects.requireNonNull(stateDir, "stateDir");
+        if (partitions < 1) throw new IllegalArgumentException("partitions must be >= 1, got " + partitions);
+    }
+
+    /** Standard topics, default ids, public schema, {@value TopicAdmin#DEFAULT_PARTITIONS} partitions. */
+    public static BackfillPipelineConfig defaults(URI plcUrl, RateLimitPolicy defaultHostPolicy, Path stateDir) {
+        return new BackfillPipelineConfig(plcUrl, false, defaultHostPolicy, "", "", "public", stateDir,
+                TopicAdmin.DEFAULT_PARTITIONS);
+    }
+
+    public BackfillPipelineConfig withAllowLoopback(boolean allow) {
+        return new BackfillPipelineConfig(plcUrl, allow, defaultHostPolicy, idPrefix, topicPrefix, dbSchema, stateDir, partitions);
+    }
+
+    public BackfillPipelineConfig withPrefixes(String ids, String topics) {
+        return new BackfillPipelineConfig(plcUrl, allowLoopback, defaultHostPolicy, ids, topics, dbSchema, stateDir, partitions);
+    }
+
+    public BackfillPipelineConfig withDbSchema(String schema) {
+        return new BackfillPipelineConfig(plcUrl, allowLoopback, defaultHostPolicy, idPrefix, topicPrefix, schema, stateDir, partitions);
+    }
+
+    public BackfillPipelineConfig withPartitions(int n) {
+        return new BackfillPipelineConfig(plcUrl, allowLoopback, defaultHostPolicy, idPrefix, topicPrefix, dbSchema, stateDir, n);
+    }
+
+    /** {@code id} with the id prefix. */
+    public String id(String id) {
+        return idPrefix.isEmpty() ? id : idPrefix + "-" + id;
+    }
+
+    public String dids() { return topicPrefix + TopicNames.BACKFILL_DIDS; }
+    public String resolved() { return topicPrefix + TopicNames.BACKFILL_RESOLVED; }
+    public String fetch() { return topicPrefix + TopicNames.BACKFILL_FETCH; }
+    public String records() { return topicPrefix + TopicNames.BACKFILL_RECORDS; }
+    public String status() { return topicPrefix + TopicNames.BACKFILL_STATUS; }
+    public String signals() { return topicPrefix + TopicNames.BACKFILL_RATELIMIT; }
+    public String retry() { return topicPrefix + TopicNames.BACKFILL_RETRY; }
+    public String dlq() { return topicPrefix + TopicNames.BACKFILL_DLQ; }
+
+    /** Every topic the pipeline reads or writes. */
+    public List<String> allTopics() {
+        return List.of(dids(), resolved(), fetch(), records(), status(), signals(), retry(), dlq());
+    }
+}
