@@ -1,7 +1,10 @@
-package io.sluice.dcb.api;
+package io.sluice.dcb.service;
 
-import io.sluice.dcb.api.testing.DcbClient;
-import io.sluice.dcb.api.testing.DcbClient.AppendResponse;
+import io.sluice.dcb.api.DcbApiConfig;
+import io.sluice.dcb.api.DcbLoad;
+import io.sluice.dcb.api.PostgresBaseline;
+import io.sluice.dcb.service.testing.DcbClient;
+import io.sluice.dcb.service.testing.DcbClient.AppendResponse;
 import io.sluice.stack.PostgresEndpoint;
 import io.sluice.testing.SluiceIT;
 import io.sluice.testing.TestStack;
@@ -15,10 +18,10 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
-import static io.sluice.dcb.api.testing.DcbClient.condition;
-import static io.sluice.dcb.api.testing.DcbClient.event;
-import static io.sluice.dcb.api.testing.DcbClient.item;
-import static io.sluice.dcb.api.testing.DcbClient.query;
+import static io.sluice.dcb.service.testing.DcbClient.condition;
+import static io.sluice.dcb.service.testing.DcbClient.event;
+import static io.sluice.dcb.service.testing.DcbClient.item;
+import static io.sluice.dcb.service.testing.DcbClient.query;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
