@@ -1,15 +1,32 @@
 # syntax=docker/dockerfile:1
-# The sluice image, one for every sluice service: `docker run sluice:local <command>`.
-# docker-compose.yml builds it as sluice:local; by hand: `docker build -t sluice:local .`
+# Two images from one build:
+#   sluice:local          (target "sluice", the default) every sluice service: `docker run sluice:local <command>`
+#   sluice-connect:local  (target "connect") the Debezium Kafka Connect worker with sluice's Avro converter
+# docker-compose.yml builds both; by hand: `docker build -t sluice:local .` and
+# `docker build --target connect -t sluice-connect:local .`
 
 # Build with the project's Maven wrapper, as on a developer machine; tests run elsewhere (./mvnw -B verify).
 FROM maven:3.9-eclipse-temurin-21 AS build
 WORKDIR /src
 COPY . .
 RUN --mount=type=cache,target=/root/.m2 ./mvnw -B -DskipTests package
+# The converter as a Connect plugin directory: the sluice-schemas jar and what it needs at run time.
+# The worker brings Kafka's own jars (kafka-clients with its compression libraries, connect-api) and
+# SLF4J, so the plugin leaves those out, and kafka-streams with RocksDB, which the converter does not use.
+RUN --mount=type=cache,target=/root/.m2 ./mvnw -B -q -pl schemas dependency:copy-dependencies \
+        -DincludeScope=runtime -DoutputDirectory=/src/connect-plugin \
+        -DexcludeGroupIds=org.apache.kafka,org.slf4j,org.rocksdb,com.github.luben,at.yawk.lz4,org.xerial.snappy \
+    && find schemas/target -maxdepth 1 -name 'sluice-schemas-*.jar' ! -name '*-tests.jar' ! -name '*-sources.jar' \
+        -exec cp {} /src/connect-plugin/ \;
+
+# Kafka Connect with the Debezium connectors (the same Debezium version as in pom.xml) and sluice's
+# converter, io.sluice.schemas.connect.AvroConverter, which connect-config/mongodb-users-source.json
+# names. /kafka/connect is the image's plugin path; each directory in it is one isolated plugin.
+FROM quay.io/debezium/connect:3.6.1.Final AS connect
+COPY --from=build /src/connect-plugin/ /kafka/connect/sluice-avro-converter/
 
 # Runtime: a JRE, sluice.jar and the lib/ directory its manifest Class-Path points at.
-FROM eclipse-temurin:21-jre
+FROM eclipse-temurin:21-jre AS sluice
 RUN useradd --system --uid 10001 --no-create-home sluice
 WORKDIR /opt/sluice
 COPY --from=build /src/cli/target/lib/ lib/

@@ -1,5 +1,6 @@
 package io.sluice.bench;
 
+import io.sluice.bench.backfill.BackfillBenchCommand;
 import io.sluice.bench.etl.EtlBenchCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -15,7 +16,7 @@ import java.util.concurrent.Callable;
                 "Benchmark a workload end to end on the embedded stack against an in-process baseline.",
                 "Each benchmark runs sluice's Kafka path and an honest baseline on the same data in the same "
                         + "run, warm-up runs first, and prints a summary or, with --json, one JSON object."},
-        subcommands = {EtlBenchCommand.class, DcbBenchCommand.class})
+        subcommands = {BackfillBenchCommand.class, EtlBenchCommand.class, DcbBenchCommand.class})
 public final class BenchCommand implements Callable<Integer> {
 
     @Spec

@@ -24,9 +24,17 @@ import java.util.TreeMap;
  * @param baselineName the in-process baseline's name
  * @param baselineSeconds its wall time on the same data in the same run
  * @param details      anything else worth keeping (cold times, settings), printed sorted by key
+ * @param headline     workload-specific numbers the issue asks for beside DESIGN.md's (e.g. the
+ *                     backfill's {@code rate_limit_violations}), at the top level of the JSON
  */
 public record BenchResult(String workload, long items, long rows, double seconds, double peakHeapMb,
-                          String baselineName, double baselineSeconds, Map<String, Object> details) {
+                          String baselineName, double baselineSeconds, Map<String, Object> details,
+                          Map<String, Object> headline) {
+
+    public BenchResult(String workload, long items, long rows, double seconds, double peakHeapMb, String baselineName,
+                       double baselineSeconds, Map<String, Object> details) {
+        this(workload, items, rows, seconds, peakHeapMb, baselineName, baselineSeconds, details, Map.of());
+    }
 
     public static final String BASELINE_ETL = "direct-jdbc-batch-500";
 
@@ -56,6 +64,7 @@ public record BenchResult(String workload, long items, long rows, double seconds
         out.put("peak_heap_mb", Math.round(peakHeapMb));
         out.put("baseline", Map.of("name", baselineName, "seconds", round(baselineSeconds, 3)));
         out.put("ratio_vs_baseline", round(ratioVsBaseline(), 3));
+        new TreeMap<>(headline).forEach(out::putIfAbsent);
         out.put("details", new TreeMap<>(details));
         try {
             return JSON.writeValueAsString(out);
@@ -69,9 +78,14 @@ public record BenchResult(String workload, long items, long rows, double seconds
         out.printf("%s benchmark: %,d items, %,d rows%n", workload, items, rows);
         out.printf("  sluice    %7.2f s  %,10.0f items/s  %,10.0f rows/s  peak heap %,d MB%n", seconds, itemsPerSecond(),
                 rowsPerSecond(), Math.round(peakHeapMb));
-        out.printf("  baseline  %7.2f s  %,10.0f items/s  %,10.0f rows/s  (%s)%n", baselineSeconds, items / baselineSeconds,
-                rows / baselineSeconds, baselineName);
-        out.printf("  ratio     %7.2f    (baseline seconds / sluice seconds; above 1 sluice is faster)%n", ratioVsBaseline());
+        if (baselineSeconds > 0) {
+            out.printf("  baseline  %7.2f s  %,10.0f items/s  %,10.0f rows/s  (%s)%n", baselineSeconds, items / baselineSeconds,
+                    rows / baselineSeconds, baselineName);
+            out.printf("  ratio     %7.2f    (baseline seconds / sluice seconds; above 1 sluice is faster)%n", ratioVsBaseline());
+        } else {
+            out.printf("  baseline  not run (%s)%n", baselineName);
+        }
+        new TreeMap<>(headline).forEach((k, v) -> out.printf("  %-22s %s%n", k, v));
         new TreeMap<>(details).forEach((k, v) -> out.printf("  %-22s %s%n", k, v));
         out.flush();
     }

@@ -5,7 +5,11 @@ import io.sluice.backfill.fetch.FetcherApp;
 import io.sluice.backfill.fetch.FetcherConfig;
 import io.sluice.backfill.fetch.FetcherStats;
 import io.sluice.backfill.fetch.RetryPolicy;
+import io.sluice.ops.metrics.ComponentMetrics;
+import io.sluice.ops.metrics.FetcherMetrics;
+import io.sluice.ops.metrics.MetricsOptions;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -37,6 +41,9 @@ final class FetcherCommand implements Callable<Integer> {
 
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
     boolean help;
+
+    @Mixin
+    MetricsOptions metricsOptions;
 
     @Option(names = "--bootstrap-servers", defaultValue = "${env:SLUICE_KAFKA_BOOTSTRAP}",
             description = "Kafka bootstrap servers (default: $SLUICE_KAFKA_BOOTSTRAP).")
@@ -79,7 +86,8 @@ final class FetcherCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         StopSignals stop = StopSignals.install(err);
         FetcherConfig config = config();
-        try (FetcherApp app = FetcherApp.start(config)) {
+        try (ComponentMetrics metrics = metricsOptions.start("fetcher", err); FetcherApp app = FetcherApp.start(config)) {
+            metrics.bind(new FetcherMetrics(app::stats));
             err.println("fetcher started: group " + config.groupId() + " on " + config.topics().fetch() + " at "
                     + config.bootstrapServers());
             err.flush();

@@ -55,7 +55,11 @@ final class ProgressDisplay implements ProgressListener {
     }
 
     static String bar(PublishProgress p) {
-        double f = p.fraction();
+        return bar(p.fraction());
+    }
+
+    /** A bar filled to {@code f} (0..1), then the percentage; question marks when {@code f} is negative (unknown). */
+    static String bar(double f) {
         if (f < 0) return "[" + "?".repeat(BAR_WIDTH) + "]     ";
         int full = (int) Math.round(f * BAR_WIDTH);
         return "[" + "#".repeat(full) + ".".repeat(BAR_WIDTH - full) + "] "

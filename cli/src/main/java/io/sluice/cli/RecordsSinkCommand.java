@@ -1,5 +1,7 @@
 package io.sluice.cli;
 
+import io.sluice.ops.metrics.ComponentMetrics;
+import io.sluice.ops.metrics.MetricsOptions;
 import io.sluice.schemas.serde.AvroSerdes;
 import io.sluice.schemas.registry.HttpSchemaRegistryClient;
 import io.sluice.schemas.topics.TopicAdmin;
@@ -44,6 +46,9 @@ final class RecordsSinkCommand implements Callable<Integer> {
     @Mixin
     KafkaOptions kafka;
 
+    @Mixin
+    MetricsOptions metricsOptions;
+
     @Option(names = "--pg-url", paramLabel = "JDBC-URL", defaultValue = "${env:SLUICE_PG_URL}",
             description = "PostgreSQL, as jdbc:postgresql://HOST:5432/DB?user=U&password=P "
                     + "(default: $SLUICE_PG_URL).")
@@ -63,13 +68,15 @@ final class RecordsSinkCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        SinkConfig config = config();
-        TopicAdmin.ensure(config.bootstrapServers(), List.of(TopicNames.BACKFILL_RECORDS, TopicNames.BACKFILL_STATUS,
+        SinkConfig plain = config();
+        TopicAdmin.ensure(plain.bootstrapServers(), List.of(TopicNames.BACKFILL_RECORDS, TopicNames.BACKFILL_STATUS,
                 TopicNames.BACKFILL_DLQ), TopicAdmin.DEFAULT_PARTITIONS, TopicAdmin.DEFAULT_TIMEOUT);
-        ExactlyOnceSink<String, SpecificRecord> sink = RecordsSink.create(config, RecordsSinkTopics.DEFAULT,
-                new AvroSerdes(HttpSchemaRegistryClient.create(kafka.registry()), true));
-        return UntilStopped.run("records-sink", sink::run, sink, () -> describe(sink.counters()),
-                spec.commandLine().getErr(), Duration.ofSeconds(10));
+        try (ComponentMetrics metrics = metricsOptions.start("records-sink", spec.commandLine().getErr())) {
+            ExactlyOnceSink<String, SpecificRecord> sink = RecordsSink.create(plain.withMeterRegistry(metrics.registry()),
+                    RecordsSinkTopics.DEFAULT, new AvroSerdes(HttpSchemaRegistryClient.create(kafka.registry()), true));
+            return UntilStopped.run("records-sink", sink::run, sink, () -> describe(sink.counters()),
+                    spec.commandLine().getErr(), Duration.ofSeconds(10));
+        }
     }
 
     SinkConfig config() {

@@ -4,6 +4,9 @@ import io.sluice.backfill.resolve.CidrBlock;
 import io.sluice.backfill.resolve.Resolver;
 import io.sluice.backfill.resolve.ResolverConfig;
 import io.sluice.backfill.resolve.ResolverCounters;
+import io.sluice.ops.metrics.ComponentMetrics;
+import io.sluice.ops.metrics.MetricsOptions;
+import io.sluice.ops.metrics.ResolverMetrics;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -39,6 +42,9 @@ final class ResolveCommand implements Callable<Integer> {
     @Mixin
     KafkaOptions kafka;
 
+    @Mixin
+    MetricsOptions metricsOptions;
+
     @Option(names = "--plc-url", paramLabel = "URL", defaultValue = "https://plc.directory",
             description = "PLC directory base URL (default: ${DEFAULT-VALUE}).")
     URI plcUrl;
@@ -64,9 +70,12 @@ final class ResolveCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         ResolverConfig config = config();
-        Resolver resolver = Resolver.create(config);
-        return UntilStopped.run("resolver", resolver::run, resolver, () -> describe(resolver.counters()),
-                spec.commandLine().getErr(), Duration.ofSeconds(10));
+        try (ComponentMetrics metrics = metricsOptions.start("resolver", spec.commandLine().getErr())) {
+            Resolver resolver = Resolver.create(config);
+            metrics.bind(new ResolverMetrics(resolver));
+            return UntilStopped.run("resolver", resolver::run, resolver, () -> describe(resolver.counters()),
+                    spec.commandLine().getErr(), Duration.ofSeconds(10));
+        }
     }
 
     ResolverConfig config() {

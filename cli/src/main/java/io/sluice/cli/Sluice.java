@@ -5,6 +5,8 @@ import io.sluice.cli.connect.ConnectCommand;
 import io.sluice.cli.etl.EtlSinkCommand;
 import io.sluice.cli.etl.FlattenerCommand;
 import io.sluice.cli.etl.GenerateUsersCommand;
+import io.sluice.cli.ops.LagCommand;
+import io.sluice.cli.ops.ReplayCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.HelpCommand;
@@ -26,14 +28,17 @@ import java.util.concurrent.Callable;
         versionProvider = ManifestVersionProvider.class,
         description = "Streaming integration on Apache Kafka: Bluesky backfill, MongoDB CDC ETL, DCB event store.",
         subcommands = {StackCommand.class,
-                PublishDidsCommand.class, ResolveCommand.class, FetcherCommand.class, RecordsSinkCommand.class,
+                PublishDidsCommand.class, ResolveCommand.class, RateLimiterCommand.class, FetcherCommand.class, RecordsSinkCommand.class,
                 InspectCarCommand.class, SimulatePdsCommand.class,
                 GenerateUsersCommand.class,
                 FlattenerCommand.class,
                 EtlSinkCommand.class,
                 ConnectCommand.class,
                 DcbApiCommand.class,
+                DemoCommand.class,
+                MonitorCommand.class,
                 BenchCommand.class,
+                LagCommand.class, ReplayCommand.class,
                 HelpCommand.class},
         footerHeading = "%nEnvironment:%n",
         footer = {

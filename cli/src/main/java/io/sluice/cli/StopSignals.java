@@ -2,8 +2,10 @@ package io.sluice.cli;
 
 import java.io.PrintWriter;
 import java.lang.reflect.Proxy;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -39,6 +41,11 @@ public final class StopSignals {
     /** Blocks until the first stop signal. */
     public void await() throws InterruptedException {
         stopRequested.await();
+    }
+
+    /** Blocks until the first stop signal or the timeout; true when a stop was requested. */
+    public boolean await(Duration timeout) throws InterruptedException {
+        return stopRequested.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
     }
 
     private void onSignal(String signal) {

@@ -41,4 +41,24 @@ class BenchResultTest {
 
         assertThat(out.toString()).contains("sluice", "baseline", "1.50", "above 1 sluice is faster", "cold_seconds");
     }
+
+    @Test
+    void headlineNumbersSitAtTheTopLevelAndCannotReplaceDesignsFields() throws Exception {
+        BenchResult backfill = new BenchResult("backfill", 100, 5_000, 10.0, 300, "coordinator-8-workers", 20.0, Map.of(),
+                Map.of("rate_limit_violations", 0, "seconds", 99));
+        JsonNode json = new ObjectMapper().readTree(backfill.toJson());
+
+        assertThat(json.get("rate_limit_violations").asLong()).isZero();
+        assertThat(json.get("seconds").asDouble()).isEqualTo(10.0);
+    }
+
+    @Test
+    void aSkippedBaselineIsSaidSoNotDividedBy() {
+        BenchResult heapRun = new BenchResult("backfill", 200, 666_262, 120.0, 480, "skipped (--no-baseline)", 0, Map.of());
+        StringWriter out = new StringWriter();
+
+        heapRun.print(new PrintWriter(out));
+
+        assertThat(out.toString()).contains("baseline  not run (skipped (--no-baseline))").doesNotContain("Infinity");
+    }
 }

@@ -54,6 +54,31 @@ class CommandOptionsTest {
     }
 
     @Test
+    void rateLimiterPoliciesAreValidatedBeforeConnecting() {
+        assertThat(run("ratelimiter", "--bootstrap=127.0.0.1:1", "--registry=http://r", "--default-policy=fast"))
+                .isEqualTo(CommandLine.ExitCode.USAGE);
+        assertThat(err.toString()).contains("fast", "3000/300s");
+        assertThat(run("ratelimiter", "--bootstrap=127.0.0.1:1", "--registry=http://r", "--host-policy=pds.example=0/s"))
+                .isEqualTo(CommandLine.ExitCode.USAGE);
+        assertThat(err.toString()).contains("at least 1 request");
+        assertThat(run("ratelimiter", "--bootstrap=", "--registry=http://r"))
+                .isEqualTo(CommandLine.ExitCode.USAGE);
+        assertThat(err.toString()).contains("no --bootstrap given");
+    }
+
+    @Test
+    void rateLimiterHostPoliciesAreReadLowerCased() {
+        RateLimiterCommand command = new RateLimiterCommand();
+        CommandLine line = new CommandLine(command);
+        line.parseArgs("--bootstrap=127.0.0.1:1", "--registry=http://r", "--default-policy=20/s",
+                "--host-policy=PDS.Example.com=5/s", "--application-id=x");
+        var config = command.config();
+        assertThat(config.applicationId()).isEqualTo("x");
+        assertThat(config.defaultPolicy().toString()).isEqualTo("20/s");
+        assertThat(config.policyFor("pds.example.com").toString()).isEqualTo("5/s");
+    }
+
+    @Test
     void theSinkNeedsPostgres() {
         assertThat(run("records-sink", "--bootstrap=127.0.0.1:1", "--registry=http://r", "--pg-url="))
                 .isEqualTo(CommandLine.ExitCode.USAGE);

@@ -27,8 +27,11 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  */
 class ComposeFileTest {
 
+    /** The sluice services, each named after the `sluice` command it runs; dcb-api runs the decider and events sink too. */
     private static final List<String> PIPELINE = List.of("resolver", "ratelimiter", "fetcher", "records-sink",
-            "flattener", "etl-sink", "decider", "dcb-api", "events-sink");
+            "flattener", "etl-sink", "dcb-api", "monitor");
+    /** Where the connector JSON (connect-config/) expects the worker's MongoDB credentials. */
+    private static final String MONGO_SECRETS = "/opt/kafka/secrets/mongo.properties";
 
     private static Path root;
     private static String composeText;
@@ -106,7 +109,7 @@ class ComposeFileTest {
 
     @Test
     void connectIsDebezium3On8083() {
-        assertThat(image("connect")).startsWith("quay.io/debezium/connect:3.");
+        assertThat(image("connect")).isEqualTo("sluice-connect:local"); // FROM quay.io/debezium/connect, see below
         assertThat(containerPorts("connect")).contains("8083");
         assertThat(environment("connect")).containsEntry("BOOTSTRAP_SERVERS", "kafka:9092");
         assertThat(image("kafka-ui")).startsWith("kafbat/kafka-ui:");
@@ -115,7 +118,8 @@ class ComposeFileTest {
     @Test
     void sluiceServicesAreBuiltHereAndPointAtTheComposeServices() {
         Set<String> sluiceServices = services.entrySet().stream()
-                .filter(e -> e.getValue().containsKey("build")).map(Map.Entry::getKey)
+                .filter(e -> e.getValue().get("build") instanceof Map<?, ?> build && "sluice".equals(build.get("target")))
+                .map(Map.Entry::getKey)
                 .collect(Collectors.toCollection(TreeSet::new));
         assertThat(sluiceServices).contains("stack-check").containsAll(PIPELINE);
         for (String name : sluiceServices) {
@@ -126,9 +130,74 @@ class ComposeFileTest {
             assertThat((String) env.get("SLUICE_PG_URL")).as(name).startsWith("jdbc:postgresql://postgres:5432/");
         }
         for (String name : PIPELINE) {
-            assertThat(list(services.get(name).get("command"))).as(name).containsExactly(name);
+            assertThat(list(services.get(name).get("command"))).as(name).first().isEqualTo(name);
         }
         assertThat(list(services.get("stack-check").get("command"))).first().isEqualTo("stack");
+    }
+
+    @Test
+    void dockerComposeUpStartsEverythingThePipelineIncluded() {
+        services.forEach((name, service) -> assertThat(service).as(name + " in no profile").doesNotContainKey("profiles"));
+        assertThat(composeText).doesNotContain("--profile");
+    }
+
+    @Test
+    void theHttpServicesListenOnEveryInterfaceOfTheirContainerAndArePublished() {
+        assertThat(list(services.get("dcb-api").get("command"))).containsSequence("--host", "0.0.0.0")
+                .containsSequence("--port", "8080");
+        assertThat(containerPorts("dcb-api")).containsExactly("8080");
+        assertThat(list(services.get("monitor").get("command"))).containsSequence("--host", "0.0.0.0")
+                .containsSequence("--port", "8080");
+        assertThat(containerPorts("monitor")).containsExactly("8080");
+    }
+
+    @Test
+    void connectIsBuiltWithSluicesConverterInItsPluginPath() throws IOException {
+        Map<String, Object> connect = services.get("connect");
+        assertThat(map(connect.get("build"))).containsEntry("context", ".").containsEntry("target", "connect");
+        assertThat(map(services.get("stack-check").get("build"))).containsEntry("target", "sluice");
+
+        String dockerfile = Files.readString(root.resolve("Dockerfile"));
+        String debezium = property(Files.readString(root.resolve("pom.xml")), "debezium.version");
+        assertThat(dockerfile).contains("FROM quay.io/debezium/connect:" + debezium + " AS connect")
+                .contains("FROM eclipse-temurin:21-jre AS sluice");
+        // The sluice stage is last, so a plain `docker build .` makes the sluice image.
+        assertThat(dockerfile.lastIndexOf(" AS sluice")).isGreaterThan(dockerfile.lastIndexOf(" AS connect"));
+        Matcher copy = Pattern.compile("COPY --from=build (\\S+) /kafka/connect/([a-z0-9-]+)/").matcher(dockerfile);
+        assertThat(copy.find()).as("a plugin directory copied into the image's plugin path /kafka/connect").isTrue();
+        assertThat(dockerfile).as("the plugin directory is the schemas jar with its runtime dependencies")
+                .contains("-pl schemas dependency:copy-dependencies", "-DincludeScope=runtime",
+                        "-DoutputDirectory=" + copy.group(1).replaceAll("/$", ""), "name 'sluice-schemas-*.jar'")
+                .containsPattern("-DexcludeGroupIds=\\S*org\\.apache\\.kafka");
+
+        String connector = Files.readString(root.resolve("connect-config/src/main/resources/mongodb-users-source.json"));
+        Matcher converter = Pattern.compile("\"value\\.converter\": \"([a-zA-Z.]+)\"").matcher(connector);
+        assertThat(converter.find()).isTrue();
+        assertThat(root.resolve("schemas/src/main/java/" + converter.group(1).replace('.', '/') + ".java"))
+                .as("the converter the connector names is in the schemas jar").exists();
+    }
+
+    @Test
+    void connectResolvesTheConnectorsSecretsFromAMountedFile() throws IOException {
+        String worker = Files.readString(root.resolve("connect-config/src/main/resources/connect-worker.properties"));
+        Map<String, Object> env = environment("connect");
+        assertThat(worker).contains("config.providers=" + env.get("CONNECT_CONFIG_PROVIDERS"))
+                .contains("config.providers.file.class=" + env.get("CONNECT_CONFIG_PROVIDERS_FILE_CLASS"));
+        assertThat(Files.readString(root.resolve("connect-config/src/main/resources/mongodb-users-source.json")))
+                .contains("${file:" + MONGO_SECRETS + ":user}", "${file:" + MONGO_SECRETS + ":password}");
+
+        List<Object> configs = list(services.get("connect").get("configs"));
+        assertThat(configs).hasSize(1);
+        Map<String, Object> mount = map(configs.getFirst());
+        assertThat(mount).containsEntry("target", MONGO_SECRETS);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> topLevel = map(((Map<String, Object>) new Yaml(new SafeConstructor(new LoaderOptions()))
+                .load(composeText)).get("configs"));
+        String content = (String) map(topLevel.get(mount.get("source"))).get("content");
+        assertThat(content).contains("user=${DEBEZIUM_MONGO_USER:?", "password=${DEBEZIUM_MONGO_PASSWORD:?");
+        // the same user exists in MongoDB: its healthcheck creates it from the same variables
+        assertThat(environment("mongodb")).containsKeys("DEBEZIUM_MONGO_USER", "DEBEZIUM_MONGO_PASSWORD");
+        assertThat(services.get("mongodb").get("healthcheck").toString()).contains("createUser", "DEBEZIUM_MONGO_USER");
     }
 
     @Test
@@ -162,7 +231,7 @@ class ComposeFileTest {
         assumeTrue(succeeds(false, "docker", "compose", "version"), "docker compose is not installed");
 
         assertThat(succeeds(true, "docker", "compose", "--env-file", ".env.example", "-f", "docker-compose.yml",
-                "--profile", "pipeline", "config", "-q")).as("docker compose config -q").isTrue();
+                "config", "-q")).as("docker compose config -q").isTrue();
     }
 
     private static boolean succeeds(boolean showOutput, String... command) throws InterruptedException {
@@ -182,6 +251,13 @@ class ComposeFileTest {
         } catch (IOException notInstalled) {
             return false;
         }
+    }
+
+    /** {@code <name>value</name>} in a pom. */
+    private static String property(String pom, String name) {
+        Matcher m = Pattern.compile("<" + Pattern.quote(name) + ">([^<]+)</" + Pattern.quote(name) + ">").matcher(pom);
+        assertThat(m.find()).as(name + " in pom.xml").isTrue();
+        return m.group(1).trim();
     }
 
     private static String image(String service) {

@@ -3,7 +3,7 @@ package io.sluice.cli;
 import io.sluice.schemas.backfill.DidWorkItem;
 import io.sluice.schemas.registry.HttpSchemaRegistryClient;
 import io.sluice.schemas.serde.AvroSerdes;
-import io.sluice.testing.SluiceIT;
+import io.sluice.testing.WithSluiceStack;
 import io.sluice.testing.TestStack;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -26,7 +26,7 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** {@code sluice publish-dids} against the real broker and registry. */
-@SluiceIT
+@WithSluiceStack
 class PublishDidsCommandIT {
 
     private static final String LIST = """

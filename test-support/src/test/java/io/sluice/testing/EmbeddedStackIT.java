@@ -29,7 +29,7 @@ import java.util.Set;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The shared stack is real: a broker that stores and serves records, a registry, a fresh database. */
-@SluiceIT
+@WithSluiceStack
 class EmbeddedStackIT {
 
     @Test

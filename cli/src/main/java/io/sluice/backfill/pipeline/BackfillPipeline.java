@@ -1,12 +1,19 @@
 package io.sluice.backfill.pipeline;
 
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.sluice.backfill.fetch.FetcherApp;
 import io.sluice.backfill.fetch.FetcherConfig;
+import io.sluice.backfill.fetch.FetcherStats;
 import io.sluice.backfill.ratelimit.RateLimiterApp;
 import io.sluice.backfill.ratelimit.RateLimiterConfig;
+import io.sluice.backfill.ratelimit.RateLimiterTopics;
 import io.sluice.backfill.resolve.AddressGuard;
 import io.sluice.backfill.resolve.Resolver;
 import io.sluice.backfill.resolve.ResolverConfig;
+import io.sluice.ops.metrics.ComponentMetrics;
+import io.sluice.ops.metrics.FetcherMetrics;
+import io.sluice.ops.metrics.RateLimitHostMetrics;
+import io.sluice.ops.metrics.ResolverMetrics;
 import io.sluice.schemas.registry.HttpSchemaRegistryClient;
 import io.sluice.schemas.serde.AvroSerdes;
 import io.sluice.schemas.topics.TopicAdmin;
@@ -42,6 +49,9 @@ import java.util.concurrent.CompletionException;
  * ({@link #stopFetcher()}, {@link #startFetcher()}, {@link #stopSink()}, {@link #startSink()}): a new
  * instance joins the same group and goes on from the committed offsets (Kafka's for the fetcher, the
  * ones stored with the rows for the sink). Not thread-safe: drive it from one thread.
+ *
+ * <p>Given a {@link ComponentMetrics}, every stage records into it: the resolver's and the fetcher's
+ * counters, the rate limiter's Kafka Streams metrics and per-host state, the sink's meters.
  */
 public final class BackfillPipeline implements AutoCloseable {
 
@@ -57,6 +67,8 @@ public final class BackfillPipeline implements AutoCloseable {
     private final SinkConfig sinkConfig;
     private final RecordsSinkTopics sinkTopics;
     private final AvroSerdes serdes;
+    private final ComponentMetrics metrics;
+    private volatile FetcherStats fetcherStats = new FetcherStats();
 
     private Resolver resolver;
     private CompletableFuture<Void> resolverRun;
@@ -66,8 +78,10 @@ public final class BackfillPipeline implements AutoCloseable {
     private CompletableFuture<Void> sinkRun;
     private int sinkStarts;
 
-    private BackfillPipeline(String bootstrapServers, String registryUrl, PostgresEndpoint postgres, BackfillPipelineConfig config) {
+    private BackfillPipeline(String bootstrapServers, String registryUrl, PostgresEndpoint postgres, BackfillPipelineConfig config,
+                             ComponentMetrics metrics) {
         this.config = config;
+        this.metrics = metrics;
         this.resolverConfig = ResolverConfig.builder(bootstrapServers, registryUrl)
                 .groupId(config.id(ResolverConfig.DEFAULT_GROUP_ID))
                 .topics(config.dids(), config.resolved(), config.status(), config.dlq())
@@ -80,22 +94,13 @@ public final class BackfillPipeline implements AutoCloseable {
                 .topics(new RateLimiterConfig.TopicSet(config.resolved(), Optional.of(config.retry()), config.signals(),
                         config.fetch(), config.dlq()))
                 .defaultPolicy(config.defaultHostPolicy())
+                .timing(config.limiterTiming())
                 .streamsOverride(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().resolve("ratelimiter").toString())
                 .build();
-        this.fetcherConfig = FetcherConfig.builder(bootstrapServers, registryUrl)
-                .groupId(config.id(FetcherConfig.DEFAULT_GROUP_ID))
-                .topics(new FetcherConfig.TopicSet(config.fetch(), config.records(), config.status(), config.retry(),
-                        config.signals(), config.dlq()))
-                .allowedPrivateHosts(config.allowLoopback() ? Set.of("127.0.0.1", "localhost", "::1") : Set.of())
-                .spillDir(config.stateDir().resolve("spill"))
-                .commitInterval(Duration.ofMillis(200))
-                .shutdownTimeout(Duration.ofSeconds(10))
-                .build();
-        this.sinkTopics = new RecordsSinkTopics(config.records(), config.status());
-        this.sinkConfig = RecordsSink.config(bootstrapServers, postgres.jdbcUrl(), config.id(RecordsSink.DEFAULT_GROUP_ID), sinkTopics)
-                .credentials(postgres.user(), postgres.password())
-                .schema(config.dbSchema())
-                .dlqTopicPattern(config.dlq())
+        this.fetcherConfig = fetcherConfig(bootstrapServers, registryUrl, config).build();
+        this.sinkTopics = sinkTopics(config);
+        this.sinkConfig = sinkConfig(bootstrapServers, postgres, config)
+                .meterRegistry(metrics == null ? new CompositeMeterRegistry() : metrics.registry())
                 .build();
         this.serdes = new AvroSerdes(HttpSchemaRegistryClient.create(registryUrl), true);
     }
@@ -106,7 +111,13 @@ public final class BackfillPipeline implements AutoCloseable {
      */
     public static BackfillPipeline start(String bootstrapServers, String registryUrl, PostgresEndpoint postgres,
                                          BackfillPipelineConfig config) {
-        BackfillPipeline pipeline = new BackfillPipeline(bootstrapServers, registryUrl, postgres, config);
+        return start(bootstrapServers, registryUrl, postgres, config, null);
+    }
+
+    /** As {@link #start(String, String, PostgresEndpoint, BackfillPipelineConfig)}, recording into {@code metrics} (null: none). */
+    public static BackfillPipeline start(String bootstrapServers, String registryUrl, PostgresEndpoint postgres,
+                                         BackfillPipelineConfig config, ComponentMetrics metrics) {
+        BackfillPipeline pipeline = new BackfillPipeline(bootstrapServers, registryUrl, postgres, config, metrics);
         try {
             pipeline.startAll();
             return pipeline;
@@ -116,10 +127,62 @@ public final class BackfillPipeline implements AutoCloseable {
         }
     }
 
+    /**
+     * The fetcher settings of the pipeline {@code config} describes, as a builder, so a fetcher run
+     * elsewhere (another process) joins the same group on the same topics.
+     */
+    public static FetcherConfig.Builder fetcherConfig(String bootstrapServers, String registryUrl, BackfillPipelineConfig config) {
+        return FetcherConfig.builder(bootstrapServers, registryUrl)
+                .groupId(config.id(FetcherConfig.DEFAULT_GROUP_ID))
+                .topics(new FetcherConfig.TopicSet(config.fetch(), config.records(), config.status(), config.retry(),
+                        config.signals(), config.dlq()))
+                .allowedPrivateHosts(config.allowLoopback() ? Set.of("127.0.0.1", "localhost", "::1") : Set.of())
+                .spillDir(config.stateDir().resolve("spill"))
+                .commitInterval(Duration.ofMillis(200))
+                .shutdownTimeout(Duration.ofSeconds(10));
+    }
+
+    /** The records sink settings of the pipeline {@code config} describes, as a builder; see {@link #fetcherConfig}. */
+    public static SinkConfig.Builder sinkConfig(String bootstrapServers, PostgresEndpoint postgres, BackfillPipelineConfig config) {
+        return RecordsSink.config(bootstrapServers, postgres.jdbcUrl(), config.id(RecordsSink.DEFAULT_GROUP_ID), sinkTopics(config))
+                .credentials(postgres.user(), postgres.password())
+                .schema(config.dbSchema())
+                .dlqTopicPattern(config.dlq());
+    }
+
+    public static RecordsSinkTopics sinkTopics(BackfillPipelineConfig config) {
+        return new RecordsSinkTopics(config.records(), config.status());
+    }
+
+    /**
+     * Like {@link #start}, but only the resolver and the rate limiter: the fetcher and the sink run
+     * elsewhere (other processes, with {@link #fetcherConfig} and {@link #sinkConfig}) or are started
+     * later with {@link #startFetcher()} and {@link #startSink()}.
+     */
+    public static BackfillPipeline startUpstream(String bootstrapServers, String registryUrl, PostgresEndpoint postgres,
+                                                 BackfillPipelineConfig config) {
+        BackfillPipeline pipeline = new BackfillPipeline(bootstrapServers, registryUrl, postgres, config, null);
+        try {
+            pipeline.startResolverAndLimiter();
+            return pipeline;
+        } catch (RuntimeException | Error e) {
+            pipeline.close();
+            throw e;
+        }
+    }
+
     private void startAll() {
+        startResolverAndLimiter();
+        startFetcher();
+        startSink();
+        log.info("backfill pipeline started: {}", config);
+    }
+
+    private void startResolverAndLimiter() {
         // Before anything produces: a topic auto-created by a producer could get another partition
         // count, and producing right after creation can fail (KAFKA-15591).
         TopicAdmin.ensure(resolverConfig.bootstrapServers(), config.allTopics(), config.partitions(), TOPIC_TIMEOUT);
+        RateLimiterTopics.ensure(limiterConfig, config.partitions(), TOPIC_TIMEOUT);
         try {
             Files.createDirectories(config.stateDir().resolve("spill"));
         } catch (IOException e) {
@@ -128,6 +191,7 @@ public final class BackfillPipeline implements AutoCloseable {
         resolver = Resolver.create(resolverConfig);
         resolverRun = runOnThread(resolver::run, "backfill-resolver");
         limiter = new RateLimiterApp(limiterConfig);
+        if (metrics != null) bindMetrics();
         limiter.start();
         try {
             if (!limiter.awaitRunning(LIMITER_START)) {
@@ -137,9 +201,20 @@ public final class BackfillPipeline implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while starting the rate limiter", e);
         }
-        startFetcher();
-        startSink();
-        log.info("backfill pipeline started: {}", config);
+    }
+
+    private void bindMetrics() {
+        metrics.bind(new ResolverMetrics(resolver));
+        metrics.bind(limiter.metrics());
+        RateLimiterApp current = limiter;
+        RateLimitHostMetrics hosts = metrics.bind(new RateLimitHostMetrics(current::hosts));
+        metrics.beforeScrape(hosts::refresh);
+        metrics.bind(new FetcherMetrics(() -> fetcherStats));
+    }
+
+    /** The rate limiter's per-host state (its hosts store), for the monitor; empty while it is not running. */
+    public synchronized List<RateLimiterApp.HostView> rateLimitHosts() {
+        return limiter == null ? List.of() : limiter.hosts();
     }
 
     public BackfillPipelineConfig config() {
@@ -158,6 +233,7 @@ public final class BackfillPipeline implements AutoCloseable {
     public synchronized void startFetcher() {
         if (fetcher != null) throw new IllegalStateException("the fetcher is running");
         fetcher = FetcherApp.start(fetcherConfig);
+        fetcherStats = fetcher.stats();
         log.info("fetcher started");
     }
 

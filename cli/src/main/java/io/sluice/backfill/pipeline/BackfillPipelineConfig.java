@@ -1,6 +1,7 @@
 package io.sluice.backfill.pipeline;
 
 import io.sluice.backfill.ratelimit.RateLimitPolicy;
+import io.sluice.backfill.ratelimit.RateLimiterConfig;
 import io.sluice.schemas.topics.TopicAdmin;
 import io.sluice.schemas.topics.TopicNames;
 
@@ -24,9 +25,11 @@ import java.util.regex.Pattern;
  * @param stateDir          the rate limiter's state and the fetcher's spill files go below it
  * @param partitions        partitions of every backfill topic created (the limiter's inputs must be
  *                          co-partitioned, so all get the same count)
+ * @param limiterTiming     the rate limiter's timing (task deadlines, margins); its defaults normally
  */
 public record BackfillPipelineConfig(URI plcUrl, boolean allowLoopback, RateLimitPolicy defaultHostPolicy, String idPrefix,
-                                     String topicPrefix, String dbSchema, Path stateDir, int partitions) {
+                                     String topicPrefix, String dbSchema, Path stateDir, int partitions,
+                                     RateLimiterConfig.Timing limiterTiming) {
 
     private static final Pattern SCHEMA = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
 
@@ -39,6 +42,14 @@ public record BackfillPipelineConfig(URI plcUrl, boolean allowLoopback, RateLimi
         if (!SCHEMA.matcher(dbSchema).matches()) throw new IllegalArgumentException("not a plain schema name: " + dbSchema);
         Objects.requireNonNull(stateDir, "stateDir");
         if (partitions < 1) throw new IllegalArgumentException("partitions must be >= 1, got " + partitions);
+        Objects.requireNonNull(limiterTiming, "limiterTiming");
+    }
+
+    /** With the rate limiter's default timing. */
+    public BackfillPipelineConfig(URI plcUrl, boolean allowLoopback, RateLimitPolicy defaultHostPolicy, String idPrefix,
+                                  String topicPrefix, String dbSchema, Path stateDir, int partitions) {
+        this(plcUrl, allowLoopback, defaultHostPolicy, idPrefix, topicPrefix, dbSchema, stateDir, partitions,
+                RateLimiterConfig.Timing.defaults());
     }
 
     /** Standard topics, default ids, public schema, {@value TopicAdmin#DEFAULT_PARTITIONS} partitions. */
@@ -48,19 +59,24 @@ public record BackfillPipelineConfig(URI plcUrl, boolean allowLoopback, RateLimi
     }
 
     public BackfillPipelineConfig withAllowLoopback(boolean allow) {
-        return new BackfillPipelineConfig(plcUrl, allow, defaultHostPolicy, idPrefix, topicPrefix, dbSchema, stateDir, partitions);
+        return new BackfillPipelineConfig(plcUrl, allow, defaultHostPolicy, idPrefix, topicPrefix, dbSchema, stateDir, partitions, limiterTiming);
     }
 
     public BackfillPipelineConfig withPrefixes(String ids, String topics) {
-        return new BackfillPipelineConfig(plcUrl, allowLoopback, defaultHostPolicy, ids, topics, dbSchema, stateDir, partitions);
+        return new BackfillPipelineConfig(plcUrl, allowLoopback, defaultHostPolicy, ids, topics, dbSchema, stateDir, partitions, limiterTiming);
     }
 
     public BackfillPipelineConfig withDbSchema(String schema) {
-        return new BackfillPipelineConfig(plcUrl, allowLoopback, defaultHostPolicy, idPrefix, topicPrefix, schema, stateDir, partitions);
+        return new BackfillPipelineConfig(plcUrl, allowLoopback, defaultHostPolicy, idPrefix, topicPrefix, schema, stateDir, partitions, limiterTiming);
     }
 
     public BackfillPipelineConfig withPartitions(int n) {
-        return new BackfillPipelineConfig(plcUrl, allowLoopback, defaultHostPolicy, idPrefix, topicPrefix, dbSchema, stateDir, n);
+        return new BackfillPipelineConfig(plcUrl, allowLoopback, defaultHostPolicy, idPrefix, topicPrefix, dbSchema, stateDir, n, limiterTiming);
+    }
+
+    public BackfillPipelineConfig withLimiterTiming(RateLimiterConfig.Timing timing) {
+        return new BackfillPipelineConfig(plcUrl, allowLoopback, defaultHostPolicy, idPrefix, topicPrefix, dbSchema, stateDir,
+                partitions, timing);
     }
 
     /** {@code id} with the id prefix. */

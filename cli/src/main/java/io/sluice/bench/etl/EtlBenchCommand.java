@@ -1,8 +1,7 @@
 package io.sluice.bench.etl;
 
 import io.sluice.bench.BenchResult;
-import io.sluice.stack.EmbeddedStack;
-import io.sluice.stack.StackConfig;
+import io.sluice.bench.OnEmbeddedStack;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -27,6 +26,10 @@ import java.util.concurrent.Callable;
                         + "in memory, 500-row batched INSERTs, 2 x CPU workers) loads the same users into a "
                         + "schema of its own. Warm-up runs of both come first; ratio_vs_baseline is baseline "
                         + "seconds / sluice seconds, so above 1 means sluice is faster.",
+                "details.cpu_s and details.baseline_cpu_s give the CPU seconds of each stage during the measured "
+                        + "run (this JVM's threads by stage, its GC and JIT threads, the PostgreSQL backends when the "
+                        + "server is local): on a shared machine they say more about where the work is than wall times; "
+                        + "load_average says how shared it was.",
                 "The tuning options exist to measure alternatives; their defaults are the best measured."},
         footerHeading = "%nExample:%n",
         footer = "  sluice bench etl --users 10000 --json")
@@ -80,20 +83,7 @@ public final class EtlBenchCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
-        java.util.function.Consumer<String> progress = line -> {
-            err.println(line);
-            err.flush();
-        };
-        BenchResult result;
-        try (EmbeddedStack stack = EmbeddedStack.start(StackConfig.fromEnvironment(System.getenv(), progress))) {
-            result = new EtlBenchmark(stack.endpoints(), settings, progress).run();
-        }
-        if (json) {
-            out.println(result.toJson());
-            out.flush();
-        } else {
-            result.print(out);
-        }
-        return 0;
+        EtlBenchSettings chosen = settings;
+        return OnEmbeddedStack.run((stack, progress) -> new EtlBenchmark(stack, chosen, progress).run(), json, out, err);
     }
 }

@@ -2,6 +2,7 @@ package io.sluice.bench.etl;
 
 import io.sluice.bench.BenchResult;
 import io.sluice.bench.HeapPeak;
+import io.sluice.bench.JvmSettle;
 import io.sluice.etl.flatten.UserFlattener;
 import io.sluice.etl.generate.UserGenerator;
 import io.sluice.schemas.registry.HttpSchemaRegistryClient;
@@ -10,6 +11,7 @@ import io.sluice.sinks.etl.baseline.DirectBaseline;
 import io.sluice.stack.StackEndpoints;
 import org.bson.BsonDocument;
 
+import java.lang.management.ManagementFactory;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -48,10 +50,10 @@ public final class EtlBenchmark {
     public BenchResult run() throws Exception {
         progress.accept("generating " + settings.users() + " users (seed " + settings.seed() + ")");
         UserGenerator generator = new UserGenerator(settings.seed());
-        List<BsonDocument> documents = new ArrayList<>(settings.users());
-        for (long id = 1; id <= settings.users(); id++) documents.add(generator.user(id));
         long expectedRows = 0;
-        for (BsonDocument d : documents) expectedRows += UserFlattener.rowCount(UserFlattener.flatten(d, Instant.EPOCH));
+        for (long id = 1; id <= settings.users(); id++) {
+            expectedRows += UserFlattener.rowCount(UserFlattener.flatten(generator.user(id), Instant.EPOCH));
+        }
 
         SchemaRegistryClient registry = HttpSchemaRegistryClient.create(stack.registryUrl());
         // Names of this process's own, so that two benchmarks on one server never touch each other's tables.
@@ -68,6 +70,7 @@ public final class EtlBenchmark {
         double baselineSeconds = 0;
         double baselineCold = 0;
         double baselineHeap = 0;
+        Map<String, Double> baselineCpu = Map.of();
         try {
             for (int run = 0; run <= settings.warmups(); run++) {
                 boolean measured = run == settings.warmups();
@@ -76,17 +79,28 @@ public final class EtlBenchmark {
                 progress.accept(label + ": sluice (Kafka path)");
                 sluice = kafkaPath.run(runPrefix + "_" + run);
                 checkRows(sluiceSchema, expectedRows);
-                progress.accept(String.format("  %.2f s (all sent at %.2f s, first commit at %.2f s, %d transactions)",
-                        sluice.seconds(), sluice.producedAt(), sluice.firstCommitAt(), sluice.sinkTransactions()));
+                progress.accept(String.format("  %.2f s (all sent at %.2f s, all flattened at %.2f s, first commit at %.2f s, "
+                                + "%d transactions)%n  cpu s: %s", sluice.seconds(), sluice.producedAt(), sluice.flattenedAt(),
+                        sluice.firstCommitAt(), sluice.sinkTransactions(), sluice.cpuSeconds()));
 
                 progress.accept(label + ": baseline (" + BenchResult.BASELINE_ETL + ")");
                 baseline.prepare();
+                // Each path holds only its own input while it runs: these documents are the baseline's
+                // MongoDB, as the change events are the Kafka path's; the JVM settles before the clock
+                // starts, as for the Kafka path (see KafkaPathRun).
+                List<BsonDocument> documents = documents();
+                JvmSettle.settle();
                 HeapPeak heap = HeapPeak.start();
-                DirectBaseline.Result b = baseline.run(documents, d -> UserFlattener.flatten(d, Instant.EPOCH));
+                // The workers end with the run: their CPU shows in jvm_other, with GC and the JIT.
+                try (StageCpu cpu = new StageCpu(t -> "live_threads",
+                        stack.postgres(), List.of(DirectBaseline.APPLICATION_NAME))) {
+                    DirectBaseline.Result b = baseline.run(documents, d -> UserFlattener.flatten(d, Instant.EPOCH));
+                    baselineCpu = cpu.seconds();
+                    baselineSeconds = b.elapsed().toNanos() / 1e9;
+                }
                 baselineHeap = heap.stopMb();
-                baselineSeconds = b.elapsed().toNanos() / 1e9;
                 checkRows(baselineSchema, expectedRows);
-                progress.accept(String.format("  %.2f s", baselineSeconds));
+                progress.accept(String.format("  %.2f s%n  cpu s: %s", baselineSeconds, baselineCpu));
                 if (run == 0) {
                     sluiceCold = sluice;
                     baselineCold = baselineSeconds;
@@ -97,15 +111,26 @@ public final class EtlBenchmark {
             dropSchema(baselineSchema);
         }
         return new BenchResult("etl", settings.users(), expectedRows, sluice.seconds(), sluice.peakHeapMb(),
-                BenchResult.BASELINE_ETL, baselineSeconds, Map.of(
-                "cold_seconds", sluiceCold.seconds(),
-                "baseline_cold_seconds", baselineCold,
-                "baseline_peak_heap_mb", Math.round(baselineHeap),
-                "warmup_runs", settings.warmups(),
-                "all_events_sent_s", round(sluice.producedAt()),
-                "first_commit_s", round(sluice.firstCommitAt()),
-                "sink_transactions", sluice.sinkTransactions(),
-                "settings", settingsMap()));
+                BenchResult.BASELINE_ETL, baselineSeconds, Map.ofEntries(
+                Map.entry("cold_seconds", sluiceCold.seconds()),
+                Map.entry("baseline_cold_seconds", baselineCold),
+                Map.entry("baseline_peak_heap_mb", Math.round(baselineHeap)),
+                Map.entry("warmup_runs", settings.warmups()),
+                Map.entry("all_events_sent_s", round(sluice.producedAt())),
+                Map.entry("all_events_flattened_s", round(sluice.flattenedAt())),
+                Map.entry("first_commit_s", round(sluice.firstCommitAt())),
+                Map.entry("sink_transactions", sluice.sinkTransactions()),
+                Map.entry("cpu_s", sluice.cpuSeconds()),
+                Map.entry("baseline_cpu_s", baselineCpu),
+                Map.entry("load_average", loadAverage()),
+                Map.entry("settings", settingsMap())));
+    }
+
+    private List<BsonDocument> documents() {
+        UserGenerator generator = new UserGenerator(settings.seed());
+        List<BsonDocument> documents = new ArrayList<>(settings.users());
+        for (long id = 1; id <= settings.users(); id++) documents.add(generator.user(id));
+        return documents;
     }
 
     private Map<String, Object> settingsMap() {
@@ -135,6 +160,11 @@ public final class EtlBenchmark {
         try (Connection c = stack.postgres().connect(); Statement st = c.createStatement()) {
             st.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
         }
+    }
+
+    /** The 1-minute load average at the end: how busy the machine was while the numbers were taken. */
+    private static double loadAverage() {
+        return Math.round(ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage() * 100) / 100.0;
     }
 
     private static double round(double seconds) {

@@ -2,6 +2,7 @@ package io.sluice.bench.etl;
 
 import io.debezium.util.Clock;
 import io.sluice.bench.HeapPeak;
+import io.sluice.bench.JvmSettle;
 import io.sluice.etl.cdc.CdcEventPublisher;
 import io.sluice.etl.cdc.MongoChangeEvents;
 import io.sluice.etl.cdc.UserChangeFeed;
@@ -47,9 +48,19 @@ final class KafkaPathRun {
 
     private static final Duration SETUP_TIMEOUT = Duration.ofSeconds(120);
     private static final Duration RUN_TIMEOUT = Duration.ofMinutes(10);
+    private static final String PUBLISHER_THREAD = "bench-etl-publisher";
+    private static final String PUBLISHER_CLIENT_ID = "sluice-bench-cdc-publisher";
+    private static final String FLATTENER_ID_PREFIX = "sluice-bench-flattener-";
+    private static final String SINK_THREAD_PREFIX = "bench-etl-sink-";
+    private static final String SINK_GROUP_PREFIX = "sluice-bench-sink-";
+    private static final String SINK_APPLICATION_NAME = "sluice-bench-etl-sink";
 
-    /** Timings of a pass, in seconds from the first event sent. */
-    record Timing(double seconds, double producedAt, double firstCommitAt, long sinkTransactions, double peakHeapMb) {
+    /**
+     * Timings of a pass, in seconds from the first event sent: the last event acknowledged, the last
+     * event flattened (not yet committed), the sinks' first commit; and CPU seconds per stage.
+     */
+    record Timing(double seconds, double producedAt, double flattenedAt, double firstCommitAt, long sinkTransactions,
+                  double peakHeapMb, Map<String, Double> cpuSeconds) {
     }
 
     private final StackEndpoints stack;
@@ -76,10 +87,10 @@ final class KafkaPathRun {
             CdcEventPublisher.ensureTopic(admin, rowsTopic, settings.partitions(), (short) 1, SETUP_TIMEOUT);
             CdcEventPublisher.ensureTopic(admin, dlqTopic, 1, (short) 1, SETUP_TIMEOUT);
 
-            FlattenerConfig flattenerConfig = new FlattenerConfig("sluice-bench-flattener-" + runId, stack.bootstrapServers(),
+            FlattenerConfig flattenerConfig = new FlattenerConfig(FLATTENER_ID_PREFIX + runId, stack.bootstrapServers(),
                     stack.registryUrl(), Pattern.compile(Pattern.quote(feed.topic())), rowsTopic, dlqTopic);
             Topic<Long, UserRows> topic = Topics.create(registry, false).etlUserRows().withName(rowsTopic);
-            String group = "sluice-bench-sink-" + runId;
+            String group = SINK_GROUP_PREFIX + runId;
             List<ExactlyOnceSink<Long, UserRows>> sinks = new ArrayList<>();
             List<CompletableFuture<Void>> loops = new ArrayList<>();
             try (FlattenerApp flattener = new FlattenerApp(flattenerConfig, flattenerOverrides());
@@ -87,12 +98,12 @@ final class KafkaPathRun {
                 for (int i = 0; i < settings.sinkInstances(); i++) {
                     ExactlyOnceSink<Long, UserRows> sink = EtlSink.create(sinkConfig(group, rowsTopic, dlqTopic), topic);
                     sinks.add(sink);
-                    loops.add(CompletableFuture.runAsync(sink::run, task -> Thread.ofPlatform().name("bench-etl-sink-" + sinks.size())
+                    loops.add(CompletableFuture.runAsync(sink::run, task -> Thread.ofPlatform().name(SINK_THREAD_PREFIX + sinks.size())
                             .daemon().start(task)));
                 }
                 flattener.start();
                 awaitReady(admin, flattener, group, loops);
-                return timed(events, publisher, sinks, loops);
+                return timed(events, publisher, flattener, sinks, loops);
             } finally {
                 sinks.forEach(ExactlyOnceSink::close);
                 admin.deleteTopics(List.of(feed.topic(), rowsTopic, dlqTopic));
@@ -100,30 +111,46 @@ final class KafkaPathRun {
         }
     }
 
-    private Timing timed(List<SourceRecord> events, CdcEventPublisher publisher, List<ExactlyOnceSink<Long, UserRows>> sinks,
-                         List<CompletableFuture<Void>> loops) throws Exception {
+    private Timing timed(List<SourceRecord> events, CdcEventPublisher publisher, FlattenerApp flattener,
+                         List<ExactlyOnceSink<Long, UserRows>> sinks, List<CompletableFuture<Void>> loops) throws Exception {
+        // The events (about 100 MB of Debezium records) stand in for MongoDB and Debezium: moved to the
+        // old generation now, so that the first collections of the run do not copy them at its expense.
+        JvmSettle.settle();
         HeapPeak heap = HeapPeak.start();
-        try {
-            return measure(events, publisher, sinks, loops, heap);
+        try (StageCpu cpu = new StageCpu(KafkaPathRun::stageOf, stack.postgres(), List.of(SINK_APPLICATION_NAME))) {
+            return measure(events, publisher, flattener, sinks, loops, heap, cpu);
         } finally {
             heap.stopMb();
         }
     }
 
-    private Timing measure(List<SourceRecord> events, CdcEventPublisher publisher, List<ExactlyOnceSink<Long, UserRows>> sinks,
-                           List<CompletableFuture<Void>> loops, HeapPeak heap) throws Exception {
+    /** Which stage a thread of this JVM works for; the clients' threads carry their client ids. */
+    private static String stageOf(String thread) {
+        if (thread.startsWith(PUBLISHER_THREAD) || thread.contains(PUBLISHER_CLIENT_ID)) return "publish";
+        if (thread.contains(FLATTENER_ID_PREFIX)) return "flattener";
+        if (thread.startsWith(SINK_THREAD_PREFIX) || thread.contains(SINK_GROUP_PREFIX) || thread.contains(EtlSink.STAGE)) return "sink";
+        // The clock, its counters and the samplers: the measuring, not the measured.
+        if (thread.equals("main") || thread.startsWith("bench-")) return "bench";
+        return "broker_and_other";
+    }
+
+    private Timing measure(List<SourceRecord> events, CdcEventPublisher publisher, FlattenerApp flattener,
+                           List<ExactlyOnceSink<Long, UserRows>> sinks, List<CompletableFuture<Void>> loops, HeapPeak heap,
+                           StageCpu cpu) throws Exception {
         long start = System.nanoTime();
         // Sent from a thread of its own, so the clock below also sees the sinks while events still go out.
-        CompletableFuture<Long> produced = CompletableFuture.supplyAsync(() -> {
+        CompletableFuture<Long> produced = new CompletableFuture<>();
+        Thread.ofPlatform().daemon().name(PUBLISHER_THREAD).start(() -> {
             try {
                 publisher.publish(events);
-                return System.nanoTime();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
+                produced.complete(System.nanoTime());
+            } catch (InterruptedException | RuntimeException e) {
+                produced.completeExceptionally(e);
             }
         });
         long firstCommit = 0;
+        long flattened = 0;
+        long nextFlattenerCheck = start;
         long deadline = start + RUN_TIMEOUT.toNanos();
         while (true) {
             long written = 0;
@@ -134,9 +161,15 @@ final class KafkaPathRun {
             }
             long now = System.nanoTime();
             if (written > 0 && firstCommit == 0) firstCommit = now;
+            // Streams' metrics map is built per call: looked at every 10 ms, not at every turn.
+            if (flattened == 0 && now >= nextFlattenerCheck) {
+                if (flattener.recordsProcessed() >= settings.users()) flattened = now;
+                nextFlattenerCheck = now + 10_000_000;
+            }
             if (written >= settings.users()) {
-                return new Timing((now - start) / 1e9, (produced.join() - start) / 1e9, (firstCommit - start) / 1e9, transactions,
-                        heap.stopMb());
+                if (flattened == 0) flattened = now;
+                return new Timing((now - start) / 1e9, (produced.join() - start) / 1e9, (flattened - start) / 1e9,
+                        (firstCommit - start) / 1e9, transactions, heap.stopMb(), cpu.seconds());
             }
             for (CompletableFuture<Void> loop : loops) if (loop.isDone()) loop.join(); // a sink that died: its exception
             if (produced.isCompletedExceptionally()) produced.join();
@@ -177,6 +210,7 @@ final class KafkaPathRun {
                 .credentials(stack.postgres().user(), stack.postgres().password())
                 .topics(rowsTopic)
                 .schema(schema)
+                .applicationName(SINK_APPLICATION_NAME)
                 .dlqTopicPattern(dlqTopic)
                 .batchSize(settings.sinkBatch())
                 .flushInterval(settings.sinkFlush())
@@ -201,6 +235,7 @@ final class KafkaPathRun {
     }
 
     private static Map<String, Object> producerOverrides() {
-        return Map.of(ProducerConfig.LINGER_MS_CONFIG, 5, ProducerConfig.BATCH_SIZE_CONFIG, 1024 * 1024);
+        return Map.of(ProducerConfig.LINGER_MS_CONFIG, 5, ProducerConfig.BATCH_SIZE_CONFIG, 1024 * 1024,
+                ProducerConfig.CLIENT_ID_CONFIG, PUBLISHER_CLIENT_ID);
     }
 }

@@ -1,6 +1,8 @@
 package io.sluice.cli.etl;
 
 import io.sluice.cli.StopSignals;
+import io.sluice.ops.metrics.ComponentMetrics;
+import io.sluice.ops.metrics.MetricsOptions;
 import io.sluice.schemas.etl.UserRows;
 import io.sluice.schemas.serde.AvroSerdeConfig;
 import io.sluice.schemas.topics.Topic;
@@ -54,6 +56,9 @@ public final class EtlSinkCommand implements Callable<Integer> {
     @Mixin
     ServiceOptions services;
 
+    @Mixin
+    MetricsOptions metricsOptions;
+
     @Option(names = "--schema", paramLabel = "NAME", defaultValue = "${env:SLUICE_ETL_SCHEMA:-public}",
             description = "PostgreSQL schema of the tables and of sluice_offsets (default: ${DEFAULT-VALUE}).")
     String schema;
@@ -73,7 +78,9 @@ public final class EtlSinkCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
-        SinkConfig config = config();
+        SinkConfig plain = config();
+        ComponentMetrics metrics = metricsOptions.start("etl-sink", err);
+        SinkConfig config = plain.withMeterRegistry(metrics.registry());
         Topic<Long, UserRows> rows = Topics.fromConfig(new AvroSerdeConfig(services.registryUrl(), false, true)).etlUserRows();
         StopSignals stop = StopSignals.install(err);
         ExactlyOnceSink<Long, UserRows> sink = EtlSink.create(config, rows);
@@ -81,7 +88,9 @@ public final class EtlSinkCommand implements Callable<Integer> {
         err.printf("etl sink running: %s -> %s schema %s, group %s. Press Ctrl-C to stop.%n",
                 config.topics(), config.jdbcUrl(), config.schema(), config.groupId());
         err.flush();
-        UntilStopped.await(stop, sink, () -> failure(loop), err);
+        try (metrics) {
+            UntilStopped.await(stop, sink, () -> failure(loop), err);
+        }
         SinkCounters c = sink.counters();
         err.printf("etl sink stopped: %,d bundles written in %,d transactions, %,d dead-lettered, %,d retries%n",
                 c.recordsWritten(), c.batches(), c.deadLettered(), c.retries());

@@ -4,6 +4,8 @@ import io.sluice.cli.StopSignals;
 import io.sluice.etl.cdc.CdcEventPublisher;
 import io.sluice.etl.flatten.FlattenerApp;
 import io.sluice.etl.flatten.FlattenerConfig;
+import io.sluice.ops.metrics.ComponentMetrics;
+import io.sluice.ops.metrics.MetricsOptions;
 import io.sluice.schemas.topics.TopicNames;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -54,6 +56,9 @@ public final class FlattenerCommand implements Callable<Integer> {
     @Mixin
     ServiceOptions services;
 
+    @Mixin
+    MetricsOptions metricsOptions;
+
     @Option(names = "--application-id", paramLabel = "ID",
             defaultValue = "${env:SLUICE_FLATTENER_APP_ID:-" + FlattenerConfig.DEFAULT_APPLICATION_ID + "}",
             description = "Streams application id: consumer group and internal topic prefix (default: ${DEFAULT-VALUE}).")
@@ -81,11 +86,15 @@ public final class FlattenerCommand implements Callable<Integer> {
         }
         StopSignals stop = StopSignals.install(err);
         FlattenerApp app = new FlattenerApp(config, Map.of(StreamsConfig.NUM_STREAM_THREADS_CONFIG, threads));
+        ComponentMetrics metrics = metricsOptions.start("flattener", err);
+        metrics.bind(app.metrics());
         app.start();
         err.printf("flattener %s running: %s -> %s (dead letters: %s). Press Ctrl-C to stop.%n",
                 config.applicationId(), config.sourcePattern(), config.outputTopic(), config.dlqTopic());
         err.flush();
-        UntilStopped.await(stop, app, () -> failure(app.state()), err);
+        try (metrics) {
+            UntilStopped.await(stop, app, () -> failure(app.state()), err);
+        }
         err.println("flattener stopped");
         return 0;
     }
@@ -106,10 +115,6 @@ public final class FlattenerCommand implements Callable<Integer> {
     }
 
     static Optional<IllegalStateException> failure(KafkaStreams.State state) {
-        return switch (state) {
-            case ERROR, NOT_RUNNING, PENDING_ERROR -> Optional.of(new IllegalStateException("the Streams application is " + state
-                    + " (its stream threads died; the log above says why)"));
-            default -> Optional.empty();
-        };
+        return UntilStopped.streamsFailure(state);
     }
 }

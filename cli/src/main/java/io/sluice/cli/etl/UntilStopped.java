@@ -1,6 +1,7 @@
 package io.sluice.cli.etl;
 
 import io.sluice.cli.StopSignals;
+import org.apache.kafka.streams.KafkaStreams;
 
 import java.io.PrintWriter;
 import java.util.Optional;
@@ -15,7 +16,7 @@ import java.util.function.Supplier;
  * exits that bypass the stop signal). The command exits 0 after a requested stop and fails, naming the
  * reason, when the service died on its own.
  */
-final class UntilStopped {
+public final class UntilStopped {
 
     private static final long CHECK_EVERY_MS = 500;
 
@@ -28,7 +29,7 @@ final class UntilStopped {
      * @param failure why the service stopped on its own, empty while it runs; checked twice a second
      * @throws IllegalStateException that failure, after closing the service
      */
-    static void await(StopSignals stop, AutoCloseable service, Supplier<Optional<IllegalStateException>> failure, PrintWriter err)
+    public static void await(StopSignals stop, AutoCloseable service, Supplier<Optional<IllegalStateException>> failure, PrintWriter err)
             throws Exception {
         AtomicBoolean closed = new AtomicBoolean();
         Runnable close = () -> {
@@ -69,5 +70,14 @@ final class UntilStopped {
             }
         }
         if (failed.isPresent()) throw failed.get();
+    }
+
+    /** Why a Kafka Streams application in {@code state} has stopped on its own; empty while it runs or starts. */
+    public static Optional<IllegalStateException> streamsFailure(KafkaStreams.State state) {
+        return switch (state) {
+            case ERROR, NOT_RUNNING, PENDING_ERROR -> Optional.of(new IllegalStateException("the Streams application is " + state
+                    + " (its stream threads died; the log above says why)"));
+            default -> Optional.empty();
+        };
     }
 }

@@ -3,6 +3,8 @@ package io.sluice.dcb.service;
 import io.sluice.dcb.api.DcbApi;
 import io.sluice.dcb.api.DcbApiConfig;
 import io.sluice.dcb.decider.DeciderApp;
+import io.sluice.ops.metrics.ComponentMetrics;
+import io.sluice.ops.metrics.MetricsServer;
 import io.sluice.schemas.registry.HttpSchemaRegistryClient;
 import io.sluice.schemas.topics.Topics;
 import io.sluice.sinks.core.SinkMigrations;
@@ -17,6 +19,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.Map;
 import java.util.function.Consumer;
 
 /**
@@ -42,21 +45,32 @@ public final class DcbService implements AutoCloseable {
 
     /** Starts everything; {@code progress} gets one line per step. */
     public static DcbService start(DcbServiceConfig config, Consumer<String> progress) throws InterruptedException {
+        return start(config, progress, null);
+    }
+
+    /**
+     * As {@link #start(DcbServiceConfig, Consumer)}, the decider's and the sink's meters going to
+     * {@code metrics} (null: none), which the HTTP API then serves at /metrics.
+     */
+    public static DcbService start(DcbServiceConfig config, Consumer<String> progress, ComponentMetrics metrics)
+            throws InterruptedException {
         Deque<AutoCloseable> started = new ArrayDeque<>();
         try {
             prepare(config, progress);
             progress.accept("starting the decider (commit interval " + config.commitInterval().toMillis() + " ms)");
             DeciderApp decider = DeciderApp.start(config.deciderConfig());
             started.push(decider);
+            if (metrics != null) started.push(metrics.bind(decider.metrics()));
             if (!decider.awaitRunning(config.startTimeout())) {
                 throw new IllegalStateException("the decider did not start within " + config.startTimeout() + " (state "
                         + decider.state() + ")");
             }
             progress.accept("starting the events sink");
-            EventsSink sink = startSink(config);
+            EventsSink sink = startSink(config, metrics);
             started.push(sink);
             progress.accept("starting the HTTP API");
-            DcbApi api = DcbApi.start(config.api());
+            DcbApi api = DcbApi.start(config.api(), metrics == null ? Map.of()
+                    : Map.of(MetricsServer.PATH, MetricsServer.handler(metrics::scrape)));
             started.push(api);
             return new DcbService(api, sink, started);
         } catch (RuntimeException | InterruptedException e) {
@@ -90,8 +104,12 @@ public final class DcbService implements AutoCloseable {
 
     /** The events sink of {@code config}, running on a thread of its own. */
     public static EventsSink startSink(DcbServiceConfig config) {
+        return startSink(config, null);
+    }
+
+    private static EventsSink startSink(DcbServiceConfig config, ComponentMetrics metrics) {
         Topics topics = Topics.create(HttpSchemaRegistryClient.create(config.api().registryUrl()), true);
-        return EventsSink.start(config.sinkConfig(), topics.dcbEvents().keySerde().deserializer(),
+        return EventsSink.start(metrics == null ? config.sinkConfig() : config.sinkConfig().withMeterRegistry(metrics.registry()), topics.dcbEvents().keySerde().deserializer(),
                 topics.dcbEvents().valueSerde().deserializer(), config.api().notifyChannel());
     }
 

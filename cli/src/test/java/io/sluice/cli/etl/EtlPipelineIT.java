@@ -11,7 +11,7 @@ import io.sluice.etl.generate.UserGenerator;
 import io.sluice.etl.generate.UserUpdates;
 import io.sluice.schemas.registry.HttpSchemaRegistryClient;
 import io.sluice.schemas.topics.TopicNames;
-import io.sluice.testing.SluiceIT;
+import io.sluice.testing.WithSluiceStack;
 import io.sluice.testing.TestStack;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -41,7 +41,7 @@ import static org.awaitility.Awaitility.await;
  * SIGKILL) in the middle of the run; the tables must still come out identical, and every change must
  * have been written exactly once across the three sinks.
  */
-@SluiceIT
+@WithSluiceStack
 class EtlPipelineIT {
 
     private static final long SEED = 7;

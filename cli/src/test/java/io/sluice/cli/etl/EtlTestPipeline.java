@@ -29,8 +29,12 @@ record EtlTestPipeline(TestStack stack, String cdcTopic, String rowsTopic, Strin
     }
 
     FlattenerApp flattener() {
-        return new FlattenerApp(new FlattenerConfig(stack.unique("flattener"), stack.bootstrapServers(), stack.registryUrl(),
-                Pattern.compile(Pattern.quote(cdcTopic)), rowsTopic, dlqTopic));
+        return flattener(stack.unique("flattener"), Map.of());
+    }
+
+    FlattenerApp flattener(String applicationId, Map<String, ?> streamsOverrides) {
+        return new FlattenerApp(new FlattenerConfig(applicationId, stack.bootstrapServers(), stack.registryUrl(),
+                Pattern.compile(Pattern.quote(cdcTopic)), rowsTopic, dlqTopic), streamsOverrides);
     }
 
     SinkConfig sinkConfig(String group, String schema, int batchSize) {

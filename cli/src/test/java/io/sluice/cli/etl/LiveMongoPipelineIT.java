@@ -6,7 +6,7 @@ import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
 import io.sluice.cli.Sluice;
 import io.sluice.schemas.topics.TopicNames;
-import io.sluice.testing.SluiceIT;
+import io.sluice.testing.WithSluiceStack;
 import io.sluice.testing.TestStack;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,7 +40,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * --mongo-url}, and checks the tables as {@link EtlPipelineIT} does. It removes the connector and the
  * database afterwards.
  */
-@SluiceIT
+@WithSluiceStack
 class LiveMongoPipelineIT {
 
     private static final long SEED = 11;

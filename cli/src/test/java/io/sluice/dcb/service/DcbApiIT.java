@@ -7,7 +7,10 @@ import io.sluice.dcb.service.testing.TestServices;
 import io.sluice.dcb.query.Query;
 import io.sluice.dcb.query.QueryItem;
 import io.sluice.dcb.query.QueryMatcher;
-import io.sluice.testing.SluiceIT;
+import io.sluice.ops.metrics.ComponentMetrics;
+import io.sluice.ops.metrics.PrometheusText;
+import io.sluice.ops.metrics.PrometheusText.Sample;
+import io.sluice.testing.WithSluiceStack;
 import io.sluice.testing.TestStack;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -15,7 +18,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -35,23 +45,28 @@ import static io.sluice.dcb.service.testing.DcbClient.event;
 import static io.sluice.dcb.service.testing.DcbClient.item;
 import static io.sluice.dcb.service.testing.DcbClient.query;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The HTTP contract against the real stack (broker, registry, decider, events sink, PostgreSQL):
  * reads and appends as the dcb.events suite's default adapter makes them, read-your-writes, the
- * 400s, idempotency keys, and 50 clients racing for one username. The tests share one store, so
- * each works under tags of its own.
+ * 400s, idempotency keys, 50 clients racing for one username, and /metrics beside the API. The tests
+ * share one store, so each works under tags of its own.
  */
-@SluiceIT
+@WithSluiceStack
 @Timeout(value = 4, unit = TimeUnit.MINUTES)
 class DcbApiIT {
 
     private static DcbService service;
     private static DcbClient client;
+    private static ComponentMetrics metrics;
+    private static TestStack testStack;
 
     @BeforeAll
     static void start(TestStack stack, @TempDir Path stateDir) throws InterruptedException {
-        service = DcbService.start(TestServices.config(stack, stateDir), line -> { });
+        testStack = stack;
+        metrics = new ComponentMetrics("dcb-api");
+        service = DcbService.start(TestServices.config(stack, stateDir), line -> { }, metrics);
         client = new DcbClient(service.baseUri());
     }
 
@@ -59,6 +74,41 @@ class DcbApiIT {
     static void stop() {
         if (client != null) client.close();
         if (service != null) service.close();
+        if (metrics != null) metrics.close();
+    }
+
+    @Test
+    void metricsAreServedBesideTheApiAndCountWhatTheSinkWrote() throws Exception {
+        client.append(List.of(event("Metered", List.of("metrics:1"), "{}")), null);
+        try (HttpClient http = HttpClient.newHttpClient()) {
+            URI url = service.baseUri().resolve("/metrics");
+            // the sink's written total catches up with the events table, whatever the other tests appended
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() -> {
+                double written = PrometheusText.find(scrape(http, url), "sluice_sink_records_written_total", Map.of("component", "dcb-api"))
+                        .stream().mapToDouble(Sample::value).sum();
+                return written >= 1 && written == eventsInPostgres();
+            });
+            List<Sample> samples = scrape(http, url);
+            assertThat(PrometheusText.find(samples, "sluice_sink_records_dead_lettered_total", Map.of())).extracting(Sample::value)
+                    .containsOnly(0.0);
+            assertThat(PrometheusText.find(samples, "kafka_stream_thread_process_total", Map.of())).as("the decider's Streams metrics")
+                    .isNotEmpty();
+            assertThat(PrometheusText.find(samples, "jvm_memory_used_bytes", Map.of("component", "dcb-api"))).isNotEmpty();
+        }
+    }
+
+    private static List<Sample> scrape(HttpClient http, URI url) throws Exception {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(url).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).isEqualTo(200);
+        return PrometheusText.parse(r.body());
+    }
+
+    private static long eventsInPostgres() throws Exception {
+        try (Connection c = testStack.connect(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT count(*) FROM events")) {
+            rs.next();
+            return rs.getLong(1);
+        }
     }
 
     @Test

@@ -11,7 +11,7 @@ import io.sluice.schemas.dcb.Event;
 import io.sluice.schemas.registry.HttpSchemaRegistryClient;
 import io.sluice.schemas.topics.Topics;
 import io.sluice.sinks.dcb.EventsSink;
-import io.sluice.testing.SluiceIT;
+import io.sluice.testing.WithSluiceStack;
 import io.sluice.testing.TestStack;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -55,7 +55,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * repeat; and no appended event has an event matching its condition between the position its
  * writer read and its own.
  */
-@SluiceIT
+@WithSluiceStack
 @Timeout(value = 4, unit = TimeUnit.MINUTES)
 class DeciderCrashIT {
 

@@ -6,7 +6,7 @@ import io.sluice.dcb.api.PostgresBaseline;
 import io.sluice.dcb.service.testing.DcbClient;
 import io.sluice.dcb.service.testing.DcbClient.AppendResponse;
 import io.sluice.stack.PostgresEndpoint;
-import io.sluice.testing.SluiceIT;
+import io.sluice.testing.WithSluiceStack;
 import io.sluice.testing.TestStack;
 import org.junit.jupiter.api.Test;
 
@@ -29,7 +29,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * (50 clients racing for one username, one wins), reads in position order; and the load
  * generator counts what it sends.
  */
-@SluiceIT
+@WithSluiceStack
 class PostgresBaselineIT {
 
     @Test
@@ -50,12 +50,17 @@ class PostgresBaselineIT {
             for (Future<AppendResponse> answer : answers) if (!answer.get().appendConditionFailed()) won++;
             assertThat(won).isEqualTo(1);
 
-            DcbLoad.Result load = DcbLoad.run(baseline.baseUri(), "it", 4, Duration.ofSeconds(2));
+            DcbLoad.Result load = DcbLoad.appends(baseline.baseUri(), "it", 4, Duration.ofSeconds(2));
             assertThat(load.errors()).as(load.firstError()).isZero();
-            assertThat(load.appends()).isPositive();
+            assertThat(load.answered()).isPositive();
             assertThat(load.conditionFailed()).isZero();
-            assertThat(client.readAll()).hasSize(1 + (int) load.appends())
+            assertThat(client.readAll()).hasSize(1 + (int) load.answered())
                     .extracting(DcbClient.ReadEvent::position).isSorted();
+
+            // The bench's reads of the users just registered are answered.
+            DcbLoad.Result reads = DcbLoad.reads(baseline.baseUri(), "it", 4, 2, Duration.ofSeconds(1));
+            assertThat(reads.errors()).as(reads.firstError()).isZero();
+            assertThat(reads.answered()).isPositive();
         }
     }
 }

@@ -92,6 +92,8 @@ final class TaskRunner {
                 expired(task, acks);
                 return;
             }
+            // Sent before the first byte is asked for; a DID's statuses share a partition, so it precedes the outcome.
+            outputs.status(acks, status(task, DidState.FETCHING, 0, 0, null));
             long[] records = {0};
             byte[] key = outputs.recordKey(task.getDid());
             attempt = downloader.fetch(task, (rev, collection, rkey, cid, json) -> {

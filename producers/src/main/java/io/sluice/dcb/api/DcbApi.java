@@ -1,5 +1,6 @@
 package io.sluice.dcb.api;
 
+import com.sun.net.httpserver.HttpHandler;
 import io.sluice.schemas.dcb.AppendCommand;
 import io.sluice.schemas.registry.HttpSchemaRegistryClient;
 import io.sluice.schemas.topics.Topics;
@@ -43,6 +44,11 @@ public final class DcbApi implements AutoCloseable {
 
     /** Starts every part; the HTTP server last, so the API is ready once it answers. */
     public static DcbApi start(DcbApiConfig config) {
+        return start(config, Map.of());
+    }
+
+    /** As {@link #start(DcbApiConfig)}, the HTTP server also serving {@code extraRoutes} (e.g. /metrics). */
+    public static DcbApi start(DcbApiConfig config, Map<String, HttpHandler> extraRoutes) {
         Deque<AutoCloseable> started = new ArrayDeque<>();
         try {
             Topics topics = Topics.create(HttpSchemaRegistryClient.create(config.registryUrl()), true);
@@ -61,7 +67,7 @@ public final class DcbApi implements AutoCloseable {
             started.push(() -> producer.close(Duration.ofSeconds(10)));
             DcbHttpServer server = DcbHttpServer.start(config.host(), config.port(),
                     new AppendHandler(new KafkaAppender(producer, config.commandsTopic(), results, config.appendTimeout())),
-                    new ReadHandler(fence, reader, config.readTimeout()));
+                    new ReadHandler(fence, reader, config.readTimeout()), extraRoutes);
             started.push(server);
             log.info("dcb api listening on {}:{} ({})", config.host(), server.port(), config);
             return new DcbApi(config, server, fence, results, started);

@@ -6,13 +6,15 @@ import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
  * The HTTP front of the DCB API: the JDK's HTTP server with one virtual thread per exchange, so a
  * request waiting for the decider or the read fence holds no platform thread, and hundreds of
- * clients cost little. Serves {@code /append} and {@code /read}; every other path is a JSON 404.
+ * clients cost little. Serves {@code /append}, {@code /read} and any extra routes it is given (the
+ * caller's {@code /metrics}); every other path is a JSON 404.
  */
 public final class DcbHttpServer implements AutoCloseable {
 
@@ -34,6 +36,12 @@ public final class DcbHttpServer implements AutoCloseable {
 
     /** Binds {@code host:port} (0: any free port) and starts serving. */
     public static DcbHttpServer start(String host, int port, HttpHandler append, HttpHandler read) {
+        return start(host, port, append, read, Map.of());
+    }
+
+    /** As {@link #start(String, int, HttpHandler, HttpHandler)}, with {@code extra} handlers by path. */
+    public static DcbHttpServer start(String host, int port, HttpHandler append, HttpHandler read,
+                                      Map<String, HttpHandler> extra) {
         HttpServer server;
         try {
             server = HttpServer.create(new InetSocketAddress(host, port), 1024);
@@ -44,6 +52,7 @@ public final class DcbHttpServer implements AutoCloseable {
         server.setExecutor(executor);
         server.createContext("/append", append);
         server.createContext("/read", read);
+        extra.forEach(server::createContext);
         server.createContext("/", new NotFound());
         server.start();
         return new DcbHttpServer(server, executor);

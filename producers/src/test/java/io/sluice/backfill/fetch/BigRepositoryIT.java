@@ -7,7 +7,7 @@ import io.sluice.backfill.simulator.RecordChecksum;
 import io.sluice.schemas.backfill.DidState;
 import io.sluice.schemas.backfill.DidStatus;
 import io.sluice.schemas.backfill.RepoRecord;
-import io.sluice.testing.SluiceIT;
+import io.sluice.testing.WithSluiceStack;
 import io.sluice.testing.TestStack;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
@@ -31,7 +31,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * (no OutOfMemoryError) with every record, because blocks beyond the shared block budget spill to
  * disk and only a compact index stays on the heap.
  */
-@SluiceIT
+@WithSluiceStack
 class BigRepositoryIT {
 
     private static final Logger log = LoggerFactory.getLogger(BigRepositoryIT.class);
@@ -69,8 +69,9 @@ class BigRepositoryIT {
             assertThat(output).doesNotContain("OutOfMemoryError");
             assertThat(summary).contains("done=1 failed=0 records=" + expected.records());
 
-            List<ConsumerRecord<String, DidStatus>> status = topics.readUntil(n.status(),
-                    topics.topics.backfillStatus().valueSerde().deserializer(), Duration.ofMinutes(1), l -> !l.isEmpty());
+            List<ConsumerRecord<String, DidStatus>> status = FetcherIT.outcomes(topics.readUntil(n.status(),
+                    topics.topics.backfillStatus().valueSerde().deserializer(), Duration.ofMinutes(1),
+                    l -> !FetcherIT.outcomes(l).isEmpty()));
             assertThat(status).singleElement().satisfies(r -> {
                 assertThat(r.value().getState()).isEqualTo(DidState.DONE);
                 assertThat(r.value().getRecords()).isEqualTo(expected.records());

@@ -12,7 +12,7 @@ import io.sluice.schemas.backfill.FetchTask;
 import io.sluice.schemas.backfill.RateLimitKind;
 import io.sluice.schemas.backfill.RateLimitSignal;
 import io.sluice.schemas.backfill.RepoRecord;
-import io.sluice.testing.SluiceIT;
+import io.sluice.testing.WithSluiceStack;
 import io.sluice.testing.TestStack;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -42,7 +42,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * played by the test: tasks are produced straight to the fetch topic, and in the fault test an
  * {@link EchoLimiter} releases what comes back on the retry topic.
  */
-@SluiceIT
+@WithSluiceStack
 class FetcherIT {
 
     private static final Logger log = LoggerFactory.getLogger(FetcherIT.class);
@@ -65,8 +65,9 @@ class FetcherIT {
 
             long start = System.nanoTime();
             try (FetcherApp app = FetcherApp.start(topics.config().spillDir(spill).blockMemoryBytes(8 << 20).build())) {
-                List<ConsumerRecord<String, DidStatus>> statuses = topics.readUntil(topics.names.status(),
-                        topics.topics.backfillStatus().valueSerde().deserializer(), TIMEOUT, l -> l.size() >= 200);
+                List<ConsumerRecord<String, DidStatus>> all = topics.readUntil(topics.names.status(),
+                        topics.topics.backfillStatus().valueSerde().deserializer(), TIMEOUT, l -> outcomes(l).size() >= 200);
+                List<ConsumerRecord<String, DidStatus>> statuses = outcomes(all);
                 double seconds = (System.nanoTime() - start) / 1e9;
                 log.info("fetched {} records of 200 repositories in {} s (group join included): {} records/s, stats {}",
                         expectedRecords, String.format("%.1f", seconds), (long) (expectedRecords / seconds),
@@ -82,6 +83,11 @@ class FetcherIT {
                     assertThat(s.getAttempts()).isEqualTo(1);
                     assertThat(s.getPds()).isEqualTo(simulator.endpointOf(s.getDid()));
                 });
+                // Each DID said FETCHING before its outcome (same key, same partition, so in order).
+                Map<String, List<DidState>> states = new HashMap<>();
+                all.forEach(r -> states.computeIfAbsent(r.key(), k -> new ArrayList<>()).add(r.value().getState()));
+                assertThat(states).hasSize(200).allSatisfy((did, seen) ->
+                        assertThat(seen).as(did).containsExactly(DidState.FETCHING, DidState.DONE));
 
                 List<ConsumerRecord<String, RepoRecord>> records = topics.readUntil(topics.names.records(),
                         topics.topics.backfillRecords().valueSerde().deserializer(), TIMEOUT, l -> l.size() >= expectedRecords);
@@ -151,8 +157,8 @@ class FetcherIT {
             FetcherConfig config = topics.config().spillDir(spill)
                     .retry(new RetryPolicy(30, Duration.ofMillis(20), Duration.ofMillis(200))).build();
             try (FetcherApp app = FetcherApp.start(config)) {
-                List<ConsumerRecord<String, DidStatus>> statuses = topics.readUntil(topics.names.status(),
-                        topics.topics.backfillStatus().valueSerde().deserializer(), TIMEOUT, l -> l.size() >= 101);
+                List<ConsumerRecord<String, DidStatus>> statuses = outcomes(topics.readUntil(topics.names.status(),
+                        topics.topics.backfillStatus().valueSerde().deserializer(), TIMEOUT, l -> outcomes(l).size() >= 101));
                 assertThat(app.failure()).isEmpty();
                 Map<String, DidStatus> byDid = new HashMap<>();
                 statuses.forEach(r -> byDid.put(r.key(), r.value()));
@@ -216,5 +222,10 @@ class FetcherIT {
     private static String header(ConsumerRecord<?, ?> r, String name) {
         var h = r.headers().lastHeader(name);
         return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+    }
+
+    /** The statuses that end an attempt (DONE, FAILED), without the FETCHING each attempt starts with. */
+    static List<ConsumerRecord<String, DidStatus>> outcomes(List<ConsumerRecord<String, DidStatus>> statuses) {
+        return statuses.stream().filter(r -> r.value().getState() != DidState.FETCHING).toList();
     }
 }

@@ -4,7 +4,7 @@ import io.sluice.backfill.simulator.ExpectedTotal;
 import io.sluice.backfill.simulator.PdsSimulator;
 import io.sluice.backfill.simulator.PdsSimulatorConfig;
 import io.sluice.backfill.simulator.RecordCounts;
-import io.sluice.testing.SluiceIT;
+import io.sluice.testing.WithSluiceStack;
 import io.sluice.testing.TestStack;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,7 +23,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code -Dsluice.fetcher.dids=} (default 1000) and {@code -Dsluice.fetcher.records=} (default
  * 200..400 per repository).
  */
-@SluiceIT
+@WithSluiceStack
 class FetcherThroughputIT {
 
     private static final Logger log = LoggerFactory.getLogger(FetcherThroughputIT.class);

@@ -8,7 +8,7 @@ import io.sluice.schemas.backfill.ResolvedDid;
 import io.sluice.schemas.registry.HttpSchemaRegistryClient;
 import io.sluice.schemas.serde.AvroSerdes;
 import io.sluice.schemas.topics.TopicAdmin;
-import io.sluice.testing.SluiceIT;
+import io.sluice.testing.WithSluiceStack;
 import io.sluice.testing.TestStack;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -49,7 +49,7 @@ import static org.awaitility.Awaitility.await;
  * The resolver against the real broker and registry, with a JDK HttpServer on 127.0.0.1 playing the
  * PLC directory. Loopback is allowlisted, as tests and the simulator do; 10.0.0.0/8 is not.
  */
-@SluiceIT
+@WithSluiceStack
 class ResolverIT {
 
     private static final int PARTITIONS = 3;

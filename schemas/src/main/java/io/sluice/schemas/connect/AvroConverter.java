@@ -4,21 +4,19 @@ import io.sluice.schemas.registry.HttpSchemaRegistryClient;
 import io.sluice.schemas.registry.SchemaRegistryClient;
 import io.sluice.schemas.registry.SchemaRegistryException;
 import io.sluice.schemas.serde.AvroSerdeConfig;
+import io.sluice.schemas.serde.WireEncoder;
 import io.sluice.schemas.serde.WireFormat;
 import org.apache.avro.AvroRuntimeException;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericDatumReader;
 import org.apache.avro.generic.GenericDatumWriter;
-import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.DecoderFactory;
-import org.apache.avro.io.EncoderFactory;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.connect.data.SchemaAndValue;
 import org.apache.kafka.connect.errors.DataException;
 import org.apache.kafka.connect.storage.Converter;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.Collections;
 import java.util.IdentityHashMap;
@@ -51,6 +49,7 @@ public class AvroConverter implements Converter {
     // and avoid hashing the whole schema per record.
     private final Map<org.apache.kafka.connect.data.Schema, Schema> avroSchemas = Collections.synchronizedMap(new IdentityHashMap<>());
     private final Map<Integer, org.apache.kafka.connect.data.Schema> connectSchemas = new ConcurrentHashMap<>();
+    private final WireEncoder bytes = new WireEncoder();
     private SchemaRegistryClient client;
     private boolean autoRegister;
     private boolean isKey;
@@ -92,16 +91,11 @@ public class AvroConverter implements Converter {
             throw new DataException("the " + what(topic) + " does not fit its Connect schema " + schema + ": " + e.getMessage(), e);
         }
         int id = schemaId(topic, avro);
-        ByteArrayOutputStream out = new ByteArrayOutputStream(256);
-        WireFormat.writeHeader(out, id);
-        BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
         try {
-            new GenericDatumWriter<>(avro, GenericData.get()).write(datum, encoder);
-            encoder.flush();
+            return bytes.encode(id, new GenericDatumWriter<>(avro, GenericData.get()), datum);
         } catch (IOException | AvroRuntimeException | NullPointerException | ClassCastException e) {
             throw new DataException("cannot encode the " + what(topic) + " with Avro schema " + avro.getFullName() + ": " + e, e);
         }
-        return out.toByteArray();
     }
 
     @Override

@@ -27,6 +27,10 @@ final class AvroData {
             Double.class, Schema.Type.DOUBLE,
             byte[].class, Schema.Type.BYTES);
 
+    /** One schema per primitive, built once: a key is serialized per record, and Schema.create allocates. */
+    private static final Map<Class<?>, Schema> PRIMITIVE_SCHEMAS = PRIMITIVES.entrySet().stream()
+            .collect(java.util.stream.Collectors.toUnmodifiableMap(Map.Entry::getKey, e -> Schema.create(e.getValue())));
+
     static final String SUPPORTED = "SpecificRecord, GenericRecord, String, Long, Integer, Boolean, Float, Double, byte[]";
 
     private AvroData() {
@@ -48,12 +52,12 @@ final class AvroData {
     /** The schema a value is written with. */
     static Schema schemaOf(Object value, String what) {
         if (value instanceof GenericContainer container) return container.getSchema();
-        Schema.Type type = PRIMITIVES.get(value.getClass());
-        if (type == null) {
+        Schema schema = PRIMITIVE_SCHEMAS.get(value.getClass());
+        if (schema == null) {
             throw new SerializationException("cannot serialize the " + what + " as Avro: " + value.getClass().getName()
                     + " is not one of the supported types: " + SUPPORTED);
         }
-        return Schema.create(type);
+        return schema;
     }
 
     /** The data model for a Java class: the generated class's own (with its logical-type conversions) or generic. */

@@ -5,13 +5,10 @@ import io.sluice.schemas.registry.SchemaRegistryClient;
 import io.sluice.schemas.registry.SchemaRegistryException;
 import org.apache.avro.AvroRuntimeException;
 import org.apache.avro.Schema;
-import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.DatumWriter;
-import org.apache.avro.io.EncoderFactory;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Serializer;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.Map;
 import java.util.Objects;
@@ -32,6 +29,7 @@ public class AvroSerializer<T> implements Serializer<T> {
     private record WriterKey(Class<?> type, Schema schema) { }
 
     private final Map<WriterKey, DatumWriter<Object>> writers = new ConcurrentHashMap<>();
+    private final WireEncoder bytes = new WireEncoder();
     private SchemaRegistryClient client;
     private boolean autoRegister;
     private boolean isKey;
@@ -63,18 +61,13 @@ public class AvroSerializer<T> implements Serializer<T> {
         String what = WireFormat.what(topic, isKey);
         Schema schema = AvroData.schemaOf(data, what);
         int id = schemaId(topic, schema, what);
-        ByteArrayOutputStream out = new ByteArrayOutputStream(128);
-        WireFormat.writeHeader(out, id);
-        BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
         try {
-            writer(data.getClass(), schema).write(AvroData.toAvro(data), encoder);
-            encoder.flush();
+            return bytes.encode(id, writer(data.getClass(), schema), AvroData.toAvro(data));
         } catch (IOException | AvroRuntimeException | NullPointerException | ClassCastException e) {
             // Avro reports a missing required field as an NPE and a wrong Java type as a CCE.
             throw new SerializationException("cannot encode the " + what + " with schema " + schema.getFullName()
                     + " (id " + id + "): " + e.getMessage(), e);
         }
-        return out.toByteArray();
     }
 
     private int schemaId(String topic, Schema schema, String what) {

@@ -4,7 +4,7 @@ import io.sluice.schemas.backfill.DidWorkItem;
 import io.sluice.schemas.registry.HttpSchemaRegistryClient;
 import io.sluice.schemas.topics.Topic;
 import io.sluice.schemas.topics.Topics;
-import io.sluice.testing.SluiceIT;
+import io.sluice.testing.WithSluiceStack;
 import io.sluice.testing.TestStack;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -31,7 +31,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Records through the real broker: produced with the typed topic's serdes, consumed by class-name configuration. */
-@SluiceIT
+@WithSluiceStack
 class AvroKafkaIT {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(60);

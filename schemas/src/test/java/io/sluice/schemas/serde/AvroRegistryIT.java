@@ -10,7 +10,7 @@ import io.sluice.schemas.registry.SchemaNotFoundException;
 import io.sluice.schemas.testing.SampleRecords;
 import io.sluice.schemas.topics.Topic;
 import io.sluice.schemas.topics.Topics;
-import io.sluice.testing.SluiceIT;
+import io.sluice.testing.WithSluiceStack;
 import io.sluice.testing.TestStack;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaBuilder;
@@ -27,7 +27,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The serdes and the registry client against the real registry of the stack (Apicurio, ccompat v7). */
-@SluiceIT
+@WithSluiceStack
 class AvroRegistryIT {
 
     private final TestStack stack;

@@ -1,6 +1,8 @@
 package io.sluice.sinks.core;
 
 import com.zaxxer.hikari.HikariDataSource;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.sluice.sinks.core.internals.Backoff;
 import io.sluice.sinks.core.internals.Batch;
 import io.sluice.sinks.core.internals.BatchTransaction;
@@ -33,6 +35,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -74,7 +77,8 @@ public final class ExactlyOnceSink<K, V> implements AutoCloseable {
     private final BatchTransaction<K, V> transaction;
     private final Buffer<K, V> buffer;
     private final Backoff backoff;
-    private final Counters counters = new Counters();
+    private final Counters counters;
+    private final KafkaClientMetrics consumerMetrics;
     private final StoredPositions positions;
     /** The batch being written, so that a rebalance during its retries can take revoked partitions out. */
     private Batch<K, V> inFlight = Batch.empty();
@@ -113,6 +117,15 @@ public final class ExactlyOnceSink<K, V> implements AutoCloseable {
         this.positions = new StoredPositions(consumer, dataSource, offsets);
         this.buffer = new Buffer<>(config.batchSize(), config.flushInterval());
         this.backoff = new Backoff(config.backoffMin(), config.backoffMax());
+        this.counters = new Counters(config.meterRegistry(), config.stage(), config.groupId());
+        // records-lag-max, fetch rates and the like, straight from the consumer; looked at again every
+        // few seconds because per-partition metrics appear only once partitions are assigned. No extra
+        // tags: client_id names the sink, and Prometheus refuses a second Kafka client (a Streams app in
+        // the same process) whose same-named meters carry a different set of tag keys.
+        this.consumerMetrics = new KafkaClientMetrics(consumer, Tags.empty(),
+                Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("sink-meters-refresh").daemon().factory()),
+                Duration.ofSeconds(5));
+        consumerMetrics.bindTo(config.meterRegistry());
     }
 
     /**
@@ -173,6 +186,7 @@ public final class ExactlyOnceSink<K, V> implements AutoCloseable {
     private void poll(Duration timeout) {
         ConsumerRecords<byte[], byte[]> records = consumer.poll(timeout);
         long now = System.nanoTime();
+        counters.consumed(records.count());
         for (ConsumerRecord<byte[], byte[]> r : records) {
             // Paused partitions return nothing; this only guards against reading before the seek.
             if (positions.isPending(new TopicPartition(r.topic(), r.partition()))) continue;
@@ -182,12 +196,13 @@ public final class ExactlyOnceSink<K, V> implements AutoCloseable {
 
     private void flush(Batch<K, V> batch) {
         inFlight = batch;
+        long startedNanos = System.nanoTime();
         try {
             while (!inFlight.isEmpty()) {
                 switch (retrying("write a batch", () -> transaction.run(inFlight))) {
                     case BatchTransaction.Committed c -> {
                         if (c.nextOffsets().isEmpty()) return; // every partition was revoked meanwhile
-                        counters.committed(c.written(), c.deadLettered());
+                        counters.committed(c.written(), c.deadLettered(), Duration.ofNanos(System.nanoTime() - startedNanos));
                         commitToKafka(c.nextOffsets());
                         return;
                     }
@@ -252,6 +267,8 @@ public final class ExactlyOnceSink<K, V> implements AutoCloseable {
     }
 
     private void closeResources() {
+        closeQuietly("consumer metrics", consumerMetrics);
+        closeQuietly("sink meters", counters);
         closeQuietly("consumer", () -> consumer.close(CloseOptions.timeout(Duration.ofSeconds(10))));
         closeQuietly("error reporter", ownedReporter);
         closeQuietly("connection pool", dataSource);

@@ -1,5 +1,8 @@
 package io.sluice.sinks.core;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
+
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -34,12 +37,15 @@ import java.util.regex.Pattern;
  * @param consumerOverrides extra Kafka consumer properties (security, timeouts); the ones the sink's
  *                          guarantees depend on are refused
  * @param producerOverrides extra properties of the dead-letter producer, same rule
+ * @param meterRegistry     where the sink's meters go (records in and out, batch sizes, flush latency, DLQ,
+ *                          retries, the consumer's own metrics); by default one that keeps nothing
  */
 public record SinkConfig(String stage, String groupId, List<String> topics, String bootstrapServers,
                          String jdbcUrl, String dbUser, String dbPassword, String schema, String applicationName,
                          int batchSize, Duration flushInterval, Duration backoffMin, Duration backoffMax,
                          String dlqTopicPattern, int poolSize,
-                         Map<String, String> consumerOverrides, Map<String, String> producerOverrides) {
+                         Map<String, String> consumerOverrides, Map<String, String> producerOverrides,
+                         MeterRegistry meterRegistry) {
 
     public static final String TOPIC_PLACEHOLDER = "${topic}";
 
@@ -88,11 +94,19 @@ public record SinkConfig(String stage, String groupId, List<String> topics, Stri
         if (poolSize < 1) throw new IllegalArgumentException("poolSize must be >= 1, got " + poolSize);
         consumerOverrides = checkOverrides(consumerOverrides, CONSUMER_OWNED, "consumerOverrides");
         producerOverrides = checkOverrides(producerOverrides, PRODUCER_OWNED, "producerOverrides");
+        Objects.requireNonNull(meterRegistry, "meterRegistry");
     }
 
     /** A builder with the defaults: schema {@code public}, 500 records or 1 s, backoff 100 ms..10 s, {@code ${topic}.dlq}. */
     public static Builder builder(String stage, String groupId, String bootstrapServers, String jdbcUrl) {
         return new Builder(stage, groupId, bootstrapServers, jdbcUrl);
+    }
+
+    /** This configuration with the sink's meters going to {@code registry}. */
+    public SinkConfig withMeterRegistry(MeterRegistry registry) {
+        return new SinkConfig(stage, groupId, topics, bootstrapServers, jdbcUrl, dbUser, dbPassword, schema,
+                applicationName, batchSize, flushInterval, backoffMin, backoffMax, dlqTopicPattern, poolSize,
+                consumerOverrides, producerOverrides, registry);
     }
 
     /** The dead-letter topic of a source topic. */
@@ -148,6 +162,8 @@ public record SinkConfig(String stage, String groupId, List<String> topics, Stri
         private int poolSize = 2;
         private Map<String, String> consumerOverrides = Map.of();
         private Map<String, String> producerOverrides = Map.of();
+        // An empty composite records nothing: metrics cost nothing unless a caller asks for them.
+        private MeterRegistry meterRegistry = new CompositeMeterRegistry();
 
         private Builder(String stage, String groupId, String bootstrapServers, String jdbcUrl) {
             this.stage = stage;
@@ -169,11 +185,12 @@ public record SinkConfig(String stage, String groupId, List<String> topics, Stri
         public Builder poolSize(int poolSize) { this.poolSize = poolSize; return this; }
         public Builder consumerOverrides(Map<String, String> props) { this.consumerOverrides = props; return this; }
         public Builder producerOverrides(Map<String, String> props) { this.producerOverrides = props; return this; }
+        public Builder meterRegistry(MeterRegistry registry) { this.meterRegistry = registry; return this; }
 
         public SinkConfig build() {
             return new SinkConfig(stage, groupId, topics, bootstrapServers, jdbcUrl, dbUser, dbPassword, schema,
                     applicationName, batchSize, flushInterval, backoffMin, backoffMax, dlqTopicPattern, poolSize,
-                    consumerOverrides, producerOverrides);
+                    consumerOverrides, producerOverrides, meterRegistry);
         }
     }
 }

@@ -6,10 +6,15 @@ import io.sluice.sinks.core.SinkWriter;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
@@ -19,9 +24,11 @@ import java.util.regex.Pattern;
  * only when its transaction commits, in commit order, so a listener that sees position P knows
  * every event up to P is readable: the DCB API's read fence waits for that instead of polling.
  *
- * <p>Plain INSERTs: a position written twice (which exactly-once delivery rules out) is refused by
- * the primary key and dead-lettered, loudly, instead of being silently dropped. A record without a
- * value, or whose key is not its position, is the record's fault and dead-lettered too.
+ * <p>A position already in the table with the very same event is skipped: that is a replay
+ * ({@code sluice replay} moved the sink's stored offsets back), and rewriting a fact with itself
+ * changes nothing. A position already holding a different event is refused as a unique violation and
+ * dead-lettered, loudly, instead of being silently dropped or overwritten. A record without a value,
+ * or whose key is not its position, is the record's fault and dead-lettered too.
  */
 public final class EventsWriter implements SinkWriter<Long, Event> {
 
@@ -29,6 +36,16 @@ public final class EventsWriter implements SinkWriter<Long, Event> {
     private static final String INSERT =
             "INSERT INTO events (position, type, tags, data, appended_at) VALUES (?, ?, ?, ?, ?)";
     private static final String NOTIFY = "SELECT pg_notify(?, ?)";
+    private static final String EXISTING =
+            "SELECT position, type, tags, data, appended_at FROM events WHERE position = ANY (?)";
+
+    /** An event as its row holds it, to tell a replayed event from a different one at the same position. */
+    private record Row(String type, List<String> tags, String data, Instant appendedAt) {
+        static Row of(Event e) {
+            // timestamptz keeps microseconds
+            return new Row(e.getType(), List.copyOf(e.getTags()), e.getData(), e.getAppendedAt().truncatedTo(ChronoUnit.MICROS));
+        }
+    }
 
     private final String channel;
 
@@ -43,16 +60,23 @@ public final class EventsWriter implements SinkWriter<Long, Event> {
     @Override
     public void write(Connection tx, List<SinkRecord<Long, Event>> batch) throws SQLException {
         long highest = 0;
+        Map<Long, Row> existing = existing(tx, batch);
         try (PreparedStatement insert = tx.prepareStatement(INSERT)) {
             for (SinkRecord<Long, Event> record : batch) {
                 Event event = check(record);
+                highest = Math.max(highest, event.getPosition());
+                Row stored = existing.get(event.getPosition());
+                if (stored != null) {
+                    if (stored.equals(Row.of(event))) continue; // replayed
+                    throw new SQLException("dcb.events record " + where(record) + " holds position " + event.getPosition()
+                            + ", which the events table already holds with a different event", "23505");
+                }
                 insert.setLong(1, event.getPosition());
                 insert.setString(2, event.getType());
                 insert.setArray(3, tx.createArrayOf("text", event.getTags().toArray()));
                 insert.setString(4, event.getData());
                 insert.setObject(5, OffsetDateTime.ofInstant(event.getAppendedAt(), ZoneOffset.UTC));
                 insert.addBatch();
-                highest = Math.max(highest, event.getPosition());
             }
             insert.executeBatch();
         }
@@ -62,6 +86,22 @@ public final class EventsWriter implements SinkWriter<Long, Event> {
             notify.setString(2, Long.toString(highest));
             notify.execute();
         }
+    }
+
+    private static Map<Long, Row> existing(Connection tx, List<SinkRecord<Long, Event>> batch) throws SQLException {
+        Map<Long, Row> rows = new HashMap<>();
+        Long[] positions = batch.stream().filter(r -> r.value() != null).map(r -> r.value().getPosition()).toArray(Long[]::new);
+        if (positions.length == 0) return rows;
+        try (PreparedStatement ps = tx.prepareStatement(EXISTING)) {
+            ps.setArray(1, tx.createArrayOf("bigint", positions));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    rows.put(rs.getLong(1), new Row(rs.getString(2), List.of((String[]) rs.getArray(3).getArray()),
+                            rs.getString(4), rs.getObject(5, OffsetDateTime.class).toInstant()));
+                }
+            }
+        }
+        return rows;
     }
 
     private static Event check(SinkRecord<Long, Event> record) {

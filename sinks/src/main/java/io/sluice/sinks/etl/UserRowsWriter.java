@@ -8,8 +8,10 @@ import io.sluice.sinks.etl.pgcopy.PgCopyBinaryWriter;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
@@ -17,8 +19,9 @@ import java.util.List;
  * The ETL sink's writer: replaces each user's rows in the 15 tables with the user's latest bundle.
  *
  * <p>Consumes a batch of etl.user-rows records (key the user id, value a {@link UserRows} bundle or a
- * tombstone). In the sink's transaction it deletes the rows of every user in the batch from each table,
- * children first ({@code DELETE ... WHERE user_id = ANY(?)}, one array parameter per table), then writes
+ * tombstone). In the sink's transaction it deletes the rows of every user in the batch that has any
+ * from each table, children first ({@code DELETE ... WHERE user_id = ANY(?)}, one array parameter per
+ * table; users without a users row have none, see {@link #delete}), then writes
  * the last bundle of each user that was not deleted with one binary COPY per table, parents first.
  * Foreign keys and unique constraints stay on; the server checks every row before the call returns
  * (the foreign keys are deferred to the end of the call, see {@code V2__etl_tables.sql}).
@@ -60,8 +63,16 @@ public final class UserRowsWriter implements SinkWriter<Long, UserRows> {
         }
     }
 
+    /**
+     * Deletes the rows of those of {@code userIds} that have a users row. Every other table references
+     * users and the foreign keys hold at every commit, so a user without a users row has no rows at
+     * all: a batch of new users (a first load, a snapshot) costs one lookup per user instead of 15
+     * DELETEs, and a replay, whose users exist, deletes as before.
+     */
     private void delete(Connection tx, long[] userIds) throws SQLException {
-        Array ids = tx.createArrayOf("bigint", Arrays.stream(userIds).boxed().toArray(Long[]::new));
+        Long[] existing = existingUsers(tx, userIds);
+        if (existing.length == 0) return;
+        Array ids = tx.createArrayOf("bigint", existing);
         try {
             for (EtlTable<?> table : EtlTables.CHILDREN_FIRST) {
                 try (PreparedStatement ps = tx.prepareStatement(table.deleteSql(schema))) {
@@ -72,6 +83,21 @@ public final class UserRowsWriter implements SinkWriter<Long, UserRows> {
         } finally {
             ids.free();
         }
+    }
+
+    private Long[] existingUsers(Connection tx, long[] userIds) throws SQLException {
+        Array ids = tx.createArrayOf("bigint", Arrays.stream(userIds).boxed().toArray(Long[]::new));
+        List<Long> existing = new ArrayList<>();
+        try (PreparedStatement ps = tx.prepareStatement("SELECT id FROM " + EtlTables.USERS.qualifiedName(schema)
+                + " WHERE id = ANY (?)")) {
+            ps.setArray(1, ids);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) existing.add(rs.getLong(1));
+            }
+        } finally {
+            ids.free();
+        }
+        return existing.toArray(Long[]::new);
     }
 
     public String schema() {

@@ -10,7 +10,7 @@ import io.sluice.sinks.core.ExactlyOnceSink;
 import io.sluice.sinks.core.SinkConfig;
 import io.sluice.sinks.core.testing.KafkaFixture;
 import io.sluice.sinks.core.testing.RunningSink;
-import io.sluice.testing.SluiceIT;
+import io.sluice.testing.WithSluiceStack;
 import io.sluice.testing.TestStack;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -40,7 +40,7 @@ import static org.awaitility.Awaitility.await;
  * RepoRecords and DidStatus through the real broker and registry into PostgreSQL: the tables, the
  * views, the DONE-is-never-regressed rule, a replay that changes nothing, and the write rate.
  */
-@SluiceIT
+@WithSluiceStack
 class RecordsSinkIT {
 
     private static final Duration WAIT = Duration.ofSeconds(120);

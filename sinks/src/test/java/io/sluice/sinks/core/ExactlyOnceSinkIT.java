@@ -3,7 +3,7 @@ package io.sluice.sinks.core;
 import io.sluice.sinks.core.testing.ItemsTable;
 import io.sluice.sinks.core.testing.KafkaFixture;
 import io.sluice.sinks.core.testing.RunningSink;
-import io.sluice.testing.SluiceIT;
+import io.sluice.testing.WithSluiceStack;
 import io.sluice.testing.TestStack;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
@@ -35,7 +35,7 @@ import static org.awaitility.Awaitility.await;
  * plain INSERTs, so a record written twice is refused and dead-lettered: every test asserts that
  * nothing was dead-lettered that should not have been, which is how a duplicate would show.
  */
-@SluiceIT
+@WithSluiceStack
 class ExactlyOnceSinkIT {
 
     private static final int PARTITIONS = 3;

@@ -8,7 +8,7 @@ import io.sluice.sinks.core.SinkConfig;
 import io.sluice.sinks.core.SinkMigrations;
 import io.sluice.sinks.core.testing.KafkaFixture;
 import io.sluice.sinks.dcb.EventLogGuard.OnOtherLog;
-import io.sluice.testing.SluiceIT;
+import io.sluice.testing.WithSluiceStack;
 import io.sluice.testing.TestStack;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -38,7 +38,7 @@ import static org.awaitility.Awaitility.await;
  * position on the NOTIFY channel once committed; the indexes for tag and type queries exist; and
  * the events table stays tied to one log.
  */
-@SluiceIT
+@WithSluiceStack
 class EventsSinkIT {
 
     private static final String CHANNEL = "sluice_dcb_events_it";

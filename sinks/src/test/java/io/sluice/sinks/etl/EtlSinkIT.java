@@ -12,7 +12,7 @@ import io.sluice.sinks.core.testing.RunningSink;
 import io.sluice.sinks.etl.testing.EtlTableContents;
 import io.sluice.sinks.etl.testing.TestBundles;
 import io.sluice.stack.PostgresEndpoint;
-import io.sluice.testing.SluiceIT;
+import io.sluice.testing.WithSluiceStack;
 import io.sluice.testing.TestStack;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -44,7 +44,7 @@ import static org.awaitility.Awaitility.await;
  * PostgreSQL with its constraints on. Records go to partition {@code user_id % 3}, so that a user and the
  * one claiming its username share a partition and their order is fixed.
  */
-@SluiceIT
+@WithSluiceStack
 class EtlSinkIT {
 
     private static final int PARTITIONS = 3;

@@ -6,7 +6,7 @@ import io.sluice.sinks.core.SinkRecord;
 import io.sluice.sinks.etl.testing.EtlDatabase;
 import io.sluice.sinks.etl.testing.EtlTableContents;
 import io.sluice.sinks.etl.testing.TestBundles;
-import io.sluice.testing.SluiceIT;
+import io.sluice.testing.WithSluiceStack;
 import io.sluice.testing.TestStack;
 import org.junit.jupiter.api.Test;
 
@@ -32,7 +32,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * batch as the sink core runs it. Expected table contents are computed from the bundles by
  * {@link EtlTableContents#expected}, independently of the writer's column mapping.
  */
-@SluiceIT
+@WithSluiceStack
 class UserRowsWriterIT {
 
     private static final int USERS = 100;

@@ -1,13 +1,21 @@
 package io.sluice.backfill.ratelimit;
 
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.sluice.streams.metrics.StreamsMeters;
 import io.sluice.backfill.ratelimit.internals.DeadLetterHandler;
+import io.sluice.backfill.ratelimit.internals.HostState;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,7 +24,9 @@ import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
@@ -74,8 +84,45 @@ public final class RateLimiterApp implements AutoCloseable {
         streams.start();
     }
 
+    /** Kafka Streams' own metrics (consumer lag, process and commit rates, ...) for a MeterRegistry; close it before the app. */
+    public KafkaStreamsMetrics metrics() {
+        return StreamsMeters.of(streams);
+    }
+
     public KafkaStreams.State state() {
         return streams.state();
+    }
+
+    /**
+     * One PDS host's limiter state as this instance holds it.
+     *
+     * @param host          the PDS host
+     * @param queued        tasks waiting for a release
+     * @param available     releases the window and pacing allow right now (the "tokens")
+     * @param limit         requests allowed per window
+     * @param pausedUntilMs epoch millis until which releases are paused after 429s (0: not paused)
+     */
+    public record HostView(String host, long queued, int available, int limit, long pausedUntilMs) {
+    }
+
+    /**
+     * The hosts in this instance's {@code ratelimit-hosts} store (an interactive query, so only the
+     * partitions it owns); empty while the store is not queryable (starting, rebalancing).
+     */
+    public List<HostView> hosts() {
+        long now = System.currentTimeMillis();
+        List<HostView> views = new ArrayList<>();
+        try {
+            ReadOnlyKeyValueStore<String, HostState> store = streams.store(StoreQueryParameters.fromNameAndType(
+                    RateLimiterTopology.HOSTS_STORE, QueryableStoreTypes.<String, HostState>keyValueStore()));
+            try (KeyValueIterator<String, HostState> all = store.all()) {
+                all.forEachRemaining(e -> views.add(new HostView(e.key, e.value.queued(), e.value.limiter().available(now),
+                        e.value.limiter().limit(), now < e.value.pausedUntil() ? e.value.pausedUntil() : 0)));
+            }
+        } catch (InvalidStateStoreException e) {
+            return List.of();
+        }
+        return views;
     }
 
     /** Waits until the instance is RUNNING; false when {@code timeout} passed or it failed first. */

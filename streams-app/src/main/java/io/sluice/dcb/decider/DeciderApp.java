@@ -1,5 +1,7 @@
 package io.sluice.dcb.decider;
 
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.sluice.streams.metrics.StreamsMeters;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.CloseOptions;
@@ -82,6 +84,11 @@ public final class DeciderApp implements AutoCloseable {
         props.put(StreamsConfig.producerPrefix(ProducerConfig.RETRY_BACKOFF_MS_CONFIG), Math.min(10L, config.commitInterval().toMillis()));
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG), 2000);
         return props;
+    }
+
+    /** Kafka Streams' own metrics (consumer lag, process and commit rates, ...) for a MeterRegistry; close it before the app. */
+    public KafkaStreamsMetrics metrics() {
+        return StreamsMeters.of(streams);
     }
 
     public KafkaStreams.State state() {

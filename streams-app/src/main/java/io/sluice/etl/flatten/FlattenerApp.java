@@ -1,7 +1,11 @@
 package io.sluice.etl.flatten;
 
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.sluice.streams.metrics.StreamsMeters;
 import io.sluice.schemas.registry.HttpSchemaRegistryClient;
 import io.sluice.schemas.serde.AvroSerdes;
+import org.apache.kafka.common.Metric;
+import org.apache.kafka.common.MetricName;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
@@ -48,8 +52,25 @@ public final class FlattenerApp implements AutoCloseable {
         streams.start();
     }
 
+    /** Kafka Streams' own metrics (consumer lag, process and commit rates, ...) for a MeterRegistry; close it before the app. */
+    public KafkaStreamsMetrics metrics() {
+        return StreamsMeters.of(streams);
+    }
+
     public KafkaStreams.State state() {
         return streams.state();
+    }
+
+    /** Records the stream threads have processed since the start (Streams' {@code process-total}), for progress reports. */
+    public long recordsProcessed() {
+        double total = 0;
+        for (Map.Entry<MetricName, ? extends Metric> m : streams.metrics().entrySet()) {
+            if (m.getKey().name().equals("process-total") && m.getKey().group().equals("stream-thread-metrics")
+                    && m.getValue().metricValue() instanceof Number n) {
+                total += n.doubleValue();
+            }
+        }
+        return (long) total;
     }
 
     @Override

@@ -5,7 +5,7 @@ import io.sluice.schemas.backfill.ResolvedDid;
 import io.sluice.schemas.registry.HttpSchemaRegistryClient;
 import io.sluice.schemas.topics.Topic;
 import io.sluice.schemas.topics.Topics;
-import io.sluice.testing.SluiceIT;
+import io.sluice.testing.WithSluiceStack;
 import io.sluice.testing.TestStack;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -40,7 +40,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * host. It checks the guarantees, which hold however loaded the machine is; the rate it reaches is a
  * matter for the benchmark (and WindowLimiterTest, on a fake clock).
  */
-@SluiceIT
+@WithSluiceStack
 class RateLimiterIT {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(90);

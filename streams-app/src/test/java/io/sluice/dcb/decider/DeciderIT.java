@@ -6,7 +6,7 @@ import io.sluice.schemas.dcb.AppendResult;
 import io.sluice.schemas.dcb.Event;
 import io.sluice.schemas.registry.HttpSchemaRegistryClient;
 import io.sluice.schemas.topics.Topics;
-import io.sluice.testing.SluiceIT;
+import io.sluice.testing.WithSluiceStack;
 import io.sluice.testing.TestStack;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -48,7 +48,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * read_committed consumers; unreadable commands in dcb.dlq; and, after a restart on an empty
  * state directory, the index restored from its changelogs.
  */
-@SluiceIT
+@WithSluiceStack
 class DeciderIT {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(120);

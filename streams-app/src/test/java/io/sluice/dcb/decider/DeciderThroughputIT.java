@@ -4,7 +4,7 @@ import io.sluice.schemas.dcb.AppendCommand;
 import io.sluice.schemas.dcb.AppendResult;
 import io.sluice.schemas.registry.HttpSchemaRegistryClient;
 import io.sluice.schemas.topics.Topics;
-import io.sluice.testing.SluiceIT;
+import io.sluice.testing.WithSluiceStack;
 import io.sluice.testing.TestStack;
 import jdk.jfr.Configuration;
 import jdk.jfr.Recording;
@@ -42,7 +42,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * numbers). Opt-in: {@code -Dsluice.throughput=true}; {@code -Dsluice.throughput.commands=N},
  * {@code -Dsluice.throughput.store=in_memory}.
  */
-@SluiceIT
+@WithSluiceStack
 @EnabledIfSystemProperty(named = "sluice.throughput", matches = "true")
 class DeciderThroughputIT {
 

@@ -9,7 +9,7 @@ import io.sluice.schemas.etl.UserRows;
 import io.sluice.schemas.registry.HttpSchemaRegistryClient;
 import io.sluice.schemas.registry.SchemaRegistryClient;
 import io.sluice.schemas.serde.AvroSerdes;
-import io.sluice.testing.SluiceIT;
+import io.sluice.testing.WithSluiceStack;
 import io.sluice.testing.TestStack;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -33,7 +33,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * published by {@link CdcEventPublisher} with the Connect converter, flattened by {@link FlattenerApp}
  * (exactly_once_v2), read back from the output topic with read_committed.
  */
-@SluiceIT
+@WithSluiceStack
 class FlattenerIT {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(90);

@@ -39,6 +39,9 @@ public final class DirectBaseline {
 
     /** The seed design's batch size, for documents per chunk and rows per JDBC batch alike. */
     public static final int BATCH_SIZE = 500;
+    /** Names of the worker threads and the backends' application_name, for whoever measures a run. */
+    public static final String THREAD_PREFIX = "etl-baseline-";
+    public static final String APPLICATION_NAME = "sluice-etl-baseline";
 
     /**
      * @param jdbcUrl  PostgreSQL JDBC URL, without credentials
@@ -103,7 +106,7 @@ public final class DirectBaseline {
         BlockingQueue<Connection> connections = new ArrayBlockingQueue<>(config.workers());
         AtomicInteger threadNo = new AtomicInteger();
         ExecutorService pool = Executors.newFixedThreadPool(config.workers(), task -> {
-            Thread t = new Thread(task, "etl-baseline-" + threadNo.incrementAndGet());
+            Thread t = new Thread(task, THREAD_PREFIX + threadNo.incrementAndGet());
             t.setDaemon(true);
             return t;
         });
@@ -174,7 +177,7 @@ public final class DirectBaseline {
         if (!config.user().isEmpty()) props.setProperty("user", config.user());
         if (!config.password().isEmpty()) props.setProperty("password", config.password());
         props.setProperty("reWriteBatchedInserts", "true");
-        props.setProperty("ApplicationName", "sluice-etl-baseline");
+        props.setProperty("ApplicationName", APPLICATION_NAME);
         Connection c = DriverManager.getConnection(config.jdbcUrl(), props);
         c.setAutoCommit(false);
         return c;

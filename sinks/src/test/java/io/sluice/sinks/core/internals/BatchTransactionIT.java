@@ -8,7 +8,7 @@ import io.sluice.sinks.core.SinkWriter;
 import io.sluice.sinks.core.internals.BatchTransaction.Committed;
 import io.sluice.sinks.core.internals.BatchTransaction.Fenced;
 import io.sluice.sinks.core.testing.ItemsTable;
-import io.sluice.testing.SluiceIT;
+import io.sluice.testing.WithSluiceStack;
 import io.sluice.testing.TestStack;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
@@ -34,7 +34,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** One batch transaction against the real PostgreSQL: fencing, record-by-record fallback, all-or-nothing. */
-@SluiceIT
+@WithSluiceStack
 class BatchTransactionIT {
 
     private static final String SCHEMA = "sluice_tx";

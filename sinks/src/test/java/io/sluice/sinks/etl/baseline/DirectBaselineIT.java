@@ -7,7 +7,7 @@ import io.sluice.sinks.etl.testing.EtlDatabase;
 import io.sluice.sinks.etl.testing.EtlTableContents;
 import io.sluice.sinks.etl.testing.TestBundles;
 import io.sluice.stack.PostgresEndpoint;
-import io.sluice.testing.SluiceIT;
+import io.sluice.testing.WithSluiceStack;
 import io.sluice.testing.TestStack;
 import org.junit.jupiter.api.Test;
 
@@ -20,7 +20,7 @@ import java.util.stream.LongStream;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-@SluiceIT
+@WithSluiceStack
 class DirectBaselineIT {
 
     @Test

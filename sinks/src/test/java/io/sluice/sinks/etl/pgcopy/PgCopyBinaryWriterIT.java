@@ -1,6 +1,6 @@
 package io.sluice.sinks.etl.pgcopy;
 
-import io.sluice.testing.SluiceIT;
+import io.sluice.testing.WithSluiceStack;
 import io.sluice.testing.TestStack;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -22,7 +22,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Every type through a real binary COPY and back: PostgreSQL's {@code *_recv} functions are the judge. */
-@SluiceIT
+@WithSluiceStack
 class PgCopyBinaryWriterIT {
 
     private static final List<String> NUMERICS = List.of("0", "0.00", "-0.000", "1", "-1", "1234.50", "-1234.50", "0.0001",

@@ -16,5 +16,5 @@ import java.lang.annotation.Target;
 @Retention(RetentionPolicy.RUNTIME)
 @Tag("integration")
 @ExtendWith(SluiceStackExtension.class)
-public @interface SluiceIT {
+public @interface WithSluiceStack {
 }

@@ -1,0 +1,100 @@
+package io.sluice.bench.backfill;
+
+import io.sluice.backfill.pipeline.BackfillPipeline;
+import io.sluice.backfill.pipeline.BackfillPipelineConfig;
+import io.sluice.backfill.publish.DidPublisher;
+import io.sluice.backfill.publish.ProgressListener;
+import io.sluice.backfill.publish.PublishDidsConfig;
+import io.sluice.backfill.simulator.PdsSimulator;
+import io.sluice.bench.HeapPeak;
+import io.sluice.stack.StackEndpoints;
+
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.function.Consumer;
+
+/**
+ * One measured pass of the sluice pipeline: starts it (topics, resolver, rate limiter running, fetcher,
+ * records sink), then times from the first DID published to the poll that sees every DID DONE in
+ * backfill_dids and every expected record in repo_records.
+ */
+final class SluicePathRun {
+
+    private static final Duration POLL = Duration.ofMillis(200);
+    private static final Duration PROGRESS_EVERY = Duration.ofSeconds(5);
+
+    /** What the pass measured; {@code publishedAt} and {@code allDoneAt} (every status DONE) are seconds after the first publish. */
+    record Outcome(double seconds, double publishedAt, double allDoneAt, double peakHeapMb, double peakHeapAfterGcMb) {
+    }
+
+    private final StackEndpoints stack;
+    private final Consumer<String> progress;
+
+    SluicePathRun(StackEndpoints stack, Consumer<String> progress) {
+        this.stack = stack;
+        this.progress = progress;
+    }
+
+    Outcome run(PdsSimulator simulator, BackfillPipelineConfig config, long expectedRecords, Duration deadline) throws Exception {
+        int dids = simulator.dids().size();
+        byte[] list = String.join("\n", simulator.dids()).getBytes(StandardCharsets.UTF_8);
+        try (BackfillPipeline pipeline = BackfillPipeline.start(stack.bootstrapServers(), stack.registryUrl(), stack.postgres(),
+                config)) {
+            HeapPeak heap = HeapPeak.start();
+            long start = System.nanoTime();
+            PublishDidsConfig publish = new PublishDidsConfig(stack.bootstrapServers(), stack.registryUrl(), config.dids(),
+                    "bench-" + config.idPrefix(), config.partitions());
+            try (DidPublisher publisher = DidPublisher.create(publish)) {
+                publisher.publish(new ByteArrayInputStream(list), list.length, ProgressListener.NONE);
+            }
+            double publishedAt = since(start);
+            double allDoneAt = -1;
+            long end = start + deadline.toNanos();
+            long nextProgress = System.nanoTime() + PROGRESS_EVERY.toNanos();
+            try (Connection db = stack.postgres().connect(); Statement st = db.createStatement()) {
+                st.execute("SET search_path TO " + config.dbSchema());
+                while (true) {
+                    pipeline.assertHealthy();
+                    long done = count(st, "SELECT count(*) FROM backfill_dids WHERE state = 'DONE'");
+                    if (done >= dids) {
+                        if (allDoneAt < 0) allDoneAt = since(start);
+                        // Statuses and records are separate topics: the last records may commit a moment later.
+                        if (count(st, "SELECT count(*) FROM repo_records") >= expectedRecords) break;
+                    }
+                    if (System.nanoTime() > end) {
+                        throw new IllegalStateException("sluice did not finish within " + deadline + ": " + done + " of " + dids
+                                + " DIDs done; " + pipeline.progress());
+                    }
+                    if (System.nanoTime() >= nextProgress) {
+                        progress.accept(String.format("  %.0f s: %,d of %,d DIDs done", since(start), done, dids));
+                        nextProgress = System.nanoTime() + PROGRESS_EVERY.toNanos();
+                    }
+                    Thread.sleep(POLL.toMillis());
+                }
+            }
+            double seconds = since(start);
+            double peak = heap.stopMb();
+            return new Outcome(seconds, publishedAt, allDoneAt, peak, heap.afterGcMb());
+        }
+    }
+
+    private static double since(long start) {
+        return (System.nanoTime() - start) / 1e9;
+    }
+
+    /** The count, or 0 while the sink has not created the table. */
+    private static long count(Statement st, String sql) throws SQLException {
+        try (ResultSet rs = st.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        } catch (SQLException e) {
+            if ("42P01".equals(e.getSQLState())) return 0; // autocommit: nothing to roll back
+            throw e;
+        }
+    }
+}

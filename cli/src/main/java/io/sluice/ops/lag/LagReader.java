@@ -1,0 +1,240 @@
+package io.sluice.ops.lag;
+
+import io.sluice.ops.lag.GroupLag.OffsetSource;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
+import org.apache.kafka.clients.admin.GroupListing;
+import org.apache.kafka.clients.admin.ListConsumerGroupOffsetsSpec;
+import org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo;
+import org.apache.kafka.clients.admin.ListStreamsGroupOffsetsSpec;
+import org.apache.kafka.clients.admin.MemberDescription;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.GroupType;
+import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.GroupIdNotFoundException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+
+import javax.sql.DataSource;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * Reads consumer groups' positions from the broker and, when given PostgreSQL, the sinks' stored
+ * offsets ({@link SinkOffsets}), which replace Kafka's for a group that has any: a sink resumes from
+ * them, and commits to Kafka only afterwards (or not at all, when that commit fails).
+ *
+ * <p>Streams applications: with the classic rebalance protocol (the default of Kafka Streams 4.x, and
+ * what sluice's apps use) an application is a consumer group whose id is the application id, so it
+ * reads like any other group. With the new {@code streams} protocol the broker lists it as a group of
+ * type STREAMS, whose members and offsets have their own calls; both are handled.
+ *
+ * <p>Partitions of a group: those it has committed offsets for (in Kafka or PostgreSQL) and those
+ * assigned to its members, so a member that has committed nothing yet shows its lag from the log start.
+ * End offsets are log end offsets ({@code OffsetSpec.latest()}); see {@link PartitionLag#end()} about
+ * transaction markers.
+ */
+public final class LagReader {
+
+    private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
+
+    private final Admin admin;
+    private final Optional<SinkOffsets> sinkOffsets;
+    private final Duration timeout;
+
+    public LagReader(Admin admin, Optional<DataSource> postgres) {
+        this(admin, postgres, DEFAULT_TIMEOUT);
+    }
+
+    public LagReader(Admin admin, Optional<DataSource> postgres, Duration timeout) {
+        this.admin = Objects.requireNonNull(admin, "admin");
+        this.sinkOffsets = postgres.map(SinkOffsets::new);
+        this.timeout = Objects.requireNonNull(timeout, "timeout");
+    }
+
+    /**
+     * Every group the broker knows that consumes (consumer and Streams groups, not share groups or
+     * Connect workers), and every group with offsets stored in PostgreSQL; sorted.
+     */
+    public List<String> groups() {
+        Set<String> ids = new TreeSet<>(listings().keySet());
+        if (sinkOffsets.isPresent()) {
+            try {
+                ids.addAll(sinkOffsets.get().groups());
+            } catch (SQLException e) {
+                throw new LagReadException("cannot read sluice_offsets: " + e.getMessage(), e);
+            }
+        }
+        return List.copyOf(ids);
+    }
+
+    /** One sample of these groups, in the given order; an unknown group reads as no members, no partitions. */
+    public List<GroupLag> read(Collection<String> groupIds) {
+        List<String> ids = groupIds.stream().distinct().toList();
+        if (ids.isEmpty()) return List.of();
+        Map<String, GroupListing> listings = listings();
+        List<String> streams = ids.stream().filter(id -> isStreamsProtocol(listings.get(id))).toList();
+        List<String> classic = ids.stream().filter(id -> !streams.contains(id)).toList();
+
+        Map<String, Integer> members = new HashMap<>();
+        Map<String, Set<TopicPartition>> assigned = new HashMap<>();
+        Map<String, Map<TopicPartition, Long>> committed = new HashMap<>();
+        if (!classic.isEmpty()) {
+            var described = admin.describeConsumerGroups(classic).describedGroups();
+            var offsets = admin.listConsumerGroupOffsets(classic.stream()
+                    .collect(Collectors.toMap(Function.identity(), id -> new ListConsumerGroupOffsetsSpec())));
+            for (String id : classic) {
+                Optional<ConsumerGroupDescription> d = ifFound(described.get(id));
+                members.put(id, d.map(g -> g.members().size()).orElse(0));
+                assigned.put(id, d.stream().flatMap(g -> g.members().stream()).map(MemberDescription::assignment)
+                        .flatMap(a -> a.topicPartitions().stream()).collect(Collectors.toSet()));
+                committed.put(id, ifFound(offsets.partitionsToOffsetAndMetadata(id)).map(LagReader::present).orElse(Map.of()));
+            }
+        }
+        if (!streams.isEmpty()) {
+            var described = admin.describeStreamsGroups(streams).describedGroups();
+            var offsets = admin.listStreamsGroupOffsets(streams.stream()
+                    .collect(Collectors.toMap(Function.identity(), id -> new ListStreamsGroupOffsetsSpec())));
+            for (String id : streams) {
+                members.put(id, ifFound(described.get(id)).map(g -> g.members().size()).orElse(0));
+                committed.put(id, ifFound(offsets.partitionsToOffsetAndMetadata(id)).map(LagReader::present).orElse(Map.of()));
+            }
+        }
+        Map<String, Map<TopicPartition, Long>> stored = storedOffsets(ids);
+
+        Map<String, OffsetSource> sources = new HashMap<>();
+        Map<String, Map<TopicPartition, Long>> positions = new HashMap<>();
+        Set<TopicPartition> all = new HashSet<>();
+        for (String id : ids) {
+            boolean inPostgres = stored.containsKey(id) && !stored.get(id).isEmpty();
+            sources.put(id, inPostgres ? OffsetSource.POSTGRES : OffsetSource.KAFKA);
+            Map<TopicPartition, Long> pos = inPostgres ? stored.get(id) : committed.getOrDefault(id, Map.of());
+            positions.put(id, pos);
+            all.addAll(pos.keySet());
+            all.addAll(assigned.getOrDefault(id, Set.of()));
+        }
+        Map<TopicPartition, Long> ends = offsets(all, OffsetSpec.latest());
+        Set<TopicPartition> uncommitted = new HashSet<>();
+        for (String id : ids) {
+            for (TopicPartition tp : assigned.getOrDefault(id, Set.of())) {
+                if (!positions.get(id).containsKey(tp)) uncommitted.add(tp);
+            }
+        }
+        Map<TopicPartition, Long> starts = offsets(uncommitted, OffsetSpec.earliest());
+
+        List<GroupLag> out = new ArrayList<>();
+        for (String id : ids) {
+            Set<TopicPartition> partitions = new HashSet<>(positions.get(id).keySet());
+            partitions.addAll(assigned.getOrDefault(id, Set.of()));
+            List<PartitionLag> lags = new ArrayList<>();
+            for (TopicPartition tp : partitions) {
+                if (!ends.containsKey(tp)) continue; // topic deleted since the commit
+                Long pos = positions.get(id).get(tp);
+                OptionalLong c = pos == null ? OptionalLong.empty() : OptionalLong.of(pos);
+                lags.add(PartitionLag.of(tp.topic(), tp.partition(), c, starts.getOrDefault(tp, 0L), ends.get(tp)));
+            }
+            out.add(new GroupLag(id, members.getOrDefault(id, 0), sources.get(id), lags));
+        }
+        return out;
+    }
+
+    /** Consuming groups by id: share groups and non-consumer protocols (Connect workers) left out. */
+    private Map<String, GroupListing> listings() {
+        Map<String, GroupListing> out = new HashMap<>();
+        for (GroupListing g : get(admin.listGroups().all())) {
+            GroupType type = g.type().orElse(GroupType.UNKNOWN);
+            boolean consuming = type == GroupType.STREAMS || type == GroupType.CONSUMER
+                    || ((type == GroupType.CLASSIC || type == GroupType.UNKNOWN)
+                    && (g.protocol().isEmpty() || g.protocol().equals("consumer")));
+            if (consuming) out.put(g.groupId(), g);
+        }
+        return out;
+    }
+
+    private static boolean isStreamsProtocol(GroupListing listing) {
+        return listing != null && listing.type().orElse(GroupType.UNKNOWN) == GroupType.STREAMS;
+    }
+
+    private Map<String, Map<TopicPartition, Long>> storedOffsets(List<String> ids) {
+        if (sinkOffsets.isEmpty()) return Map.of();
+        try {
+            return sinkOffsets.get().read(ids);
+        } catch (SQLException e) {
+            throw new LagReadException("cannot read sluice_offsets: " + e.getMessage(), e);
+        }
+    }
+
+    /** Offsets of the partitions that still exist; a deleted topic's partitions are left out. */
+    private Map<TopicPartition, Long> offsets(Set<TopicPartition> partitions, OffsetSpec spec) {
+        if (partitions.isEmpty()) return Map.of();
+        var result = admin.listOffsets(partitions.stream().collect(Collectors.toMap(Function.identity(), tp -> spec)));
+        Map<TopicPartition, Long> out = new HashMap<>();
+        for (TopicPartition tp : partitions) {
+            try {
+                ListOffsetsResultInfo info = result.partitionResult(tp).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+                out.put(tp, info.offset());
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) throw failure(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new LagReadException("interrupted", e);
+            } catch (TimeoutException e) {
+                throw new LagReadException("the broker did not answer within " + timeout, e);
+            }
+        }
+        return out;
+    }
+
+    private static Map<TopicPartition, Long> present(Map<TopicPartition, OffsetAndMetadata> offsets) {
+        Map<TopicPartition, Long> out = new HashMap<>();
+        offsets.forEach((tp, om) -> {
+            if (om != null) out.put(tp, om.offset());
+        });
+        return out;
+    }
+
+    /** The future's value, or empty when the broker does not know the group (4.x says so; a group may live only in PostgreSQL). */
+    private <T> Optional<T> ifFound(KafkaFuture<T> future) {
+        try {
+            return Optional.of(get(future));
+        } catch (LagReadException e) {
+            if (e.getCause() instanceof GroupIdNotFoundException) return Optional.empty();
+            throw e;
+        }
+    }
+
+    private <T> T get(KafkaFuture<T> future) {
+        try {
+            return future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw failure(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new LagReadException("interrupted", e);
+        } catch (TimeoutException e) {
+            throw new LagReadException("the broker did not answer within " + timeout, e);
+        }
+    }
+
+    private static LagReadException failure(ExecutionException e) {
+        Throwable cause = e.getCause() == null ? e : e.getCause();
+        return new LagReadException("cannot read group offsets: " + cause.getMessage(), cause);
+    }
+}

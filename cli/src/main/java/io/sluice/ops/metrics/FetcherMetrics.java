@@ -1,0 +1,32 @@
+package io.sluice.ops.metrics;
+
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import io.sluice.backfill.fetch.FetcherStats;
+
+import java.util.function.Supplier;
+import java.util.function.ToLongFunction;
+
+/**
+ * The fetcher's {@link FetcherStats} as counters: the stats stay the one place that counts. Read through
+ * a supplier, so a fetcher restarted in the same process (a new instance, new stats) is what is shown.
+ */
+public record FetcherMetrics(Supplier<FetcherStats> stats) implements MeterBinder {
+
+    @Override
+    public void bindTo(MeterRegistry registry) {
+        counter(registry, "sluice.fetcher.repos.done", "repositories fully produced", FetcherStats.Snapshot::done);
+        counter(registry, "sluice.fetcher.tasks.dead.lettered", "tasks sent to the DLQ", FetcherStats.Snapshot::failed);
+        counter(registry, "sluice.fetcher.retries", "tasks sent back to the limiter after a failed attempt", FetcherStats.Snapshot::retried);
+        counter(registry, "sluice.fetcher.tasks.expired", "tasks sent back unfetched, past their deadline", FetcherStats.Snapshot::expired);
+        counter(registry, "sluice.fetcher.throttled", "429 responses", FetcherStats.Snapshot::throttled);
+        counter(registry, "sluice.fetcher.records.out", "RepoRecords produced", FetcherStats.Snapshot::records);
+        FunctionCounter.builder("sluice.fetcher.downloaded", stats, s -> s.get().snapshot().bytes()).baseUnit("bytes")
+                .description("CAR bytes downloaded by successful attempts").register(registry);
+    }
+
+    private void counter(MeterRegistry registry, String name, String description, ToLongFunction<FetcherStats.Snapshot> value) {
+        FunctionCounter.builder(name, stats, s -> value.applyAsLong(s.get().snapshot())).description(description).register(registry);
+    }
+}

@@ -1,0 +1,88 @@
+package io.sluice.ops.metrics;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
+import com.sun.net.httpserver.HttpServer;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.function.Supplier;
+
+/**
+ * {@code GET /metrics} in the Prometheus text format, on the JDK's HTTP server: the endpoint every
+ * long-running sluice command serves when given {@code --metrics-port}. {@link #handler} is the same
+ * endpoint for a server that already exists (the DCB API serves it beside /append and /read).
+ */
+public final class MetricsServer implements AutoCloseable {
+
+    public static final String PATH = "/metrics";
+    static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
+
+    private final HttpServer server;
+
+    private MetricsServer(HttpServer server) {
+        this.server = server;
+    }
+
+    /** Listens on {@code host:port} (port 0: any free one) and serves {@code metrics} at /metrics. */
+    public static MetricsServer start(String host, int port, ComponentMetrics metrics) {
+        HttpServer server;
+        try {
+            server = HttpServer.create(new InetSocketAddress(host, port), 16);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot serve metrics on " + host + ":" + port + ": " + e.getMessage(), e);
+        }
+        server.createContext(PATH, handler(metrics::scrape));
+        // one scrape at a time is plenty; the default executor is the server's own thread
+        server.start();
+        return new MetricsServer(server);
+    }
+
+    /** The /metrics handler: GET or HEAD, the text {@code scrape} returns. */
+    public static HttpHandler handler(Supplier<String> scrape) {
+        return exchange -> {
+            try (exchange) {
+                String method = exchange.getRequestMethod();
+                if (!method.equals("GET") && !method.equals("HEAD")) {
+                    exchange.getResponseHeaders().set("Allow", "GET, HEAD");
+                    exchange.sendResponseHeaders(405, -1);
+                    return;
+                }
+                byte[] body = scrape.get().getBytes(StandardCharsets.UTF_8);
+                exchange.getResponseHeaders().set("Content-Type", CONTENT_TYPE);
+                send(exchange, method.equals("HEAD") ? null : body, body.length);
+            }
+        };
+    }
+
+    private static void send(HttpExchange exchange, byte[] body, int length) throws IOException {
+        if (body == null) {
+            exchange.sendResponseHeaders(200, -1);
+            return;
+        }
+        exchange.sendResponseHeaders(200, length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(body);
+        }
+    }
+
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    /** The scrape URL, with the bound address (0.0.0.0 shown as 127.0.0.1). */
+    public URI url() {
+        String host = server.getAddress().getAddress().isAnyLocalAddress() ? "127.0.0.1"
+                : server.getAddress().getAddress().getHostAddress();
+        return URI.create("http://" + host + ":" + port() + PATH);
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+}

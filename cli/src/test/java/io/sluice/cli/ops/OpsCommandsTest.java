@@ -1,0 +1,70 @@
+package io.sluice.cli.ops;
+
+import io.sluice.cli.Sluice;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.time.Duration;
+import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Usage errors of {@code lag} and {@code replay}, caught before any broker is contacted. */
+class OpsCommandsTest {
+
+    private final StringWriter err = new StringWriter();
+
+    private int run(String... args) {
+        return Sluice.commandLine().setOut(new PrintWriter(new StringWriter(), true)).setErr(new PrintWriter(err, true)).execute(args);
+    }
+
+    @Test
+    void replayNeedsExactlyOneTarget() {
+        assertThat(run("replay", "--group", "g", "--bootstrap-servers", "127.0.0.1:1")).isEqualTo(CommandLine.ExitCode.USAGE);
+        assertThat(err.toString()).contains("--to-earliest", "--to-datetime", "--to-offset", "--shift-by");
+        assertThat(run("replay", "--group", "g", "--to-earliest", "--to-offset", "3")).isEqualTo(CommandLine.ExitCode.USAGE);
+    }
+
+    @Test
+    void replayRefusesABadDatetimeAndANegativeOffset() {
+        assertThat(run("replay", "--group", "g", "--to-datetime", "yesterday", "--bootstrap-servers", "127.0.0.1:1"))
+                .isEqualTo(CommandLine.ExitCode.USAGE);
+        assertThat(err.toString()).contains("'yesterday' is not an ISO-8601 date-time");
+        assertThat(run("replay", "--group", "g", "--to-offset", "-1", "--bootstrap-servers", "127.0.0.1:1"))
+                .isEqualTo(CommandLine.ExitCode.USAGE);
+    }
+
+    @Test
+    void replayOfAKnownSinkWithoutPostgresIsAUsageError() {
+        assertThat(run("replay", "--group", "sluice-etl-sink", "--to-earliest", "--bootstrap-servers", "127.0.0.1:1", "--pg-url", ""))
+                .isEqualTo(CommandLine.ExitCode.USAGE);
+        assertThat(err.toString()).contains("sluice-etl-sink is a sink that keeps its offsets in PostgreSQL");
+    }
+
+    @Test
+    void lagRefusesABadInterval() {
+        assertThat(run("lag", "--interval", "soon", "--bootstrap-servers", "127.0.0.1:1")).isEqualTo(CommandLine.ExitCode.USAGE);
+        assertThat(err.toString()).contains("'soon' is not a duration");
+    }
+
+    @Test
+    void durationsAreShortOrIsoAndPositive() {
+        DurationConverter c = new DurationConverter();
+        assertThat(c.convert("500ms")).isEqualTo(Duration.ofMillis(500));
+        assertThat(c.convert("2s")).isEqualTo(Duration.ofSeconds(2));
+        assertThat(c.convert("1m")).isEqualTo(Duration.ofMinutes(1));
+        assertThat(c.convert("PT3S")).isEqualTo(Duration.ofSeconds(3));
+        assertThatThrownBy(() -> c.convert("0s")).hasMessageContaining("positive");
+    }
+
+    @Test
+    void etaIsShortAndADashWhenNotDraining() {
+        assertThat(LagTable.eta(Optional.empty())).isEqualTo("-");
+        assertThat(LagTable.eta(Optional.of(Duration.ZERO))).isEqualTo("0s");
+        assertThat(LagTable.eta(Optional.of(Duration.ofSeconds(185)))).isEqualTo("3m05s");
+        assertThat(LagTable.eta(Optional.of(Duration.ofMinutes(121)))).isEqualTo("2h01m");
+    }
+}

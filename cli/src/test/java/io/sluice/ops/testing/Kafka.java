@@ -1,0 +1,65 @@
+package io.sluice.ops.testing;
+
+import io.sluice.schemas.topics.TopicAdmin;
+import io.sluice.testing.TestStack;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.postgresql.ds.PGSimpleDataSource;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+
+/** Small broker and database helpers of the ops tests. */
+public final class Kafka {
+
+    private Kafka() {
+    }
+
+    public static Admin admin(TestStack stack) {
+        return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers()));
+    }
+
+    /** A new topic, ready to produce to. */
+    public static String topic(TestStack stack, String base, int partitions) {
+        String topic = stack.unique(base);
+        TopicAdmin.ensure(stack.bootstrapServers(), List.of(topic), partitions, Duration.ofSeconds(30));
+        return topic;
+    }
+
+    public static KafkaProducer<String, String> producer(TestStack stack) {
+        return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers(),
+                ProducerConfig.LINGER_MS_CONFIG, 0), new StringSerializer(), new StringSerializer());
+    }
+
+    public static void send(KafkaProducer<String, String> producer, String topic, int n) {
+        for (int i = 0; i < n; i++) producer.send(new ProducerRecord<>(topic, Integer.toString(i), "v"));
+        producer.flush();
+    }
+
+    /** The group's committed offsets in Kafka, "topic-partition" to offset, sorted. */
+    public static Map<String, Long> committed(Admin admin, String group) throws ExecutionException, InterruptedException {
+        Map<String, Long> out = new TreeMap<>();
+        Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
+        offsets.forEach((tp, om) -> {
+            if (om != null) out.put(tp.toString(), om.offset());
+        });
+        return out;
+    }
+
+    public static PGSimpleDataSource dataSource(TestStack stack) {
+        PGSimpleDataSource ds = new PGSimpleDataSource();
+        ds.setURL(stack.postgres().jdbcUrl());
+        ds.setUser(stack.postgres().user());
+        ds.setPassword(stack.postgres().password());
+        return ds;
+    }
+}
