@@ -89,21 +89,42 @@ abstract class JsonHandler implements HttpHandler {
         }
     }
 
-    /** The request body, at most {@code limit} bytes; a larger one is a 400 (read no further than that). */
+    /**
+     * The request body, at most {@code limit} bytes; a larger one is a 400. The rest of a too-large
+     * body (up to {@link #DRAIN_BYTES}) is read and dropped before the answer: a server that answers
+     * and closes while the client is still sending makes the client see a reset, not the 400.
+     */
     static byte[] body(HttpExchange exchange, int limit) throws IOException {
         String length = exchange.getRequestHeaders().getFirst("Content-Length");
-        if (length != null) {
-            try {
-                if (Long.parseLong(length.trim()) > limit) throw tooLarge(limit);
-            } catch (NumberFormatException e) {
-                throw new BadRequestException("Content-Length is not a number: '" + length + "'");
-            }
-        }
         try (InputStream in = exchange.getRequestBody()) {
+            if (length != null) {
+                long declared;
+                try {
+                    declared = Long.parseLong(length.trim());
+                } catch (NumberFormatException e) {
+                    throw new BadRequestException("Content-Length is not a number: '" + length + "'");
+                }
+                if (declared > limit) {
+                    if (declared <= DRAIN_BYTES) drain(in);
+                    throw tooLarge(limit);
+                }
+            }
             byte[] body = in.readNBytes(limit + 1);
-            if (body.length > limit) throw tooLarge(limit);
+            if (body.length > limit) {
+                drain(in);
+                throw tooLarge(limit);
+            }
             return body;
         }
+    }
+
+    /** How much of a too-large body is read to answer it cleanly; past this the connection is dropped. */
+    static final long DRAIN_BYTES = 16L << 20;
+
+    private static void drain(InputStream in) throws IOException {
+        byte[] scratch = new byte[64 * 1024];
+        long drained = 0;
+        for (int n; drained < DRAIN_BYTES && (n = in.read(scratch)) >= 0; ) drained += n;
     }
 
     private static BadRequestException tooLarge(int limit) {
