@@ -105,7 +105,16 @@ public final class BackfillBenchmark {
                 .seed(settings.seed()).records(RecordCounts.uniform(settings.minRecords(), settings.maxRecords()))
                 .rateLimit(settings.hostLimit().orElse(UNBOUND_SIMULATOR_LIMIT), 1);
         if (settings.bigRepoMb() > 0) b.bigRepoBytes(settings.bigRepoMb() * 1024L * 1024L);
-        return b.build();
+        return b.cacheBytes(simulatorCacheBytes()).build();
+    }
+
+    /**
+     * The simulator stands in for PDSs on other machines: generating a repository again for each
+     * request would bill its CPU to both runs. So the generated CARs stay cached, up to a quarter of
+     * the heap; except in a --big-repo-mb run, which measures peak heap and keeps the default cache.
+     */
+    private long simulatorCacheBytes() {
+        return settings.bigRepoMb() > 0 ? PdsSimulatorConfig.DEFAULT_CACHE_BYTES : Runtime.getRuntime().maxMemory() / 4;
     }
 
     private BackfillPipelineConfig pipelineConfig(PdsSimulator simulator, String run, String schema, Path stateDir) {
@@ -142,6 +151,8 @@ public final class BackfillBenchmark {
         details.put("peak_heap_after_gc_mb", Math.round(sluice.peakHeapAfterGcMb()));
         details.put("load_average_at_start", round(load));
         if (settings.bigRepoMb() > 0) details.put("big_repo_mb", settings.bigRepoMb());
+        details.put("simulator_cache_mb", simulatorCacheBytes() >> 20);
+        details.put("cpu_s", sluice.cpuSeconds());
         if (settings.hostLimit().isPresent()) {
             RequestRate rate = RequestRate.of(sluiceStats.hosts());
             double allowed = (double) settings.hosts() * settings.hostLimit().getAsInt();
@@ -157,6 +168,7 @@ public final class BackfillBenchmark {
             details.put("baseline_requests", baselineStats.totals().requests());
             details.put("baseline_rate_limit_violations", baselineStats.totals().violations());
             details.put("baseline_429s_waited_out", baseline.throttled());
+            details.put("baseline_cpu_s", baseline.cpuSeconds());
         } else {
             baselineName = "skipped (--no-baseline)";
         }

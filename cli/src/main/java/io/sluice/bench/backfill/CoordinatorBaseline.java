@@ -8,6 +8,7 @@ import io.sluice.backfill.atproto.repo.RepoRecord;
 import io.sluice.backfill.atproto.repo.RepoSummary;
 import io.sluice.backfill.resolve.DidDocuments;
 import io.sluice.backfill.resolve.ResolutionException;
+import io.sluice.bench.StageCpu;
 import io.sluice.stack.PostgresEndpoint;
 
 import java.io.IOException;
@@ -26,6 +27,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Queue;
@@ -48,6 +50,9 @@ final class CoordinatorBaseline {
 
     static final int WORKERS = 8;
     static final String NAME = "coordinator-8-workers";
+    /** The workers' thread names and their connections' application_name, so the run's CPU can be told apart. */
+    private static final String WORKER_THREAD = "bench-bf-baseline-worker-";
+    private static final String APPLICATION_NAME = "sluice-bench-bf-baseline";
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration TIMEOUT = Duration.ofMinutes(2);
@@ -56,7 +61,7 @@ final class CoordinatorBaseline {
             + " VALUES (?, ?, ?, ?, ?, ?::jsonb, ?) ON CONFLICT (did, collection, rkey) DO NOTHING";
 
     /** What a run did. */
-    record Outcome(double seconds, long dids, long records, long requests, long throttled) {
+    record Outcome(double seconds, long dids, long records, long requests, long throttled, Map<String, Double> cpuSeconds) {
     }
 
     private final URI plcUrl;
@@ -87,23 +92,34 @@ final class CoordinatorBaseline {
 
     Outcome run(List<String> dids) throws Exception {
         Queue<String> queue = new ConcurrentLinkedQueue<>(dids);
-        long start = System.nanoTime();
-        ExecutorService workers = Executors.newFixedThreadPool(WORKERS);
-        try {
-            List<Future<Void>> running = new ArrayList<>();
-            for (int i = 0; i < WORKERS; i++) running.add(workers.submit(() -> work(queue)));
-            for (Future<Void> f : running) {
-                try {
-                    f.get();
-                } catch (ExecutionException e) {
-                    throw new IllegalStateException("a baseline worker failed: " + e.getCause(), e.getCause());
+        try (StageCpu cpu = new StageCpu(CoordinatorBaseline::stageOf, postgres, List.of(APPLICATION_NAME))) {
+            long start = System.nanoTime();
+            ExecutorService workers = Executors.newFixedThreadPool(WORKERS, Thread.ofPlatform().name(WORKER_THREAD, 0).factory());
+            try {
+                List<Future<Void>> running = new ArrayList<>();
+                for (int i = 0; i < WORKERS; i++) running.add(workers.submit(() -> work(queue)));
+                for (Future<Void> f : running) {
+                    try {
+                        f.get();
+                    } catch (ExecutionException e) {
+                        throw new IllegalStateException("a baseline worker failed: " + e.getCause(), e.getCause());
+                    }
                 }
+            } finally {
+                workers.shutdownNow();
             }
-        } finally {
-            workers.shutdownNow();
+            double seconds = (System.nanoTime() - start) / 1e9;
+            return new Outcome(seconds, dids.size(), records.get(), requests.get(), throttled.get(), cpu.seconds());
         }
-        double seconds = (System.nanoTime() - start) / 1e9;
-        return new Outcome(seconds, dids.size(), records.get(), requests.get(), throttled.get());
+    }
+
+    /** As {@link SluicePathRun#stageOf}: the simulator's connections are virtual threads on carriers. */
+    private static String stageOf(String thread) {
+        if (thread.startsWith(WORKER_THREAD) || thread.startsWith("HttpClient-")) return "baseline_workers";
+        if (thread.startsWith("ForkJoinPool-")) return "virtual_threads";
+        if (thread.startsWith("pds-simulator")) return "simulator";
+        if (thread.equals("main") || thread.startsWith("bench-")) return "bench_and_publish";
+        return "broker_and_other";
     }
 
     private Void work(Queue<String> queue) throws Exception {
@@ -143,6 +159,7 @@ final class CoordinatorBaseline {
         if (!postgres.user().isEmpty()) props.setProperty("user", postgres.user());
         if (!postgres.password().isEmpty()) props.setProperty("password", postgres.password());
         props.setProperty("reWriteBatchedInserts", "true");
+        props.setProperty("ApplicationName", APPLICATION_NAME);
         return DriverManager.getConnection(postgres.jdbcUrl(), props);
     }
 

@@ -7,6 +7,7 @@ import io.sluice.backfill.publish.ProgressListener;
 import io.sluice.backfill.publish.PublishDidsConfig;
 import io.sluice.backfill.simulator.PdsSimulator;
 import io.sluice.bench.HeapPeak;
+import io.sluice.bench.StageCpu;
 import io.sluice.stack.StackEndpoints;
 
 import java.io.ByteArrayInputStream;
@@ -16,6 +17,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 
 /**
@@ -28,8 +31,12 @@ final class SluicePathRun {
     private static final Duration POLL = Duration.ofMillis(200);
     private static final Duration PROGRESS_EVERY = Duration.ofSeconds(5);
 
-    /** What the pass measured; {@code publishedAt} and {@code allDoneAt} (every status DONE) are seconds after the first publish. */
-    record Outcome(double seconds, double publishedAt, double allDoneAt, double peakHeapMb, double peakHeapAfterGcMb) {
+    /**
+     * What the pass measured; {@code publishedAt} and {@code allDoneAt} (every status DONE) are seconds
+     * after the first publish; {@code cpuSeconds} by stage (see {@link #stageOf}).
+     */
+    record Outcome(double seconds, double publishedAt, double allDoneAt, double peakHeapMb, double peakHeapAfterGcMb,
+                   Map<String, Double> cpuSeconds) {
     }
 
     private final StackEndpoints stack;
@@ -46,41 +53,60 @@ final class SluicePathRun {
         try (BackfillPipeline pipeline = BackfillPipeline.start(stack.bootstrapServers(), stack.registryUrl(), stack.postgres(),
                 config)) {
             HeapPeak heap = HeapPeak.start();
-            long start = System.nanoTime();
-            PublishDidsConfig publish = new PublishDidsConfig(stack.bootstrapServers(), stack.registryUrl(), config.dids(),
-                    "bench-" + config.idPrefix(), config.partitions());
-            try (DidPublisher publisher = DidPublisher.create(publish)) {
-                publisher.publish(new ByteArrayInputStream(list), list.length, ProgressListener.NONE);
-            }
-            double publishedAt = since(start);
-            double allDoneAt = -1;
-            long end = start + deadline.toNanos();
-            long nextProgress = System.nanoTime() + PROGRESS_EVERY.toNanos();
-            try (Connection db = stack.postgres().connect(); Statement st = db.createStatement()) {
-                st.execute("SET search_path TO " + config.dbSchema());
-                while (true) {
-                    pipeline.assertHealthy();
-                    long done = count(st, "SELECT count(*) FROM backfill_dids WHERE state = 'DONE'");
-                    if (done >= dids) {
-                        if (allDoneAt < 0) allDoneAt = since(start);
-                        // Statuses and records are separate topics: the last records may commit a moment later.
-                        if (count(st, "SELECT count(*) FROM repo_records") >= expectedRecords) break;
-                    }
-                    if (System.nanoTime() > end) {
-                        throw new IllegalStateException("sluice did not finish within " + deadline + ": " + done + " of " + dids
-                                + " DIDs done; " + pipeline.progress());
-                    }
-                    if (System.nanoTime() >= nextProgress) {
-                        progress.accept(String.format("  %.0f s: %,d of %,d DIDs done", since(start), done, dids));
-                        nextProgress = System.nanoTime() + PROGRESS_EVERY.toNanos();
-                    }
-                    Thread.sleep(POLL.toMillis());
+            try (StageCpu cpu = new StageCpu(SluicePathRun::stageOf, stack.postgres(),
+                    List.of(pipeline.sinkConfig().applicationName()))) {
+                long start = System.nanoTime();
+                PublishDidsConfig publish = new PublishDidsConfig(stack.bootstrapServers(), stack.registryUrl(), config.dids(),
+                        "bench-" + config.idPrefix(), config.partitions());
+                try (DidPublisher publisher = DidPublisher.create(publish)) {
+                    publisher.publish(new ByteArrayInputStream(list), list.length, ProgressListener.NONE);
                 }
+                double publishedAt = since(start);
+                double allDoneAt = -1;
+                long end = start + deadline.toNanos();
+                long nextProgress = System.nanoTime() + PROGRESS_EVERY.toNanos();
+                try (Connection db = stack.postgres().connect(); Statement st = db.createStatement()) {
+                    st.execute("SET search_path TO " + config.dbSchema());
+                    while (true) {
+                        pipeline.assertHealthy();
+                        long done = count(st, "SELECT count(*) FROM backfill_dids WHERE state = 'DONE'");
+                        if (done >= dids) {
+                            if (allDoneAt < 0) allDoneAt = since(start);
+                            // Statuses and records are separate topics: the last records may commit a moment later.
+                            if (count(st, "SELECT count(*) FROM repo_records") >= expectedRecords) break;
+                        }
+                        if (System.nanoTime() > end) {
+                            throw new IllegalStateException("sluice did not finish within " + deadline + ": " + done + " of " + dids
+                                    + " DIDs done; " + pipeline.progress());
+                        }
+                        if (System.nanoTime() >= nextProgress) {
+                            progress.accept(String.format("  %.0f s: %,d of %,d DIDs done", since(start), done, dids));
+                            nextProgress = System.nanoTime() + PROGRESS_EVERY.toNanos();
+                        }
+                        Thread.sleep(POLL.toMillis());
+                    }
+                }
+                double seconds = since(start);
+                double peak = heap.stopMb();
+                return new Outcome(seconds, publishedAt, allDoneAt, peak, heap.afterGcMb(), cpu.seconds());
             }
-            double seconds = since(start);
-            double peak = heap.stopMb();
-            return new Outcome(seconds, publishedAt, allDoneAt, peak, heap.afterGcMb());
         }
+    }
+
+    /**
+     * Which stage a platform thread works for, by the names the stages and their clients give their
+     * threads. Fetch tasks, the resolver's lookups and the simulator's connections are virtual threads:
+     * their CPU is their carriers' ({@code virtual_threads}), which cannot be split by stage.
+     */
+    static String stageOf(String thread) {
+        if (thread.contains("ratelimiter")) return "rate_limiter";
+        if (thread.contains("resolver")) return "resolver";
+        if (thread.contains("fetcher") || thread.startsWith("HttpClient-")) return "fetcher";
+        if (thread.contains("records-sink")) return "records_sink";
+        if (thread.startsWith("ForkJoinPool-")) return "virtual_threads";
+        if (thread.startsWith("pds-simulator") || thread.startsWith("ForkJoinPool.commonPool")) return "simulator";
+        if (thread.equals("main") || thread.startsWith("bench-") || thread.contains("publish-dids")) return "bench_and_publish";
+        return "broker_and_other";
     }
 
     private static double since(long start) {

@@ -3,6 +3,7 @@ package io.sluice.bench.etl;
 import io.sluice.bench.BenchResult;
 import io.sluice.bench.HeapPeak;
 import io.sluice.bench.JvmSettle;
+import io.sluice.bench.StageCpu;
 import io.sluice.etl.flatten.UserFlattener;
 import io.sluice.etl.generate.UserGenerator;
 import io.sluice.schemas.registry.HttpSchemaRegistryClient;

@@ -3,6 +3,7 @@ package io.sluice.bench.etl;
 import io.debezium.util.Clock;
 import io.sluice.bench.HeapPeak;
 import io.sluice.bench.JvmSettle;
+import io.sluice.bench.StageCpu;
 import io.sluice.etl.cdc.CdcEventPublisher;
 import io.sluice.etl.cdc.MongoChangeEvents;
 import io.sluice.etl.cdc.UserChangeFeed;

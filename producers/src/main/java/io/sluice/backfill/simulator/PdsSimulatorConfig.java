@@ -21,6 +21,10 @@ package io.sluice.backfill.simulator;
 public record PdsSimulatorConfig(int hosts, int dids, long seed, RecordCounts records, RateLimitPolicy rateLimit,
                                  Latency latency, Faults faults, long bigRepoBytes, long cacheBytes, int port) {
 
+    /** Generated CARs kept by default: enough for tests, small beside any heap. */
+    public static final long DEFAULT_CACHE_BYTES = 64L * 1024 * 1024;
+
+
     public static final int MAX_HOSTS = 10_000;
     public static final int MAX_DIDS = 10_000_000;
     /** The big repository must parse with the default CAR limits (256 MiB). */
@@ -77,7 +81,7 @@ public record PdsSimulatorConfig(int hosts, int dids, long seed, RecordCounts re
         private Latency latency = Latency.NONE;
         private Faults faults = Faults.NONE;
         private long bigRepoBytes;
-        private long cacheBytes = 64L * 1024 * 1024;
+        private long cacheBytes = DEFAULT_CACHE_BYTES;
         private int port;
 
         private Builder() {

@@ -1,4 +1,4 @@
-package io.sluice.bench.etl;
+package io.sluice.bench;
 
 import io.sluice.stack.PostgresEndpoint;
 
@@ -29,7 +29,7 @@ import java.util.function.Function;
  * sampler every {@value #SAMPLE_MS} ms (a backend that closes loses at most its last interval); on a
  * system without {@code /proc}, or a remote server, it is missing from the result.
  */
-final class StageCpu implements AutoCloseable {
+public final class StageCpu implements AutoCloseable {
 
     private static final long SAMPLE_MS = 200;
     /** USER_HZ: /proc/PID/stat counts clock ticks of 1/100 s on every Linux platform sluice runs on. */
@@ -53,7 +53,7 @@ final class StageCpu implements AutoCloseable {
     private PreparedStatement pids;
 
     /** Starts counting now. */
-    StageCpu(Function<String, String> stageOf, PostgresEndpoint postgres, List<String> applicationNames) {
+    public StageCpu(Function<String, String> stageOf, PostgresEndpoint postgres, List<String> applicationNames) {
         this.stageOf = stageOf;
         this.postgres = postgres;
         this.applicationNames = List.copyOf(applicationNames);
@@ -82,7 +82,7 @@ final class StageCpu implements AutoCloseable {
      * CPU seconds per stage since the start, then {@code jvm_other}, {@code jvm_total} and {@code postgres};
      * and {@code jvm_gc_pauses_wall}, the wall time the collector stopped the JVM.
      */
-    Map<String, Double> seconds() {
+    public Map<String, Double> seconds() {
         Map<String, Double> out = new TreeMap<>();
         long threadSum = 0;
         long[] ids = threads.getAllThreadIds();
