@@ -1,5 +1,6 @@
 package io.sluice.bench.backfill;
 
+import io.sluice.backfill.fetch.FetcherStats;
 import io.sluice.backfill.pipeline.BackfillPipeline;
 import io.sluice.backfill.pipeline.BackfillPipelineConfig;
 import io.sluice.backfill.publish.DidPublisher;
@@ -29,7 +30,8 @@ final class SluicePathRun {
     private static final Duration PROGRESS_EVERY = Duration.ofSeconds(5);
 
     /** What the pass measured; {@code publishedAt} and {@code allDoneAt} (every status DONE) are seconds after the first publish. */
-    record Outcome(double seconds, double publishedAt, double allDoneAt, double peakHeapMb, double peakHeapAfterGcMb) {
+    record Outcome(double seconds, double publishedAt, double allDoneAt, double peakHeapMb, double peakHeapAfterGcMb,
+                   FetcherStats.Snapshot fetcher) {
     }
 
     private final StackEndpoints stack;
@@ -79,7 +81,7 @@ final class SluicePathRun {
             }
             double seconds = since(start);
             double peak = heap.stopMb();
-            return new Outcome(seconds, publishedAt, allDoneAt, peak, heap.afterGcMb());
+            return new Outcome(seconds, publishedAt, allDoneAt, peak, heap.afterGcMb(), pipeline.fetcherStats());
         }
     }
 
