@@ -177,6 +177,18 @@ public record RateLimiterConfig(String applicationId, String bootstrapServers, S
             return Duration.ofMillis(Math.min(safetyMargin.toMillis(), policy.windowMillis() / 4));
         }
 
+        /**
+         * For {@link WindowAlignment#EPOCH}: how far beyond {@code now + dispatchDelay} a punctuation
+         * releases slots, {@code max(punctuation, min(safetyMargin, window / 2))} (500 ms for 20/s): the
+         * tasks wait at the fetcher for their released_at, so a limiter that stalls for less than the
+         * dispatch delay plus this loses no slot. Sliding windows release only what is due now.
+         */
+        public Duration lookaheadFor(RateLimitPolicy policy) {
+            if (alignment != WindowAlignment.EPOCH) return punctuation;
+            long half = Math.min(safetyMargin.toMillis(), policy.windowMillis() / 2);
+            return Duration.ofMillis(Math.max(punctuation.toMillis(), half));
+        }
+
         /** The pause after the {@code n}th consecutive 429 that came without a reset time. */
         public Duration backoffAfter(int consecutive429s) {
             int doublings = Math.max(0, Math.min(30, consecutive429s - 1));

@@ -101,6 +101,29 @@ class EpochWindowLimiterTest {
                 .as("control: no history, no guarantee").isGreaterThan(20);
     }
 
+    /** Slots released ahead of time wait at the fetcher, so a limiter stall costs only the slots it had not released yet. */
+    @Test
+    void theLookaheadKeepsAStalledLimitersSlots() {
+        RateLimitPolicy policy = RateLimitPolicy.parse("20/s");
+        long lookahead = EPOCH.lookaheadFor(policy).toMillis();
+        assertThat(lookahead).isEqualTo(500);
+        assertThat(inWindowAfterAStall(policy, lookahead)).isEqualTo(11); // slots up to 5,250 went out at 4,250
+        assertThat(inWindowAfterAStall(policy, PUNCTUATION.toMillis())).isZero();
+    }
+
+    /** Tasks in window [5000, 6000) when no punctuation runs from 4,300 to 5,000. */
+    private static long inWindowAfterAStall(RateLimitPolicy policy, long lookahead) {
+        WindowLimiter limiter = limiter(policy, 0);
+        long inWindow = 0;
+        for (long now = 0; now < 7_000; now += PUNCTUATION.toMillis()) {
+            if (now > 4_250 && now < 5_000) continue;
+            for (long at : limiter.release(now, Integer.MAX_VALUE, DISPATCH_DELAY, lookahead, 0)) {
+                if (at >= 5_000 && at < 6_000) inWindow++;
+            }
+        }
+        return inWindow;
+    }
+
     @Test
     void theAlignmentIsParsedStrictly() {
         assertThat(WindowAlignment.parse(" Epoch ")).isEqualTo(WindowAlignment.EPOCH);

@@ -100,7 +100,7 @@ public final class RateLimiterProcessor implements Processor<String, Object, Str
     /**
      * The punctuator: releases what each host allows now. A task's token is taken now but stamped
      * for {@code now + dispatch delay} (released_at; with epoch-aligned windows its slot in the window,
-     * at most a punctuation later) and expires {@code ttl} later (not_after, with epoch-aligned
+     * at most the lookahead later) and expires {@code ttl} later (not_after, with epoch-aligned
      * windows at the latest a guard before its window ends):
      * under exactly-once, released tasks become visible only when the transaction commits, so they
      * reach fetchers in batches, up to a commit interval plus a commit late. Fetchers that start each
@@ -108,8 +108,8 @@ public final class RateLimiterProcessor implements Processor<String, Object, Str
      */
     private void release(long now) {
         long dispatchDelay = config.timing().dispatchDelay().toMillis();
-        long lookahead = config.timing().punctuation().toMillis();
         for (HostState state : hosts.all()) {
+            long lookahead = config.timing().lookaheadFor(state.limits().policy()).toMillis();
             long[] released = state.release(now, dispatchDelay, lookahead);
             if (released.length == 0) continue;
             long ttl = state.limits().ttl().toMillis();
