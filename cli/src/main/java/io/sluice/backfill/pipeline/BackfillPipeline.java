@@ -217,6 +217,11 @@ public final class BackfillPipeline implements AutoCloseable {
         return limiter == null ? List.of() : limiter.hosts();
     }
 
+    /** The counters of the fetcher instance running now (or the last one). */
+    public FetcherStats.Snapshot fetcherStats() {
+        return fetcherStats.snapshot();
+    }
+
     public BackfillPipelineConfig config() {
         return config;
     }

@@ -32,8 +32,11 @@ import java.util.regex.Pattern;
                         + "leave exactly the simulator's records. rate_limit_violations are the simulator's count "
                         + "of requests over a host's limit during the sluice run.",
                 "Without --host-limit no limit binds; with it the simulator enforces it per host and the rate "
-                        + "limiter is set to it, and allowed_rate_utilisation is the achieved request rate over "
-                        + "hosts x limit. --big-repo-mb makes one repository that big, to watch peak heap "
+                        + "limiter is set to it (with windows aligned to the epoch, as the simulator counts them), "
+                        + "and allowed_rate_utilisation is the request rate over hosts x limit in the steady part: "
+                        + "the seconds after every host's first request and before any host's last, without the "
+                        + "ramp-up and the tail (a run too short for one such second reports the whole run; "
+                        + "details.allowed_rate_utilisation_whole_run always covers it). --big-repo-mb makes one repository that big, to watch peak heap "
                         + "(run the JVM with -Xmx512m: JAVA_OPTS=-Xmx512m ./sluice ...)."},
         footerHeading = "%nExamples:%n",
         footer = {"  sluice bench backfill --dids 20000 --hosts 50 --json",

@@ -1,5 +1,6 @@
 package io.sluice.bench.backfill;
 
+import io.sluice.backfill.fetch.FetcherStats;
 import io.sluice.backfill.pipeline.BackfillPipeline;
 import io.sluice.backfill.pipeline.BackfillPipelineConfig;
 import io.sluice.backfill.publish.DidPublisher;
@@ -33,10 +34,10 @@ final class SluicePathRun {
 
     /**
      * What the pass measured; {@code publishedAt} and {@code allDoneAt} (every status DONE) are seconds
-     * after the first publish; {@code cpuSeconds} by stage (see {@link #stageOf}).
+     * after the first publish; {@code cpuSeconds} by stage (see {@link #stageOf}); the fetcher's counters.
      */
     record Outcome(double seconds, double publishedAt, double allDoneAt, double peakHeapMb, double peakHeapAfterGcMb,
-                   Map<String, Double> cpuSeconds) {
+                   Map<String, Double> cpuSeconds, FetcherStats.Snapshot fetcher) {
     }
 
     private final StackEndpoints stack;
@@ -88,7 +89,7 @@ final class SluicePathRun {
                 }
                 double seconds = since(start);
                 double peak = heap.stopMb();
-                return new Outcome(seconds, publishedAt, allDoneAt, peak, heap.afterGcMb(), cpu.seconds());
+                return new Outcome(seconds, publishedAt, allDoneAt, peak, heap.afterGcMb(), cpu.seconds(), pipeline.fetcherStats());
             }
         }
     }

@@ -22,6 +22,7 @@ import java.util.function.Function;
  * ratelimit.task-ttl=1s   ratelimit.dispatch-delay=500ms
  * ratelimit.safety-margin=1s   ratelimit.safety-fraction=0.03
  * ratelimit.throttle-backoff=10s   ratelimit.max-throttle-backoff=5m
+ * ratelimit.window-alignment=sliding           (or epoch: PDS windows aligned to the Unix epoch)
  * ratelimit.max-queue-per-host=1000000
  * streams.&lt;kafka streams property&gt;=...        (passed to Kafka Streams as is)
  * </pre>
@@ -36,7 +37,7 @@ final class ConfigProperties {
             "ratelimit.topic.retry", "ratelimit.topic.signals", "ratelimit.topic.fetch", "ratelimit.topic.dlq",
             "ratelimit.punctuation-interval", "ratelimit.commit-interval", "ratelimit.task-ttl", "ratelimit.dispatch-delay",
             "ratelimit.safety-margin", "ratelimit.safety-fraction", "ratelimit.throttle-backoff",
-            "ratelimit.max-throttle-backoff", "ratelimit.max-queue-per-host");
+            "ratelimit.max-throttle-backoff", "ratelimit.max-queue-per-host", "ratelimit.window-alignment");
 
     private ConfigProperties() {
     }
@@ -70,7 +71,8 @@ final class ConfigProperties {
                 duration(p, "ratelimit.safety-margin", d.safetyMargin()),
                 get(p, "ratelimit.safety-fraction", s -> Double.parseDouble(s.strip()), d.safetyFraction()),
                 duration(p, "ratelimit.throttle-backoff", d.throttleBackoff()),
-                duration(p, "ratelimit.max-throttle-backoff", d.maxThrottleBackoff())));
+                duration(p, "ratelimit.max-throttle-backoff", d.maxThrottleBackoff()),
+                get(p, "ratelimit.window-alignment", WindowAlignment::parse, d.alignment())));
         b.maxQueuePerHost(get(p, "ratelimit.max-queue-per-host", s -> Integer.parseInt(s.strip()), 1_000_000));
         return b.build();
     }

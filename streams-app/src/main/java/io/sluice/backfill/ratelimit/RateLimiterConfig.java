@@ -110,10 +110,19 @@ public record RateLimiterConfig(String applicationId, String bootstrapServers, S
      * @param safetyFraction     the margin as a fraction of the host's window (default 0.03)
      * @param throttleBackoff    pause after a 429 without ratelimit-reset, doubled per consecutive 429 (default 10 s)
      * @param maxThrottleBackoff the longest such pause (default 5 min)
+     * @param alignment          how the PDSes' windows are assumed to lie (default {@link WindowAlignment#SLIDING}:
+     *                           nothing assumed)
      */
     public record Timing(Duration punctuation, Duration commitInterval, Duration taskTtl, Duration dispatchDelay,
                          Duration safetyMargin, double safetyFraction, Duration throttleBackoff,
-                         Duration maxThrottleBackoff) {
+                         Duration maxThrottleBackoff, WindowAlignment alignment) {
+
+        /** With no assumption about the PDSes' window boundaries ({@link WindowAlignment#SLIDING}). */
+        public Timing(Duration punctuation, Duration commitInterval, Duration taskTtl, Duration dispatchDelay,
+                      Duration safetyMargin, double safetyFraction, Duration throttleBackoff, Duration maxThrottleBackoff) {
+            this(punctuation, commitInterval, taskTtl, dispatchDelay, safetyMargin, safetyFraction, throttleBackoff,
+                    maxThrottleBackoff, WindowAlignment.SLIDING);
+        }
 
         public Timing {
             between("punctuation interval", punctuation, Duration.ofMillis(1), Duration.ofSeconds(1));
@@ -126,6 +135,13 @@ public record RateLimiterConfig(String applicationId, String bootstrapServers, S
             }
             between("throttle backoff", throttleBackoff, Duration.ofMillis(1), Duration.ofDays(1));
             between("max throttle backoff", maxThrottleBackoff, throttleBackoff, Duration.ofDays(1));
+            Objects.requireNonNull(alignment, "alignment");
+        }
+
+        /** The same timing with {@code a} as the window alignment. */
+        public Timing withAlignment(WindowAlignment a) {
+            return new Timing(punctuation, commitInterval, taskTtl, dispatchDelay, safetyMargin, safetyFraction,
+                    throttleBackoff, maxThrottleBackoff, a);
         }
 
         public static Timing defaults() {
@@ -140,12 +156,37 @@ public record RateLimiterConfig(String applicationId, String bootstrapServers, S
         }
 
         /**
-         * {@code min(taskTtl, 3/4 of the margin)}: a task may start anywhere in its TTL, so the spread of
-         * start times must fit in the margin (see {@link WindowLimiter}), with a quarter left for jitter.
+         * {@link WindowAlignment#SLIDING}: {@code min(taskTtl, 3/4 of the margin)}: a task may start anywhere
+         * in its TTL, so the spread of start times must fit in the margin (see {@link WindowLimiter}), with
+         * a quarter left for jitter. {@link WindowAlignment#EPOCH}: {@code taskTtl}, which {@link EpochSlots}
+         * cuts off {@link #guardFor guard} before the end of the task's window.
          */
         public Duration ttlFor(RateLimitPolicy policy) {
+            if (alignment == WindowAlignment.EPOCH) return taskTtl;
             long threeQuarters = Math.max(1, marginFor(policy).toMillis() * 3 / 4);
             return Duration.ofMillis(Math.min(taskTtl.toMillis(), threeQuarters));
+        }
+
+        /**
+         * For {@link WindowAlignment#EPOCH}: the time kept free at the end of each window for the
+         * latency from a fetcher's deadline check to the PDS counting the request, and again before it
+         * for the last task's start: {@code min(safetyMargin, window / 4)}, 250 ms for 20/s, 1 s for
+         * 3000/300s. Tasks are scheduled in the first {@code window - 2 * guard} of each window.
+         */
+        public Duration guardFor(RateLimitPolicy policy) {
+            return Duration.ofMillis(Math.min(safetyMargin.toMillis(), policy.windowMillis() / 4));
+        }
+
+        /**
+         * For {@link WindowAlignment#EPOCH}: how far beyond {@code now + dispatchDelay} a punctuation
+         * releases slots, {@code max(punctuation, min(safetyMargin, window / 2))} (500 ms for 20/s): the
+         * tasks wait at the fetcher for their released_at, so a limiter that stalls for less than the
+         * dispatch delay plus this loses no slot. Sliding windows release only what is due now.
+         */
+        public Duration lookaheadFor(RateLimitPolicy policy) {
+            if (alignment != WindowAlignment.EPOCH) return punctuation;
+            long half = Math.min(safetyMargin.toMillis(), policy.windowMillis() / 2);
+            return Duration.ofMillis(Math.max(punctuation.toMillis(), half));
         }
 
         /** The pause after the {@code n}th consecutive 429 that came without a reset time. */

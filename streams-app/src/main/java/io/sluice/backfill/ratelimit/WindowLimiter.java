@@ -1,6 +1,7 @@
 package io.sluice.backfill.ratelimit;
 
 import java.time.Duration;
+import java.util.Arrays;
 
 /**
  * Decides how many of one host's tasks may be released now: a sliding-window cap, which is the
@@ -39,6 +40,13 @@ import java.time.Duration;
  * machine loses nothing, yet a 3000/300s host releases about 10 tasks a second (3 at most at once)
  * instead of 3,000 at once, and a 20/s host at most 5 at once, also after an idle spell or a restart.
  *
+ * <h2>Epoch-aligned windows</h2>
+ * Given {@link EpochSlots} ({@link WindowAlignment#EPOCH}), the log and the bucket above are not the
+ * limit: {@link #release} schedules at most {@code limit} tasks into each epoch-aligned window, each
+ * with its own released_at, and {@link #notAfter} ends their deadlines before the window does. The
+ * log then holds one entry per window (its task count, at the window's last millisecond), so it
+ * persists the same way.
+ *
  * <p>Pure: every method takes the time; not thread-safe.
  */
 public final class WindowLimiter {
@@ -51,12 +59,15 @@ public final class WindowLimiter {
     private final long horizonMillis;
     private final ReleaseLog log;
     private final TokenBucket pacing;
+    /** Null: sliding windows. */
+    private final EpochSlots slots;
 
-    private WindowLimiter(int limit, long horizonMillis, ReleaseLog log, TokenBucket pacing) {
+    private WindowLimiter(int limit, long horizonMillis, ReleaseLog log, TokenBucket pacing, EpochSlots slots) {
         this.limit = limit;
         this.horizonMillis = horizonMillis;
         this.log = log;
         this.pacing = pacing;
+        this.slots = slots;
     }
 
     /** A fresh limiter at {@code now}: empty log, full pacing bucket. */
@@ -67,11 +78,24 @@ public final class WindowLimiter {
     /** A limiter over persisted state; the pacing bucket's rate and capacity come from the current policy. */
     public static WindowLimiter restore(RateLimitPolicy policy, Duration margin, Duration punctuation,
                                         ReleaseLog log, double tokens, long lastRefillAt) {
+        return restore(policy, margin, punctuation, null, log, tokens, lastRefillAt);
+    }
+
+    /**
+     * A limiter over persisted state that schedules into epoch-aligned windows per {@code slots}
+     * (null: sliding windows). The log must have been written in the same alignment: a log of the
+     * other kind counts the releases of the last window in a different place.
+     */
+    public static WindowLimiter restore(RateLimitPolicy policy, Duration margin, Duration punctuation, EpochSlots slots,
+                                        ReleaseLog log, double tokens, long lastRefillAt) {
         long horizon = horizonMillis(policy, margin);
         double rate = (double) policy.limit() / horizon;
         double accrual = Math.ceil(rate * Math.max(PACING_SPAN_PUNCTUATIONS * punctuation.toMillis(), MIN_PACING_SPAN_MS));
         double capacity = Math.max(1, Math.min(policy.limit(), Math.max(2, accrual)));
-        return new WindowLimiter(policy.limit(), horizon, log, new TokenBucket(rate, capacity, tokens, lastRefillAt));
+        if (slots != null && (slots.limit() != policy.limit() || slots.window() != policy.windowMillis())) {
+            throw new IllegalArgumentException("epoch slots " + slots + " do not match the policy " + policy);
+        }
+        return new WindowLimiter(policy.limit(), horizon, log, new TokenBucket(rate, capacity, tokens, lastRefillAt), slots);
     }
 
     /** {@code window + margin}: the sliding window in which at most {@code limit} releases happen. */
@@ -80,16 +104,67 @@ public final class WindowLimiter {
         return Math.addExact(policy.windowMillis(), margin.toMillis());
     }
 
-    /** How many releases are allowed at {@code now}. */
+    /** How many releases are allowed at {@code now} (epoch-aligned: left in the current window). */
     public int available(long now) {
         log.forgetUpTo(now - horizonMillis);
+        if (slots != null) return Math.max(0, limit - usedSince(slots.windowStart(now)));
         int inWindow = log.countAfter(now - horizonMillis);
         return Math.max(0, Math.min(pacing.available(now), limit - inWindow));
     }
 
-    /** Releases up to {@code wanted} at {@code now} and returns how many were allowed. */
+    /**
+     * Releases up to {@code wanted} tasks at {@code now} and returns their released_at instants,
+     * earliest first. Sliding: as many as {@link #acquire} allows, all at {@code now + dispatchDelay}.
+     * Epoch-aligned: the free slots of the windows from {@code now + dispatchDelay} on whose instants
+     * are at most {@code lookahead} later (the next punctuation releases the rest in time) and not
+     * before {@code notBefore}.
+     */
+    public long[] release(long now, int wanted, long dispatchDelayMillis, long lookaheadMillis, long notBefore) {
+        if (wanted < 0) throw new IllegalArgumentException("negative release request " + wanted);
+        if (slots == null) {
+            long[] at = new long[acquire(now, wanted)];
+            Arrays.fill(at, now + dispatchDelayMillis);
+            return at;
+        }
+        log.forgetUpTo(now - horizonMillis);
+        long latest = now + dispatchDelayMillis + lookaheadMillis;
+        long earliest = Math.max(now + dispatchDelayMillis, notBefore);
+        long start = slots.windowStart(earliest);
+        long[] at = new long[Math.min(wanted, 16)];
+        int n = 0;
+        while (n < wanted && start <= latest) {
+            long slot = slots.slot(start, usedSince(start), earliest);
+            if (slot < 0) {
+                start += slots.window();
+                continue;
+            }
+            if (slot > latest) break;
+            log.record(slots.logInstant(start), 1);
+            if (n == at.length) at = Arrays.copyOf(at, at.length * 2);
+            at[n++] = slot;
+        }
+        return Arrays.copyOf(at, n);
+    }
+
+    /** The not_after of a task released at {@code releasedAt} that may start up to {@code ttl} ms late. */
+    public long notAfter(long releasedAt, long ttlMillis) {
+        return slots == null ? Math.addExact(releasedAt, ttlMillis) : slots.notAfter(releasedAt, ttlMillis);
+    }
+
+    /**
+     * Tasks scheduled into the epoch-aligned window starting at {@code start} or later. Windows are
+     * filled in order and a window is left only when it is full or its slots are in the past, so
+     * counting the later windows too only matters for windows that take no more tasks anyway; and it
+     * stays an over-count however coarse the log's grid becomes.
+     */
+    private int usedSince(long start) {
+        return log.countAfter(start - 1);
+    }
+
+    /** Releases up to {@code wanted} at {@code now} and returns how many were allowed (sliding windows). */
     public int acquire(long now, int wanted) {
         if (wanted < 0) throw new IllegalArgumentException("negative release request " + wanted);
+        if (slots != null) throw new IllegalStateException("an epoch-aligned limiter releases with release()");
         int n = Math.min(wanted, available(now));
         if (n > 0) {
             pacing.take(now, n);
@@ -118,5 +193,10 @@ public final class WindowLimiter {
 
     public TokenBucket pacing() {
         return pacing;
+    }
+
+    /** The epoch-aligned schedule, or null for sliding windows. */
+    public EpochSlots slots() {
+        return slots;
     }
 }

@@ -86,6 +86,7 @@ class RateLimiterConfigTest {
         p.put("ratelimit.task-ttl", "PT0.5S");
         p.put("ratelimit.safety-fraction", "0.05");
         p.put("ratelimit.max-queue-per-host", "10");
+        p.put("ratelimit.window-alignment", "epoch");
         p.put("streams.state.dir", "/tmp/x");
         p.put("resolver.threads", "4"); // another component's setting: ignored
 
@@ -99,7 +100,15 @@ class RateLimiterConfigTest {
         assertThat(c.timing().taskTtl()).isEqualTo(Duration.ofMillis(500));
         assertThat(c.timing().safetyFraction()).isEqualTo(0.05);
         assertThat(c.maxQueuePerHost()).isEqualTo(10);
+        assertThat(c.timing().alignment()).isEqualTo(WindowAlignment.EPOCH);
+        assertThat(c.timing().ttlFor(RateLimitPolicy.parse("20/s"))).as("not cut to the margin").isEqualTo(Duration.ofMillis(500));
+        assertThat(c.timing().guardFor(RateLimitPolicy.parse("20/s"))).isEqualTo(Duration.ofMillis(250));
+        assertThat(c.timing().guardFor(RateLimitPolicy.PDS_DEFAULT)).isEqualTo(Duration.ofSeconds(1));
         assertThat(c.streamsOverrides()).containsExactly(Map.entry("state.dir", "/tmp/x"));
+        assertThat(RateLimiterConfig.fromProperties(new HashMap<>(ENDPOINTS)).timing().alignment())
+                .isEqualTo(WindowAlignment.SLIDING);
+        assertThatThrownBy(() -> RateLimiterConfig.fromProperties(with("ratelimit.window-alignment", "fixed")))
+                .hasMessageStartingWith("ratelimit.window-alignment: invalid window alignment 'fixed'");
     }
 
     @Test

@@ -79,6 +79,28 @@ class RateLimiterTopologyTest {
     }
 
     @Test
+    void withEpochAlignedWindowsEachSecondGetsItsWholeLimitAndDeadlinesEndBeforeItsEnd() {
+        RateLimiterConfig config = config().timing(RateLimiterConfig.Timing.defaults().withAlignment(WindowAlignment.EPOCH))
+                .build();
+        LimiterHarness h = harness(config, stateDir, T0);
+        h.queue(A, 30, "a");
+        h.run(Duration.ofSeconds(10));
+
+        assertThat(h.released).extracting(r -> r.value().getDid()).doesNotHaveDuplicates().hasSize(30);
+        List<Long> startsAt = h.releaseInstants(A);
+        assertThat(Windows.maxInAnyFixedWindow(startsAt, 1_000)).isEqualTo(5);
+        // the 30 tasks fill six whole seconds, from the first one the dispatch delay allows (T0 + 550 ms: the next)
+        assertThat(startsAt.get(0) - T0.toEpochMilli()).isEqualTo(1_000);
+        assertThat(startsAt.get(29) - T0.toEpochMilli()).isBetween(6_000L, 6_500L);
+        for (TestRecord<String, FetchTask> r : h.released) {
+            long releasedAt = r.value().getReleasedAt().toEpochMilli();
+            assertThat(releasedAt).isEqualTo(r.timestamp());
+            long windowEnd = (Math.floorDiv(releasedAt, 1_000) + 1) * 1_000;
+            assertThat(r.value().getNotAfter().toEpochMilli()).isEqualTo(Math.min(releasedAt + 1_000, windowEnd - 250));
+        }
+    }
+
+    @Test
     void tasksSentBackKeepTheirAttemptAndGetANewDeadline() {
         LimiterHarness h = harness(config().build(), stateDir, T0);
         FetchTask expired = new FetchTask("did:plc:y", "https://" + A, A, "run-1", 3, T0.minusSeconds(5), T0.minusSeconds(6));

@@ -1,8 +1,10 @@
 package io.sluice.backfill.ratelimit.internals;
 
+import io.sluice.backfill.ratelimit.EpochSlots;
 import io.sluice.backfill.ratelimit.RateLimitPolicy;
 import io.sluice.backfill.ratelimit.RateLimiterConfig;
 import io.sluice.backfill.ratelimit.ReleaseLog;
+import io.sluice.backfill.ratelimit.WindowAlignment;
 import io.sluice.backfill.ratelimit.WindowLimiter;
 
 import java.time.Duration;
@@ -15,22 +17,25 @@ import java.time.Duration;
  * @param margin      added to the policy window, see {@link WindowLimiter}
  * @param ttl         from released_at to not_after: how late a fetcher may still start a task
  * @param punctuation the punctuation interval, which sizes the pacing bucket
+ * @param slots       the epoch-aligned schedule, or null for sliding windows
  */
-public record HostLimits(RateLimitPolicy policy, Duration margin, Duration ttl, Duration punctuation) {
+public record HostLimits(RateLimitPolicy policy, Duration margin, Duration ttl, Duration punctuation, EpochSlots slots) {
 
     public static HostLimits of(RateLimiterConfig config, String host) {
         RateLimitPolicy policy = config.policyFor(host);
         RateLimiterConfig.Timing t = config.timing();
-        return new HostLimits(policy, t.marginFor(policy), t.ttlFor(policy), t.punctuation());
+        EpochSlots slots = t.alignment() == WindowAlignment.EPOCH
+                ? new EpochSlots(policy.limit(), policy.windowMillis(), t.guardFor(policy).toMillis()) : null;
+        return new HostLimits(policy, t.marginFor(policy), t.ttlFor(policy), t.punctuation(), slots);
     }
 
     /** A limiter with no history, its pacing bucket full. */
     public WindowLimiter freshLimiter(long now) {
-        return WindowLimiter.start(policy, margin, punctuation, now);
+        return WindowLimiter.restore(policy, margin, punctuation, slots, new ReleaseLog(), Double.MAX_VALUE, now);
     }
 
     /** A limiter over persisted history. */
     public WindowLimiter restoredLimiter(ReleaseLog log, double tokens, long lastRefillAt) {
-        return WindowLimiter.restore(policy, margin, punctuation, log, tokens, lastRefillAt);
+        return WindowLimiter.restore(policy, margin, punctuation, slots, log, tokens, lastRefillAt);
     }
 }

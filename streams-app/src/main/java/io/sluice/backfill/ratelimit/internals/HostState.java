@@ -38,18 +38,45 @@ public final class HostState {
 
     /**
      * Takes the releases allowed at {@code now}: none while paused, at most the budget while one
-     * is in force, otherwise what the limiter allows for the queued tasks.
+     * is in force, otherwise what the limiter allows for the queued tasks (see
+     * {@link WindowLimiter#release}).
      *
-     * @return how many tasks to take from the head of the queue
+     * @return the released_at of each task to take from the head of the queue, in order
      */
-    public int acquire(long now) {
-        if (queued() == 0 || now < pausedUntil) return 0;
+    public long[] release(long now, long dispatchDelayMillis, long lookaheadMillis) {
+        if (queued() == 0) return new long[0];
         int wanted = (int) Math.min(Integer.MAX_VALUE, queued());
+        if (limiter.slots() != null) return releaseIntoWindows(now, wanted, dispatchDelayMillis, lookaheadMillis);
+        if (now < pausedUntil) return new long[0];
         boolean budgeted = budgetInForce(now);
         if (budgeted) wanted = Math.min(wanted, budget);
-        int n = limiter.acquire(now, wanted);
-        if (budgeted) budget -= n;
-        return n;
+        long[] at = limiter.release(now, wanted, dispatchDelayMillis, lookaheadMillis, now);
+        if (budgeted) budget -= at.length;
+        return at;
+    }
+
+    /**
+     * Epoch-aligned windows: tasks are released ahead of time with their own released_at, so the pause
+     * and the budget apply to those instants: none before the pause ends, and while a spent budget is
+     * in force none before it ends either. A budget is charged with every task released while it is in
+     * force, also those stamped after its end (an over-count, for at most one punctuation).
+     */
+    private long[] releaseIntoWindows(long now, int wanted, long dispatchDelayMillis, long lookaheadMillis) {
+        long notBefore = pausedUntil;
+        boolean budgeted = budgetInForce(Math.max(now + dispatchDelayMillis, notBefore));
+        if (budgeted && budget <= 0) {
+            notBefore = Math.max(notBefore, budgetUntil);
+            budgeted = false;
+        }
+        if (budgeted) wanted = Math.min(wanted, budget);
+        long[] at = limiter.release(now, wanted, dispatchDelayMillis, lookaheadMillis, notBefore);
+        if (budgeted) budget -= at.length;
+        return at;
+    }
+
+    /** {@link #release} without dispatch delay or lookahead: how many tasks were released at {@code now}. */
+    public int acquire(long now) {
+        return release(now, 0, 0).length;
     }
 
     /** True when dropping this state loses nothing: nothing queued, no recent release, no pause, no budget. */

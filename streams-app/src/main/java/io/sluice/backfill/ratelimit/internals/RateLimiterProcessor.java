@@ -99,23 +99,27 @@ public final class RateLimiterProcessor implements Processor<String, Object, Str
 
     /**
      * The punctuator: releases what each host allows now. A task's token is taken now but stamped
-     * for {@code now + dispatch delay} (released_at) and expires {@code ttl} later (not_after):
+     * for {@code now + dispatch delay} (released_at; with epoch-aligned windows its slot in the window,
+     * at most the lookahead later) and expires {@code ttl} later (not_after, with epoch-aligned
+     * windows at the latest a guard before its window ends):
      * under exactly-once, released tasks become visible only when the transaction commits, so they
      * reach fetchers in batches, up to a commit interval plus a commit late. Fetchers that start each
      * task at released_at start them as evenly as they were released, whatever that lag was.
      */
     private void release(long now) {
+        long dispatchDelay = config.timing().dispatchDelay().toMillis();
         for (HostState state : hosts.all()) {
-            int n = state.acquire(now);
-            if (n == 0) continue;
-            long releasedAt = now + config.timing().dispatchDelay().toMillis();
-            long notAfter = releasedAt + state.limits().ttl().toMillis();
-            for (int i = 0; i < n; i++) {
+            long lookahead = config.timing().lookaheadFor(state.limits().policy()).toMillis();
+            long[] released = state.release(now, dispatchDelay, lookahead);
+            if (released.length == 0) continue;
+            long ttl = state.limits().ttl().toMillis();
+            for (long releasedAt : released) {
                 QueuedTask task = queue.take(state);
                 if (task == null) {
                     log.error("host {}: no task at a queue position below its tail; the store lost a write", state.host());
                     continue;
                 }
+                long notAfter = state.limiter().notAfter(releasedAt, ttl);
                 context.forward(new Record<>(task.did(), task.release(releasedAt, notAfter), releasedAt));
             }
             hosts.save(state);
