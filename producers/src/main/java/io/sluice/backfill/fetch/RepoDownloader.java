@@ -39,7 +39,12 @@ final class RepoDownloader {
         this.watchdog = watchdog;
     }
 
-    Attempt fetch(FetchTask task, RepoExtractor.Emitter emitter) throws InterruptedException {
+    /**
+     * @param answered called once the PDS has answered (status and headers), before the body is read:
+     *                 nothing that may park the thread runs between the caller's deadline check and the
+     *                 request, so a request checked in time reaches the PDS in time
+     */
+    Attempt fetch(FetchTask task, Runnable answered, RepoExtractor.Emitter emitter) throws InterruptedException {
         URI uri;
         try {
             uri = endpoints.getRepoUri(task.getPdsEndpoint(), task.getDid());
@@ -58,6 +63,7 @@ final class RepoDownloader {
         }
         RateLimitHeaders headers = RateLimitHeaders.of(response.headers());
         try (InputStream body = response.body()) {
+            answered.run();
             Optional<FailureReason> bad = ResponseClassifier.ofStatus(response.statusCode());
             if (bad.isPresent()) {
                 return failed(bad.get(), "HTTP " + response.statusCode() + " " + errorText(body), null, headers);

@@ -92,11 +92,13 @@ final class TaskRunner {
                 expired(task, acks);
                 return;
             }
-            // Sent before the first byte is asked for; a DID's statuses share a partition, so it precedes the outcome.
-            outputs.status(acks, status(task, DidState.FETCHING, 0, 0, null));
             long[] records = {0};
             byte[] key = outputs.recordKey(task.getDid());
-            attempt = downloader.fetch(task, (rev, collection, rkey, cid, json) -> {
+            // FETCHING goes out once the PDS answered, not between the deadline check and the request: a
+            // send that parks there (a busy carrier, a full buffer) could carry the request past its window.
+            // A DID's statuses share a partition, so it still precedes the outcome.
+            Runnable fetching = () -> outputs.status(acks, status(task, DidState.FETCHING, 0, 0, null));
+            attempt = downloader.fetch(task, fetching, (rev, collection, rkey, cid, json) -> {
                 outputs.record(acks, key, RepoRecord.newBuilder().setDid(task.getDid()).setCollection(collection).setRkey(rkey)
                         .setCid(cid.toString()).setRev(rev).setRecordJson(json).setRunId(task.getRunId()).build());
                 records[0]++;
