@@ -16,6 +16,7 @@ import io.sluice.sinks.core.SinkRecord;
 import io.sluice.sinks.etl.UserRowsWriter;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.util.Utf8;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serializer;
@@ -72,7 +73,11 @@ public final class StageCosts {
             });
             List<BsonDocument> docs = time("flattener: parse after", () -> {
                 List<BsonDocument> out = new ArrayList<>();
-                for (GenericRecord e : envelopes) out.add(MongoExtendedJson.parseDocument(e.get("after").toString()));
+                for (GenericRecord e : envelopes) {
+                    // as the flattener does: the Avro string's UTF-8 bytes, not a String
+                    Utf8 after = (Utf8) e.get("after");
+                    out.add(MongoExtendedJson.parseDocument(after.getBytes(), 0, after.getByteLength()));
+                }
                 return out;
             });
             List<UserRows> bundles = time("flattener: flatten", () -> {

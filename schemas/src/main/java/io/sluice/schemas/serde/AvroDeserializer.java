@@ -167,6 +167,12 @@ public class AvroDeserializer<T> implements Deserializer<T> {
                     + " (" + writer.getFullName() + "), which reader schema " + target.schema().getFullName()
                     + " cannot read: " + why);
         }
+        // Data written with the reader's own schema (the usual case) needs no resolution: the compiled
+        // reader builds the same objects at a fraction of the CPU, when the schema allows one.
+        if (target.model() instanceof SpecificData specific && writer.equals(target.schema())) {
+            DatumReader<Object> compiled = CompiledSpecific.reader(writer, specific);
+            if (compiled != null) return compiled;
+        }
         return target.model().createDatumReader(writer, target.schema());
     }
 }

@@ -5,7 +5,9 @@ import io.sluice.schemas.registry.SchemaRegistryClient;
 import io.sluice.schemas.registry.SchemaRegistryException;
 import org.apache.avro.AvroRuntimeException;
 import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
 import org.apache.avro.io.DatumWriter;
+import org.apache.avro.specific.SpecificData;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Serializer;
 
@@ -82,6 +84,17 @@ public class AvroSerializer<T> implements Serializer<T> {
 
     @SuppressWarnings("unchecked")
     private DatumWriter<Object> writer(Class<?> type, Schema schema) {
-        return writers.computeIfAbsent(new WriterKey(type, schema), k -> AvroData.modelFor(type).createDatumWriter(schema));
+        return writers.computeIfAbsent(new WriterKey(type, schema), k -> newWriter(type, schema));
+    }
+
+    /** For a generated class, the compiled writer when its schema allows one: same bytes, a fraction of the CPU. */
+    @SuppressWarnings("unchecked")
+    private static DatumWriter<Object> newWriter(Class<?> type, Schema schema) {
+        GenericData model = AvroData.modelFor(type);
+        if (model instanceof SpecificData specific) {
+            DatumWriter<Object> compiled = CompiledSpecific.writer(schema, specific);
+            if (compiled != null) return compiled;
+        }
+        return model.createDatumWriter(schema);
     }
 }

@@ -2,6 +2,7 @@ package io.sluice.etl.flatten;
 
 import io.sluice.schemas.etl.UserRows;
 import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.util.Utf8;
 import org.bson.BsonDocument;
 
 import java.time.Instant;
@@ -26,12 +27,14 @@ final class CdcEvents {
         CdcOperation op = CdcOperation.parse(text(envelope, "op"));
         Instant sourceTs = sourceTs(envelope);
         if (op == CdcOperation.DELETE) return UserFlattener.deleted(keyId, sourceTs);
-        String after = text(envelope, "after");
+        Object after = value(envelope, "after");
         if (after == null) {
             throw new UnmappableDocumentException("op " + op.code() + " without the full document in 'after'"
                     + (op == CdcOperation.UPDATE ? " (the connector must run with capture.mode=change_streams_update_full)" : ""));
         }
-        BsonDocument doc = MongoExtendedJson.parseDocument(after);
+        // A generic record holds strings as Utf8: parsed as the bytes they are, not decoded into a String first.
+        BsonDocument doc = after instanceof Utf8 utf8 ? MongoExtendedJson.parseDocument(utf8.getBytes(), 0, utf8.getByteLength())
+                : MongoExtendedJson.parseDocument(after.toString());
         long docId = UserFlattener.userId(doc);
         if (docId != keyId) {
             throw new UnmappableDocumentException("the key's id " + keyId + " differs from the document's _id " + docId);
@@ -60,11 +63,15 @@ final class CdcEvents {
     }
 
     private static String text(GenericRecord record, String field) {
+        Object value = value(record, field);
+        return value == null ? null : value.toString();
+    }
+
+    private static Object value(GenericRecord record, String field) {
         if (record.getSchema().getField(field) == null) {
             throw new UnmappableDocumentException("the envelope " + record.getSchema().getFullName() + " has no field '" + field
                     + "'; is this a Debezium MongoDB change event?");
         }
-        Object value = record.get(field);
-        return value == null ? null : value.toString();
+        return record.get(field);
     }
 }

@@ -51,14 +51,30 @@ final class FastExtendedJson {
     /** The document, or null when the text needs MongoDB's reader. */
     static BsonDocument parseOrNull(String json) {
         try (JsonParser p = JSON.createParser(json)) {
-            if (p.nextToken() != JsonToken.START_OBJECT) return null;
-            BsonValue value = object(p);
-            if (p.nextToken() != null || !value.isDocument()) return null;
-            return value.asDocument();
+            return document(p);
         } catch (IOException | NotHandled | RuntimeException e) {
             // RuntimeException: a wrapper with a malformed number or id; MongoDB's reader reports it properly
             return null;
         }
+    }
+
+    /**
+     * The document in UTF-8 bytes (as Avro holds a string), or null when the text needs MongoDB's reader
+     * (malformed UTF-8 included). Parsing the bytes spares decoding them into a String first.
+     */
+    static BsonDocument parseOrNull(byte[] utf8, int offset, int length) {
+        try (JsonParser p = JSON.createParser(utf8, offset, length)) {
+            return document(p);
+        } catch (IOException | NotHandled | RuntimeException e) {
+            return null;
+        }
+    }
+
+    private static BsonDocument document(JsonParser p) throws IOException, NotHandled {
+        if (p.nextToken() != JsonToken.START_OBJECT) return null;
+        BsonValue value = object(p);
+        if (p.nextToken() != null || !value.isDocument()) return null;
+        return value.asDocument();
     }
 
     private static BsonValue value(JsonParser p, JsonToken t) throws IOException, NotHandled {

@@ -10,6 +10,7 @@ import org.bson.json.JsonParseException;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 /**
@@ -35,7 +36,20 @@ public final class MongoExtendedJson {
     public static BsonDocument parseDocument(String json) {
         // Most documents take the fast path; what it does not handle, MongoDB's reader parses (or refuses).
         BsonDocument fast = FastExtendedJson.parseOrNull(json);
-        if (fast != null) return fast;
+        return fast != null ? fast : parseWithMongoReader(json);
+    }
+
+    /**
+     * Parses a document given as UTF-8 bytes, as an Avro string holds it.
+     *
+     * @throws UnmappableDocumentException when the text is not an extended-JSON document
+     */
+    public static BsonDocument parseDocument(byte[] utf8, int offset, int length) {
+        BsonDocument fast = FastExtendedJson.parseOrNull(utf8, offset, length);
+        return fast != null ? fast : parseWithMongoReader(new String(utf8, offset, length, StandardCharsets.UTF_8));
+    }
+
+    private static BsonDocument parseWithMongoReader(String json) {
         try {
             return BsonDocument.parse(json);
         } catch (JsonParseException | BsonInvalidOperationException | IllegalArgumentException e) {

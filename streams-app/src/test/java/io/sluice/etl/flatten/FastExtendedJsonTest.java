@@ -8,6 +8,8 @@ import org.apache.kafka.connect.data.Struct;
 import org.bson.BsonDocument;
 import org.junit.jupiter.api.Test;
 
+import java.nio.charset.StandardCharsets;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The fast path gives exactly what MongoDB's own reader gives, or steps aside. */
@@ -24,6 +26,8 @@ class FastExtendedJsonTest {
                 String after = ((Struct) events.insert(doc).value()).getString("after");
                 BsonDocument fast = FastExtendedJson.parseOrNull(after);
                 assertThat(fast).as(after).isNotNull().isEqualTo(BsonDocument.parse(after)).isEqualTo(doc);
+                byte[] utf8 = ("xx" + after + "yy").getBytes(StandardCharsets.UTF_8); // as an Avro Utf8 may: a longer buffer
+                assertThat(FastExtendedJson.parseOrNull(utf8, 2, utf8.length - 4)).isEqualTo(doc);
             }
         }
     }
@@ -38,6 +42,17 @@ class FastExtendedJsonTest {
                  "o": {"x": {"y": [1, "z"]}}, "p": "\\u00e9\\n"}
                 """;
         assertThat(FastExtendedJson.parseOrNull(json)).isEqualTo(BsonDocument.parse(json));
+    }
+
+    @Test
+    void bytesGiveWhatTheirTextGives() {
+        String json = "{\"a\": \"\u00e9t\u00e9 \uD83D\uDE00\", \"b\": {\"$date\": \"2024-01-01T00:00:00Z\"}}";
+        byte[] utf8 = json.getBytes(StandardCharsets.UTF_8);
+        assertThat(MongoExtendedJson.parseDocument(utf8, 0, utf8.length)).isEqualTo(BsonDocument.parse(json));
+        // malformed UTF-8: the fast path steps aside, MongoDB's reader gets the text with replacement characters
+        byte[] bad = {'{', '"', 'a', '"', ':', '"', (byte) 0xC3, '"', '}'};
+        assertThat(FastExtendedJson.parseOrNull(bad, 0, bad.length)).isNull();
+        assertThat(MongoExtendedJson.parseDocument(bad, 0, bad.length).getString("a").getValue()).isEqualTo("\uFFFD");
     }
 
     @Test
