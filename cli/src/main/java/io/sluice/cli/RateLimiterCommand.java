@@ -4,6 +4,7 @@ import io.sluice.backfill.ratelimit.RateLimitPolicy;
 import io.sluice.backfill.ratelimit.RateLimiterApp;
 import io.sluice.backfill.ratelimit.RateLimiterConfig;
 import io.sluice.backfill.ratelimit.RateLimiterTopics;
+import io.sluice.backfill.ratelimit.WindowAlignment;
 import io.sluice.cli.etl.UntilStopped;
 import io.sluice.schemas.topics.TopicAdmin;
 import org.apache.kafka.streams.StreamsConfig;
@@ -66,6 +67,13 @@ final class RateLimiterCommand implements Callable<Integer> {
             description = "Partitions of the backfill topics when this command creates them (default: ${DEFAULT-VALUE}).")
     int partitions;
 
+    @Option(names = "--window-alignment", paramLabel = "sliding|epoch", defaultValue = "sliding",
+            description = "How the PDSes' fixed windows lie. sliding (default): assume nothing; safe for any PDS, "
+                    + "at limit/(window+margin) with short task deadlines. epoch: windows start at multiples of the "
+                    + "window since the Unix epoch on a clock in step with ours (the PDS simulator); fills the whole "
+                    + "allowance, but may exceed the limit of a PDS whose windows start elsewhere.")
+    String windowAlignment;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
@@ -90,6 +98,7 @@ final class RateLimiterCommand implements Callable<Integer> {
                     .applicationId(applicationId).defaultPolicy(RateLimitPolicy.parse(defaultPolicy));
             // PDS hosts arrive lower-cased in backfill.resolved
             hostPolicies.forEach((host, policy) -> b.hostPolicy(host.strip().toLowerCase(Locale.ROOT), RateLimitPolicy.parse(policy)));
+            b.timing(RateLimiterConfig.Timing.defaults().withAlignment(WindowAlignment.parse(windowAlignment)));
             if (stateDir != null) b.streamsOverride(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
             return b.build();
         } catch (IllegalArgumentException e) {

@@ -1,5 +1,6 @@
 package io.sluice.cli;
 
+import io.sluice.backfill.ratelimit.WindowAlignment;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -76,6 +77,17 @@ class CommandOptionsTest {
         assertThat(config.applicationId()).isEqualTo("x");
         assertThat(config.defaultPolicy().toString()).isEqualTo("20/s");
         assertThat(config.policyFor("pds.example.com").toString()).isEqualTo("5/s");
+        assertThat(config.timing().alignment()).isEqualTo(WindowAlignment.SLIDING);
+    }
+
+    @Test
+    void rateLimiterWindowAlignmentIsAnOptionAndValidated() {
+        RateLimiterCommand command = new RateLimiterCommand();
+        new CommandLine(command).parseArgs("--bootstrap=127.0.0.1:1", "--registry=http://r", "--window-alignment=Epoch");
+        assertThat(command.config().timing().alignment()).isEqualTo(WindowAlignment.EPOCH);
+        assertThat(run("ratelimiter", "--bootstrap=127.0.0.1:1", "--registry=http://r", "--window-alignment=fixed"))
+                .isEqualTo(CommandLine.ExitCode.USAGE);
+        assertThat(err.toString()).contains("invalid window alignment 'fixed'", "sliding, epoch");
     }
 
     @Test
