@@ -36,8 +36,14 @@ import java.util.regex.Pattern;
                         + "and allowed_rate_utilisation is the request rate over hosts x limit in the steady part: "
                         + "the seconds after every host's first request and before any host's last, without the "
                         + "ramp-up and the tail (a run too short for one such second reports the whole run; "
-                        + "details.allowed_rate_utilisation_whole_run always covers it). --big-repo-mb makes one repository that big, to watch peak heap "
-                        + "(run the JVM with -Xmx512m: JAVA_OPTS=-Xmx512m ./sluice ...)."},
+                        + "details.allowed_rate_utilisation_whole_run always covers it).",
+                "details.cpu_s and details.baseline_cpu_s are the CPU-seconds of each run by stage, PostgreSQL "
+                        + "included (its backends by application_name, when it runs on this machine): on a shared "
+                        + "machine they say more than wall time. The simulator stands in for remote PDSs, so it "
+                        + "keeps every generated repository cached (up to a quarter of the heap) rather than "
+                        + "billing its generation to either run.",
+                "--big-repo-mb makes one repository that big, to watch peak heap (run the JVM with -Xmx512m: "
+                        + "JAVA_OPTS=-Xmx512m ./sluice ...); it keeps the simulator's cache small."},
         footerHeading = "%nExamples:%n",
         footer = {"  sluice bench backfill --dids 20000 --hosts 50 --json",
                 "  sluice bench backfill --dids 30000 --hosts 50 --host-limit 20/s --records 5..30",
