@@ -1,5 +1,6 @@
 package io.sluice.cli;
 
+import io.sluice.common.lifecycle.Closer;
 import io.sluice.dcb.api.DcbApiConfig;
 import io.sluice.dcb.service.DcbService;
 import io.sluice.dcb.service.DcbServiceConfig;
@@ -17,11 +18,8 @@ import picocli.CommandLine.Spec;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * {@code sluice dcb-api}: runs the DCB event store behind the dcb.events benchmark suite's HTTP
@@ -64,10 +62,13 @@ final class DcbApiCommand implements Callable<Integer> {
         Map<String, String> env = System.getenv();
         // Installed before starting, so that a Ctrl-C during start-up still shuts down what started.
         StopSignals stop = StopSignals.install(err);
-        Deque<AutoCloseable> started = new ArrayDeque<>();
-        AtomicBoolean closed = new AtomicBoolean();
+        Closer started = new Closer("stopping the dcb api");
         Runnable close = () -> {
-            if (closed.compareAndSet(false, true)) closeAll(started, err);
+            try {
+                started.close();
+            } catch (Closer.CloseException e) {
+                err.println(e.getMessage());
+            }
         };
         // For exits that bypass the stop signal: the stack's child processes must not outlive this one.
         Thread hook = new Thread(close, "sluice-dcb-api-shutdown");
@@ -94,7 +95,7 @@ final class DcbApiCommand implements Callable<Integer> {
         return 0;
     }
 
-    private DcbServiceConfig serviceConfig(EmbeddedStack stack, boolean embeddedKafka, Deque<AutoCloseable> started) {
+    private DcbServiceConfig serviceConfig(EmbeddedStack stack, boolean embeddedKafka, Closer started) {
         PostgresEndpoint pg = stack.endpoints().postgres();
         DcbApiConfig api = DcbApiConfig.defaults(port, stack.endpoints().bootstrapServers(), stack.endpoints().registryUrl(),
                 pg.jdbcUrl(), pg.user(), pg.password()).withHost(host);
@@ -106,15 +107,6 @@ final class DcbApiCommand implements Callable<Integer> {
         return config.withStateDir(stateDir).withOnOtherLog(OnOtherLog.RESET);
     }
 
-    private static void closeAll(Deque<AutoCloseable> started, PrintWriter err) {
-        while (!started.isEmpty()) {
-            try {
-                started.pop().close();
-            } catch (Exception e) {
-                err.println("stopping: " + e);
-            }
-        }
-    }
 
     private static void removeShutdownHook(Thread hook) {
         try {

@@ -1,11 +1,10 @@
 package io.sluice.stack;
 
+import io.sluice.common.lifecycle.Closer;
 import io.sluice.stack.kafka.EmbeddedKafkaBroker;
 import io.sluice.stack.postgres.PostgresLocator;
 import io.sluice.stack.registry.ApicurioRegistryProcess;
 
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
@@ -18,9 +17,9 @@ import java.util.concurrent.CompletionException;
 public final class EmbeddedStack implements AutoCloseable {
 
     private final StackEndpoints endpoints;
-    private final Deque<AutoCloseable> started;
+    private final Closer started;
 
-    private EmbeddedStack(StackEndpoints endpoints, Deque<AutoCloseable> started) {
+    private EmbeddedStack(StackEndpoints endpoints, Closer started) {
         this.endpoints = endpoints;
         this.started = started;
     }
@@ -31,7 +30,7 @@ public final class EmbeddedStack implements AutoCloseable {
     }
 
     public static EmbeddedStack start(StackConfig config) {
-        Deque<AutoCloseable> started = new ArrayDeque<>();
+        Closer started = new Closer("stopping the stack");
         try {
             // The registry is a separate JVM that takes seconds to boot: start it while the broker starts.
             CompletableFuture<ApicurioRegistryProcess> registry = config.registryUrl().isPresent()
@@ -62,7 +61,7 @@ public final class EmbeddedStack implements AutoCloseable {
             config.progress().accept("stack ready");
             return new EmbeddedStack(new StackEndpoints(bootstrap, registryUrl, pg.endpoint()), started);
         } catch (RuntimeException e) {
-            closeAll(started);
+            started.closeAfter(e);
             throw e;
         }
     }
@@ -73,21 +72,9 @@ public final class EmbeddedStack implements AutoCloseable {
 
     @Override
     public void close() {
-        closeAll(started);
+        started.close();
     }
 
-    private static void closeAll(Deque<AutoCloseable> started) {
-        RuntimeException failure = null;
-        while (!started.isEmpty()) {
-            try {
-                started.pop().close();
-            } catch (Exception e) {
-                if (failure == null) failure = new StackException("stopping the stack failed", e);
-                else failure.addSuppressed(e);
-            }
-        }
-        if (failure != null) throw failure;
-    }
 
     private static <T> T join(CompletableFuture<T> future) {
         try {

@@ -1,5 +1,6 @@
 package io.sluice.dcb.service;
 
+import io.sluice.common.lifecycle.Closer;
 import io.sluice.dcb.api.DcbApi;
 import io.sluice.dcb.api.DcbApiConfig;
 import io.sluice.dcb.decider.DeciderApp;
@@ -17,8 +18,6 @@ import org.slf4j.LoggerFactory;
 import java.net.URI;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.Map;
 import java.util.function.Consumer;
 
@@ -35,9 +34,9 @@ public final class DcbService implements AutoCloseable {
 
     private final DcbApi api;
     private final EventsSink sink;
-    private final Deque<AutoCloseable> started;
+    private final Closer started;
 
-    private DcbService(DcbApi api, EventsSink sink, Deque<AutoCloseable> started) {
+    private DcbService(DcbApi api, EventsSink sink, Closer started) {
         this.api = api;
         this.sink = sink;
         this.started = started;
@@ -54,7 +53,7 @@ public final class DcbService implements AutoCloseable {
      */
     public static DcbService start(DcbServiceConfig config, Consumer<String> progress, ComponentMetrics metrics)
             throws InterruptedException {
-        Deque<AutoCloseable> started = new ArrayDeque<>();
+        Closer started = new Closer("stopping the dcb service");
         try {
             prepare(config, progress);
             progress.accept("starting the decider (commit interval " + config.commitInterval().toMillis() + " ms)");
@@ -74,7 +73,7 @@ public final class DcbService implements AutoCloseable {
             started.push(api);
             return new DcbService(api, sink, started);
         } catch (RuntimeException | InterruptedException e) {
-            closeAll(started);
+            started.closeAfter(e);
             throw e;
         }
     }
@@ -129,16 +128,11 @@ public final class DcbService implements AutoCloseable {
     /** Stops the HTTP API, the sink and the decider, in that order. */
     @Override
     public void close() {
-        closeAll(started);
-    }
-
-    private static void closeAll(Deque<AutoCloseable> started) {
-        while (!started.isEmpty()) {
-            try {
-                started.pop().close();
-            } catch (Exception e) {
-                log.warn("closing part of the dcb service failed: {}", e.toString());
-            }
+        try {
+            started.close();
+        } catch (Closer.CloseException e) {
+            log.warn("{}", e.toString());
         }
     }
+
 }

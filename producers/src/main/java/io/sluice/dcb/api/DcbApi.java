@@ -1,5 +1,6 @@
 package io.sluice.dcb.api;
 
+import io.sluice.common.lifecycle.Closer;
 import com.sun.net.httpserver.HttpHandler;
 import io.sluice.schemas.dcb.AppendCommand;
 import io.sluice.schemas.registry.HttpSchemaRegistryClient;
@@ -11,8 +12,6 @@ import org.slf4j.LoggerFactory;
 
 import java.net.URI;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -32,9 +31,9 @@ public final class DcbApi implements AutoCloseable {
     private final DcbHttpServer server;
     private final ReadFence fence;
     private final ResultWaiter results;
-    private final Deque<AutoCloseable> started;
+    private final Closer started;
 
-    private DcbApi(DcbApiConfig config, DcbHttpServer server, ReadFence fence, ResultWaiter results, Deque<AutoCloseable> started) {
+    private DcbApi(DcbApiConfig config, DcbHttpServer server, ReadFence fence, ResultWaiter results, Closer started) {
         this.config = config;
         this.server = server;
         this.fence = fence;
@@ -49,7 +48,7 @@ public final class DcbApi implements AutoCloseable {
 
     /** As {@link #start(DcbApiConfig)}, the HTTP server also serving {@code extraRoutes} (e.g. /metrics). */
     public static DcbApi start(DcbApiConfig config, Map<String, HttpHandler> extraRoutes) {
-        Deque<AutoCloseable> started = new ArrayDeque<>();
+        Closer started = new Closer("stopping the dcb api");
         try {
             Topics topics = Topics.create(HttpSchemaRegistryClient.create(config.registryUrl()), true);
             ReadFence fence = new ReadFence();
@@ -72,7 +71,7 @@ public final class DcbApi implements AutoCloseable {
             log.info("dcb api listening on {}:{} ({})", config.host(), server.port(), config);
             return new DcbApi(config, server, fence, results, started);
         } catch (RuntimeException e) {
-            closeAll(started);
+            started.closeAfter(e);
             throw e;
         }
     }
@@ -113,16 +112,11 @@ public final class DcbApi implements AutoCloseable {
     /** Stops serving, then closes the producer, the results consumer and the PostgreSQL connections. */
     @Override
     public void close() {
-        closeAll(started);
-    }
-
-    private static void closeAll(Deque<AutoCloseable> started) {
-        while (!started.isEmpty()) {
-            try {
-                started.pop().close();
-            } catch (Exception e) {
-                log.warn("closing part of the dcb api failed: {}", e.toString());
-            }
+        try {
+            started.close();
+        } catch (Closer.CloseException e) {
+            log.warn("{}", e.toString());
         }
     }
+
 }
