@@ -7,7 +7,6 @@ import io.sluice.backfill.fetch.FetcherStats;
 import io.sluice.backfill.fetch.RetryPolicy;
 import io.sluice.ops.metrics.ComponentMetrics;
 import io.sluice.ops.metrics.FetcherMetrics;
-import io.sluice.ops.metrics.MetricsOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;

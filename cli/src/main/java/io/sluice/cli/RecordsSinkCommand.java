@@ -1,7 +1,6 @@
 package io.sluice.cli;
 
 import io.sluice.ops.metrics.ComponentMetrics;
-import io.sluice.ops.metrics.MetricsOptions;
 import io.sluice.schemas.serde.AvroSerdes;
 import io.sluice.schemas.registry.HttpSchemaRegistryClient;
 import io.sluice.schemas.topics.TopicAdmin;

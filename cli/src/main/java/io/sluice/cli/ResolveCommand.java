@@ -5,7 +5,6 @@ import io.sluice.backfill.resolve.Resolver;
 import io.sluice.backfill.resolve.ResolverConfig;
 import io.sluice.backfill.resolve.ResolverCounters;
 import io.sluice.ops.metrics.ComponentMetrics;
-import io.sluice.ops.metrics.MetricsOptions;
 import io.sluice.ops.metrics.ResolverMetrics;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

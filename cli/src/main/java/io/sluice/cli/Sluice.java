@@ -1,6 +1,6 @@
 package io.sluice.cli;
 
-import io.sluice.bench.BenchCommand;
+import io.sluice.cli.bench.BenchCommand;
 import io.sluice.cli.connect.ConnectCommand;
 import io.sluice.cli.etl.EtlSinkCommand;
 import io.sluice.cli.etl.FlattenerCommand;

@@ -2,7 +2,7 @@ package io.sluice.cli.etl;
 
 import io.sluice.cli.StopSignals;
 import io.sluice.ops.metrics.ComponentMetrics;
-import io.sluice.ops.metrics.MetricsOptions;
+import io.sluice.cli.MetricsOptions;
 import io.sluice.schemas.etl.UserRows;
 import io.sluice.schemas.serde.AvroSerdeConfig;
 import io.sluice.schemas.topics.Topic;

@@ -5,7 +5,7 @@ import io.sluice.etl.cdc.CdcEventPublisher;
 import io.sluice.etl.flatten.FlattenerApp;
 import io.sluice.etl.flatten.FlattenerConfig;
 import io.sluice.ops.metrics.ComponentMetrics;
-import io.sluice.ops.metrics.MetricsOptions;
+import io.sluice.cli.MetricsOptions;
 import io.sluice.schemas.topics.TopicNames;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
