@@ -53,7 +53,7 @@ class RecordsSinkReplayIT {
         RecordsSinkTopics topics = new RecordsSinkTopics(stack.unique("backfill.records"), stack.unique("backfill.status"));
         String dlq = stack.unique("backfill.dlq");
         String group = stack.unique("records-sink");
-        TopicAdmin.ensure(stack.bootstrapServers(), List.of(topics.records(), topics.status(), dlq), 2, Duration.ofSeconds(30));
+        TopicAdmin.ensure(stack.connection(), List.of(topics.records(), topics.status(), dlq), 2, Duration.ofSeconds(30));
         AvroSerdes serdes = new AvroSerdes(HttpSchemaRegistryClient.create(stack.registryUrl()), true);
         produce(stack, serdes, topics);
 
@@ -71,7 +71,7 @@ class RecordsSinkReplayIT {
     /** Runs a records sink of {@code group} until it has written every record and status once more. */
     private static void runUntilWritten(TestStack stack, AvroSerdes serdes, RecordsSinkTopics topics, String dlq, String group) {
         ExactlyOnceSink<String, SpecificRecord> sink = RecordsSink.create(
-                RecordsSink.config(stack.bootstrapServers(), stack.postgres().jdbcUrl(), group, topics)
+                RecordsSink.config(stack.connection(), stack.postgres().jdbcUrl(), group, topics)
                         .credentials(stack.postgres().user(), stack.postgres().password())
                         .schema(SCHEMA).dlqTopicPattern(dlq).flushInterval(Duration.ofMillis(100)).build(), topics, serdes);
         CompletableFuture<Void> loop = CompletableFuture.runAsync(sink::run, r -> Thread.ofPlatform().daemon().start(r));

@@ -52,7 +52,7 @@ class RecordsSinkIT {
     private record Scenario(TestStack stack, RecordsSinkTopics topics, String dlq, String schema, AvroSerdes serdes) {
 
         ExactlyOnceSink<String, SpecificRecord> sink(String group) {
-            SinkConfig config = RecordsSink.config(stack.bootstrapServers(), stack.postgres().jdbcUrl(), group, topics)
+            SinkConfig config = RecordsSink.config(stack.connection(), stack.postgres().jdbcUrl(), group, topics)
                     .credentials(stack.postgres().user(), stack.postgres().password())
                     .schema(schema).dlqTopicPattern(dlq).build();
             return RecordsSink.create(config, topics, serdes);
@@ -63,7 +63,7 @@ class RecordsSinkIT {
         String suffix = stack.unique(name);
         RecordsSinkTopics topics = new RecordsSinkTopics("records-" + suffix, "status-" + suffix);
         String dlq = "dlq-" + suffix;
-        TopicAdmin.ensure(stack.bootstrapServers(), List.of(topics.records(), topics.status(), dlq), 3, Duration.ofSeconds(30));
+        TopicAdmin.ensure(stack.connection(), List.of(topics.records(), topics.status(), dlq), 3, Duration.ofSeconds(30));
         String schema = suffix.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]", "_");
         return new Scenario(stack, topics, dlq, schema,
                 new AvroSerdes(HttpSchemaRegistryClient.create(stack.registryUrl()), true));
