@@ -1,5 +1,8 @@
 package io.sluice.testing.secure;
 
+import io.sluice.common.client.ClusterCheck;
+import io.sluice.common.client.ClusterCheckException;
+import io.sluice.common.client.ConnectionSettings;
 import io.sluice.stack.kafka.BrokerOptions;
 import io.sluice.stack.kafka.EmbeddedKafkaBroker;
 import org.apache.kafka.clients.admin.Admin;
@@ -13,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -75,6 +79,33 @@ class SecuredBrokerIT {
                     .nodes().get(30, TimeUnit.SECONDS))
                     .isInstanceOf(ExecutionException.class).hasCauseInstanceOf(SslAuthenticationException.class);
         }
+    }
+
+    @Test
+    void clusterCheckPassesWithTheRightPasswordAndNamesListenerAndMechanismOnAWrongOne() {
+        ClusterCheck.verify(settings(scram("alice-secret")));
+
+        long start = System.nanoTime();
+        assertThatThrownBy(() -> ClusterCheck.verify(settings(scram("wrong-pw-123"))))
+                .isInstanceOf(ClusterCheckException.class)
+                .hasMessage("cannot authenticate to " + broker.saslSslBootstrapServers()
+                        + " (security.protocol=SASL_SSL, sasl.mechanism=SCRAM-SHA-512): invalid credentials");
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(15));
+    }
+
+    @Test
+    void clusterCheckReportsAMissingClientCertificateAsATlsFailure() {
+        assertThatThrownBy(() -> ClusterCheck.verify(settings(tls(broker.sslBootstrapServers()))))
+                .isInstanceOf(ClusterCheckException.class)
+                .hasMessageStartingWith("TLS handshake with " + broker.sslBootstrapServers() + " (security.protocol=SSL) failed: ");
+    }
+
+    /** The admin properties as a command's settings: bootstrap apart, the rest as client properties. */
+    private static ConnectionSettings settings(Map<String, Object> admin) {
+        Map<String, String> client = new HashMap<>();
+        admin.forEach((k, v) -> client.put(k, String.valueOf(v)));
+        String bootstrap = client.remove(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG);
+        return new ConnectionSettings(bootstrap, client, null);
     }
 
     private static Map<String, Object> scram(String password) {
