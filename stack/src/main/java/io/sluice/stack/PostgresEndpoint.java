@@ -1,5 +1,7 @@
 package io.sluice.stack;
 
+import io.sluice.common.redact.Redaction;
+
 import java.net.URI;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -19,7 +21,7 @@ public record PostgresEndpoint(String jdbcUrl, String user, String password) {
     public PostgresEndpoint {
         Objects.requireNonNull(jdbcUrl, "jdbcUrl");
         if (!jdbcUrl.startsWith("jdbc:postgresql://")) {
-            throw new IllegalArgumentException("not a PostgreSQL JDBC URL: " + jdbcUrl);
+            throw new IllegalArgumentException("not a PostgreSQL JDBC URL: " + Redaction.url(jdbcUrl));
         }
         user = user == null ? "" : user;
         password = password == null ? "" : password;
@@ -52,5 +54,11 @@ public record PostgresEndpoint(String jdbcUrl, String user, String password) {
         if (!user.isEmpty()) { sb.append(sep).append("user=").append(user); sep = '&'; }
         if (!password.isEmpty()) sb.append(sep).append("password=").append(password);
         return sb.toString();
+    }
+
+    @Override
+    public String toString() {
+        return "PostgresEndpoint[jdbcUrl=" + Redaction.url(jdbcUrl) + ", user=" + user + ", password="
+                + (password.isEmpty() ? "" : Redaction.HIDDEN) + "]";
     }
 }

@@ -1,5 +1,7 @@
 package io.sluice.stack;
 
+import io.sluice.common.client.ConnectionSettings;
+
 /**
  * Where the three backing services of a sluice stack are reachable.
  *
@@ -9,4 +11,9 @@ package io.sluice.stack;
  * @param postgres         the PostgreSQL server (its maintenance database)
  */
 public record StackEndpoints(String bootstrapServers, String registryUrl, PostgresEndpoint postgres) {
+
+    /** Plaintext connection settings for the stack's broker and registry. */
+    public ConnectionSettings connection() {
+        return ConnectionSettings.plaintext(bootstrapServers, registryUrl);
+    }
 }

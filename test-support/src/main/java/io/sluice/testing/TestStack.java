@@ -1,5 +1,6 @@
 package io.sluice.testing;
 
+import io.sluice.common.client.ConnectionSettings;
 import io.sluice.stack.PostgresEndpoint;
 
 import java.sql.Connection;
@@ -15,6 +16,11 @@ import java.util.UUID;
  * @param postgres         this test class's own database
  */
 public record TestStack(String bootstrapServers, String registryUrl, PostgresEndpoint postgres) {
+
+    /** Plaintext connection settings for the shared broker and registry. */
+    public ConnectionSettings connection() {
+        return ConnectionSettings.plaintext(bootstrapServers, registryUrl);
+    }
 
     public Connection connect() throws SQLException {
         return postgres.connect();

@@ -50,7 +50,7 @@ class EventsSinkReplayIT {
     void aReplayedSinkReReadsEveryEventAndLeavesTheSameTable(TestStack stack) throws Exception {
         String topic = stack.unique("dcb.events");
         String group = stack.unique("events-sink");
-        TopicAdmin.ensure(stack.bootstrapServers(), List.of(topic, topic + ".dlq"), 1, Duration.ofSeconds(30));
+        TopicAdmin.ensure(stack.connection(), List.of(topic, topic + ".dlq"), 1, Duration.ofSeconds(30));
         Topic<Long, Event> events = Topics.create(HttpSchemaRegistryClient.create(stack.registryUrl()), true).dcbEvents().withName(topic);
         produce(stack, events);
         SinkConfig config = EventsSink.configure(group, stack.bootstrapServers(), stack.postgres().jdbcUrl(), topic, topic + ".dlq")

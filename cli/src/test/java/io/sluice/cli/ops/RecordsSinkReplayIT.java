@@ -53,7 +53,7 @@ class RecordsSinkReplayIT {
         RecordsSinkTopics topics = new RecordsSinkTopics(stack.unique("backfill.records"), stack.unique("backfill.status"));
         String dlq = stack.unique("backfill.dlq");
         String group = stack.unique("records-sink");
-        TopicAdmin.ensure(stack.bootstrapServers(), List.of(topics.records(), topics.status(), dlq), 2, Duration.ofSeconds(30));
+        TopicAdmin.ensure(stack.connection(), List.of(topics.records(), topics.status(), dlq), 2, Duration.ofSeconds(30));
         AvroSerdes serdes = new AvroSerdes(HttpSchemaRegistryClient.create(stack.registryUrl()), true);
         produce(stack, serdes, topics);
 

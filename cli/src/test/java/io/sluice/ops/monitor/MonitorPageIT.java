@@ -68,7 +68,7 @@ class MonitorPageIT {
         String paused = stack.unique("paused-group");
         String caughtUp = stack.unique("caught-up-group");
         String schema = "monitor_page";
-        TopicAdmin.ensure(stack.bootstrapServers(), List.of(topic, dlq, dids), PARTITIONS, Duration.ofSeconds(30));
+        TopicAdmin.ensure(stack.connection(), List.of(topic, dlq, dids), PARTITIONS, Duration.ofSeconds(30));
         produce(stack, topic, RECORDS);
         produce(stack, dlq, DEAD_LETTERS);
         produce(stack, dids, 12);

@@ -31,7 +31,7 @@ public final class Kafka {
     /** A new topic, ready to produce to. */
     public static String topic(TestStack stack, String base, int partitions) {
         String topic = stack.unique(base);
-        TopicAdmin.ensure(stack.bootstrapServers(), List.of(topic), partitions, Duration.ofSeconds(30));
+        TopicAdmin.ensure(stack.connection(), List.of(topic), partitions, Duration.ofSeconds(30));
         return topic;
     }
 

@@ -89,7 +89,7 @@ class ResolverIT {
                 .maxAttempts(3).backoff(Duration.ofMillis(10), Duration.ofMillis(50))
                 .requestTimeout(Duration.ofSeconds(5)).partitions(PARTITIONS)
                 .build();
-        TopicAdmin.ensure(stack.bootstrapServers(), List.of(in), PARTITIONS, Duration.ofSeconds(30));
+        TopicAdmin.ensure(stack.connection(), List.of(in), PARTITIONS, Duration.ofSeconds(30));
         AvroSerdes serdes = new AvroSerdes(HttpSchemaRegistryClient.create(stack.registryUrl()), true);
         List<String> dids = List.of(OK_A, OK_B, FLAKY, UNKNOWN, NO_PDS, PRIVATE, ALWAYS_DOWN, BAD_SYNTAX, OK_A);
         produce(stack, serdes, in, dids);
@@ -189,7 +189,7 @@ class ResolverIT {
                 .groupId("g-" + suffix).topics("in-" + suffix, "res-" + suffix, "st-" + suffix, "dlq-" + suffix)
                 .plcDirectory(URI.create("http://127.0.0.1:" + port)).allowedNetworks(AddressGuard.LOOPBACK)
                 .maxInFlight(16).partitions(PARTITIONS).build();
-        TopicAdmin.ensure(stack.bootstrapServers(), List.of(config.inputTopic()), PARTITIONS, Duration.ofSeconds(30));
+        TopicAdmin.ensure(stack.connection(), List.of(config.inputTopic()), PARTITIONS, Duration.ofSeconds(30));
         AvroSerdes serdes = new AvroSerdes(HttpSchemaRegistryClient.create(stack.registryUrl()), true);
         List<String> dids = new ArrayList<>();
         for (int i = 0; i < 300; i++) dids.add("did:plc:" + String.format("%024d", i).replace('0', 'a').replace('1', 'b')

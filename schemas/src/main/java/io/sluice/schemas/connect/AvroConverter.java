@@ -35,7 +35,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * them back into Connect data (for sink connectors and tests). A null value is a tombstone both
  * ways. The Connect → Avro schema mapping is {@link ConnectAvroSchemas}'s.
  *
- * <p>Settings: {@value AvroSerdeConfig#SCHEMA_REGISTRY_URL} (required) and
+ * <p>Settings: {@value AvroSerdeConfig#SCHEMA_REGISTRY_URL} (required), the registry auth and TLS keys
+ * ({@code basic.auth.*}, {@code bearer.auth.*}, {@code schema.registry.ssl.*}, as Confluent's) and
  * {@value AvroSerdeConfig#AUTO_REGISTER} (default true). Errors: data that does not fit its schema,
  * a schema the registry refuses, or bytes not in the wire format are a {@link DataException}; a
  * registry outage stays the transient {@link SchemaRegistryException}, which Connect retries.
@@ -71,7 +72,7 @@ public class AvroConverter implements Converter {
         this.isKey = isKey;
         if (client != null) return;
         AvroSerdeConfig config = AvroSerdeConfig.fromMap(configs);
-        this.client = HttpSchemaRegistryClient.create(config.registryUrl());
+        this.client = HttpSchemaRegistryClient.create(config.registry());
         this.autoRegister = config.autoRegister();
     }
 

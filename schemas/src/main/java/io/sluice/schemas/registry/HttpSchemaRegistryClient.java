@@ -1,6 +1,7 @@
 package io.sluice.schemas.registry;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.sluice.common.client.RegistrySettings;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaParseException;
@@ -34,9 +35,14 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
         this.http = new RegistryHttp(config, new ObjectMapper());
     }
 
-    /** A client for the registry at {@code url} with default retries and timeouts. */
+    /** A client for the unauthenticated registry at {@code url} with default retries and timeouts. */
     public static HttpSchemaRegistryClient create(String url) {
         return new HttpSchemaRegistryClient(RegistryClientConfig.of(url));
+    }
+
+    /** A client for the registry {@code registry} describes (auth, TLS), with default retries and timeouts. */
+    public static HttpSchemaRegistryClient create(RegistrySettings registry) {
+        return new HttpSchemaRegistryClient(RegistryClientConfig.of(registry));
     }
 
     @Override

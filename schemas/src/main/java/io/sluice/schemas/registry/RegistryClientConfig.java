@@ -1,37 +1,29 @@
 package io.sluice.schemas.registry;
 
-import java.net.URI;
+import io.sluice.common.client.RegistrySettings;
+
 import java.time.Duration;
 import java.util.Objects;
 
 /**
  * How to reach a Confluent-compatible schema registry, validated once.
  *
- * @param url            base URL of the API, e.g. {@code http://127.0.0.1:8080/apis/ccompat/v7}
- *                       (Apicurio) or {@code http://localhost:8081} (Confluent, Karapace)
+ * @param registry       URL, authentication and TLS settings; the URL is the base of the API, e.g.
+ *                       {@code http://127.0.0.1:8080/apis/ccompat/v7} (Apicurio) or
+ *                       {@code http://localhost:8081} (Confluent, Karapace)
  * @param maxRetries     how many times a transient failure (no connection, 5xx) is retried
  * @param initialBackoff wait before the first retry; doubled before each further one
  * @param requestTimeout limit for one HTTP exchange
  */
-public record RegistryClientConfig(String url, int maxRetries, Duration initialBackoff, Duration requestTimeout) {
+public record RegistryClientConfig(RegistrySettings registry, int maxRetries, Duration initialBackoff,
+                                   Duration requestTimeout) {
 
     public static final int DEFAULT_MAX_RETRIES = 4;
     public static final Duration DEFAULT_INITIAL_BACKOFF = Duration.ofMillis(200);
     public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(30);
 
     public RegistryClientConfig {
-        Objects.requireNonNull(url, "registry url");
-        url = url.trim();
-        while (url.endsWith("/")) url = url.substring(0, url.length() - 1);
-        URI uri;
-        try {
-            uri = URI.create(url);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("registry url is not a URL: '" + url + "'", e);
-        }
-        if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()) || uri.getHost() == null) {
-            throw new IllegalArgumentException("registry url must be an absolute http or https URL, got '" + url + "'");
-        }
+        Objects.requireNonNull(registry, "registry");
         if (maxRetries < 0) throw new IllegalArgumentException("maxRetries must be >= 0, got " + maxRetries);
         Objects.requireNonNull(initialBackoff, "initialBackoff");
         Objects.requireNonNull(requestTimeout, "requestTimeout");
@@ -41,12 +33,27 @@ public record RegistryClientConfig(String url, int maxRetries, Duration initialB
         }
     }
 
+    /** An unauthenticated registry at {@code url}. */
+    public RegistryClientConfig(String url, int maxRetries, Duration initialBackoff, Duration requestTimeout) {
+        this(RegistrySettings.plaintext(url), maxRetries, initialBackoff, requestTimeout);
+    }
+
     /** The registry at {@code url} with default retries and timeouts. */
     public static RegistryClientConfig of(String url) {
-        return new RegistryClientConfig(url, DEFAULT_MAX_RETRIES, DEFAULT_INITIAL_BACKOFF, DEFAULT_REQUEST_TIMEOUT);
+        return of(RegistrySettings.plaintext(url));
+    }
+
+    /** The registry {@code registry} describes, with default retries and timeouts. */
+    public static RegistryClientConfig of(RegistrySettings registry) {
+        return new RegistryClientConfig(registry, DEFAULT_MAX_RETRIES, DEFAULT_INITIAL_BACKOFF, DEFAULT_REQUEST_TIMEOUT);
+    }
+
+    /** Where requests go: the URL without user info (credentials travel in a header), safe to print. */
+    public String url() {
+        return registry.requestUrl();
     }
 
     public RegistryClientConfig withRetries(int maxRetries, Duration initialBackoff) {
-        return new RegistryClientConfig(url, maxRetries, initialBackoff, requestTimeout);
+        return new RegistryClientConfig(registry, maxRetries, initialBackoff, requestTimeout);
     }
 }

@@ -18,7 +18,11 @@ import java.time.Duration;
  * Sends one request to the registry and returns its answer as JSON, retrying transient failures
  * (no connection, timeout, 5xx) with exponential backoff. Every request sluice sends is idempotent
  * (registering the same schema twice yields the same id), so a retry after a lost answer is safe.
- * Non-2xx answers that are not retried are returned to the caller, who knows what they mean.
+ * Non-2xx answers that are not retried are returned to the caller, who knows what they mean, except
+ * 401 and 403, which no caller can act on: they fail at once naming the auth mode, never the credential.
+ *
+ * <p>Credentials (Basic or Bearer, see {@link io.sluice.common.client.RegistrySettings}) travel only in
+ * the {@code Authorization} header; the URL printed in logs and errors carries none.
  */
 final class RegistryHttp {
 
@@ -47,16 +51,19 @@ final class RegistryHttp {
     private final RegistryClientConfig config;
     private final HttpClient http;
     private final ObjectMapper json;
+    private final String authorization;
 
     RegistryHttp(RegistryClientConfig config, ObjectMapper json) {
         this.config = config;
         this.json = json;
         // HTTP/1.1: the default HTTP/2 upgrade attempt on plain http is needless and some
         // registries' front proxies handle it badly.
-        this.http = HttpClient.newBuilder()
+        HttpClient.Builder builder = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(config.requestTimeout())
-                .build();
+                .connectTimeout(config.requestTimeout());
+        if (config.registry().hasTlsStores()) builder.sslContext(RegistryTls.context(config.registry()));
+        this.http = builder.build();
+        this.authorization = config.registry().authorizationHeader().orElse(null);
     }
 
     Answer get(String path) {
@@ -78,17 +85,19 @@ final class RegistryHttp {
     }
 
     private Answer send(String path, Method method) {
-        HttpRequest request = method.apply(HttpRequest.newBuilder(URI.create(config.url() + path))
-                        .timeout(config.requestTimeout())
-                        .header("Content-Type", CONTENT_TYPE)
-                        .header("Accept", ACCEPT))
-                .build();
+        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(config.url() + path))
+                .timeout(config.requestTimeout())
+                .header("Content-Type", CONTENT_TYPE)
+                .header("Accept", ACCEPT);
+        if (authorization != null) builder.header("Authorization", authorization);
+        HttpRequest request = method.apply(builder).build();
         Duration backoff = config.initialBackoff();
         for (int attempt = 0; ; attempt++) {
             boolean last = attempt >= config.maxRetries();
             try {
                 HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
                 Answer answer = new Answer(response.statusCode(), parse(response.body()));
+                if (answer.status() == 401 || answer.status() == 403) throw unauthorized(request, answer);
                 if (answer.status() < 500 || last) return answer;
                 log.warn("registry {} {} answered {} ({}), retrying in {} ms", request.method(), request.uri(),
                         answer.status(), answer.message(), backoff.toMillis());
@@ -135,6 +144,18 @@ final class RegistryHttp {
             Thread.currentThread().interrupt();
             throw interrupted(e);
         }
+    }
+
+    private SchemaRegistryException unauthorized(HttpRequest request, Answer answer) {
+        String what = answer.status() == 401 ? "HTTP 401 Unauthorized" : "HTTP 403 Forbidden";
+        String hint = switch (config.registry().authMode()) {
+            case NONE -> "no credentials were sent; set basic.auth.* or bearer.auth.* in the command config";
+            case BASIC -> "the Basic credentials (basic.auth.user.info) were refused";
+            case BEARER -> "the Bearer token (bearer.auth.token) was refused";
+        };
+        return new SchemaRegistryException("schema registry " + config.url() + " answered " + what + " to "
+                + request.method() + " " + request.uri().getPath() + " (" + hint + "): " + answer.message(), answer.status(),
+                answer.errorCode(), answer.message());
     }
 
     private SchemaRegistryException interrupted(InterruptedException e) {

@@ -93,7 +93,7 @@ public class AvroDeserializer<T> implements Deserializer<T> {
     public void configure(Map<String, ?> configs, boolean isKey) {
         if (client != null) return;
         AvroSerdeConfig config = AvroSerdeConfig.fromMap(configs);
-        this.client = HttpSchemaRegistryClient.create(config.registryUrl());
+        this.client = HttpSchemaRegistryClient.create(config.registry());
         this.isKey = isKey;
         this.mode = config.specificReader() ? Mode.SPECIFIC_BY_WRITER : Mode.GENERIC;
     }

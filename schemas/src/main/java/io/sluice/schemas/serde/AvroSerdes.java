@@ -30,7 +30,7 @@ public final class AvroSerdes {
 
     /** Serdes over an HTTP client for the registry configured in {@code config}. */
     public static AvroSerdes fromConfig(AvroSerdeConfig config) {
-        return new AvroSerdes(HttpSchemaRegistryClient.create(config.registryUrl()), config.autoRegister());
+        return new AvroSerdes(HttpSchemaRegistryClient.create(config.registry()), config.autoRegister());
     }
 
     public SchemaRegistryClient client() {

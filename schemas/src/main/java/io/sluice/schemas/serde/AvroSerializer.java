@@ -51,7 +51,7 @@ public class AvroSerializer<T> implements Serializer<T> {
     public void configure(Map<String, ?> configs, boolean isKey) {
         if (client != null) return;
         AvroSerdeConfig config = AvroSerdeConfig.fromMap(configs);
-        this.client = HttpSchemaRegistryClient.create(config.registryUrl());
+        this.client = HttpSchemaRegistryClient.create(config.registry());
         this.autoRegister = config.autoRegister();
         this.isKey = isKey;
     }

@@ -1,7 +1,7 @@
 package io.sluice.schemas.topics;
 
+import io.sluice.common.client.ConnectionSettings;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
@@ -46,9 +46,9 @@ public final class TopicAdmin {
     private TopicAdmin() {
     }
 
-    /** Opens an admin client on {@code bootstrapServers} for the call; see {@link #ensure(Admin, Collection, int, Duration)}. */
-    public static void ensure(String bootstrapServers, Collection<String> topics, int partitions, Duration timeout) {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+    /** Opens an admin client from {@code connection} for the call; see {@link #ensure(Admin, Collection, int, Duration)}. */
+    public static void ensure(ConnectionSettings connection, Collection<String> topics, int partitions, Duration timeout) {
+        try (Admin admin = Admin.create(connection.admin())) {
             ensure(admin, topics, partitions, timeout);
         }
     }

@@ -63,7 +63,7 @@ class RecordsSinkIT {
         String suffix = stack.unique(name);
         RecordsSinkTopics topics = new RecordsSinkTopics("records-" + suffix, "status-" + suffix);
         String dlq = "dlq-" + suffix;
-        TopicAdmin.ensure(stack.bootstrapServers(), List.of(topics.records(), topics.status(), dlq), 3, Duration.ofSeconds(30));
+        TopicAdmin.ensure(stack.connection(), List.of(topics.records(), topics.status(), dlq), 3, Duration.ofSeconds(30));
         String schema = suffix.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]", "_");
         return new Scenario(stack, topics, dlq, schema,
                 new AvroSerdes(HttpSchemaRegistryClient.create(stack.registryUrl()), true));

@@ -1,5 +1,6 @@
 package io.sluice.stack.postgres;
 
+import io.sluice.common.redact.Redaction;
 import io.sluice.stack.PostgresEndpoint;
 import io.sluice.stack.StackException;
 
@@ -32,7 +33,7 @@ public final class PostgresLocator {
             try {
                 check(endpoint);
             } catch (SQLException e) {
-                throw new StackException("cannot connect to SLUICE_PG_URL " + endpoint.jdbcUrl() + ": " + e.getMessage(), e);
+                throw new StackException("cannot connect to SLUICE_PG_URL " + Redaction.url(endpoint.jdbcUrl()) + ": " + Redaction.text(e.getMessage()), e);
             }
             return new Located(endpoint, Optional.empty());
         }

@@ -1,5 +1,6 @@
 package io.sluice.stack.postgres;
 
+import io.sluice.common.redact.Redaction;
 import io.sluice.stack.PostgresEndpoint;
 
 import java.net.URLDecoder;
@@ -16,7 +17,7 @@ public final class PostgresUrls {
     public static PostgresEndpoint parse(String url) {
         if (!url.startsWith("jdbc:postgresql://")) {
             throw new IllegalArgumentException("SLUICE_PG_URL must be a JDBC URL like "
-                    + "jdbc:postgresql://host:5432/db?user=u&password=p, got: " + url);
+                    + "jdbc:postgresql://host:5432/db?user=u&password=p, got: " + Redaction.url(url));
         }
         int q = url.indexOf('?');
         if (q < 0) return new PostgresEndpoint(url, defaultUser(), "");
