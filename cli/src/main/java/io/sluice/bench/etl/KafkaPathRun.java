@@ -95,7 +95,7 @@ final class KafkaPathRun {
             List<ExactlyOnceSink<Long, UserRows>> sinks = new ArrayList<>();
             List<CompletableFuture<Void>> loops = new ArrayList<>();
             try (FlattenerApp flattener = new FlattenerApp(flattenerConfig, flattenerOverrides());
-                 CdcEventPublisher publisher = CdcEventPublisher.create(stack.bootstrapServers(), registry, producerOverrides())) {
+                 CdcEventPublisher publisher = CdcEventPublisher.create(stack.connection(), registry, producerOverrides())) {
                 for (int i = 0; i < settings.sinkInstances(); i++) {
                     ExactlyOnceSink<Long, UserRows> sink = EtlSink.create(sinkConfig(group, rowsTopic, dlqTopic), topic);
                     sinks.add(sink);

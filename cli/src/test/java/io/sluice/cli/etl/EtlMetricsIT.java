@@ -46,7 +46,7 @@ class EtlMetricsIT {
              MetricsServer server = MetricsServer.start("127.0.0.1", 0, metrics);
              HttpClient http = HttpClient.newHttpClient();
              FlattenerApp flattener = pipeline.flattener();
-             CdcEventPublisher publisher = CdcEventPublisher.create(stack.bootstrapServers(),
+             CdcEventPublisher publisher = CdcEventPublisher.create(stack.connection(),
                      HttpSchemaRegistryClient.create(stack.registryUrl()), Map.of());
              RunningEtlSink sink = RunningEtlSink.start(pipeline.sinkConfig(group, "etl_metrics", 50)
                      .withMeterRegistry(metrics.registry()), stack.registryUrl())) {

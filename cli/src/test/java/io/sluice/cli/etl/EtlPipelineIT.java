@@ -58,7 +58,7 @@ class EtlPipelineIT {
         UserChangeFeed feed = new UserChangeFeed(new UserGenerator(SEED), new MongoChangeEvents(database, Clock.system()));
         EtlTestPipeline pipeline = EtlTestPipeline.create(stack, feed.topic(), PARTITIONS);
         try (FlattenerApp flattener = pipeline.flattener();
-             CdcEventPublisher publisher = CdcEventPublisher.create(stack.bootstrapServers(),
+             CdcEventPublisher publisher = CdcEventPublisher.create(stack.connection(),
                      HttpSchemaRegistryClient.create(stack.registryUrl()), Map.of());
              RunningEtlSink sink = RunningEtlSink.start(pipeline.sinkConfig(stack.unique("sink"), schema, 500), stack.registryUrl())) {
             flattener.start();

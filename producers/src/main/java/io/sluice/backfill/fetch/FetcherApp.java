@@ -48,7 +48,7 @@ public final class FetcherApp implements AutoCloseable {
     private volatile RuntimeException failure;
 
     private FetcherApp(FetcherConfig config) {
-        Topics topics = Topics.fromConfig(new AvroSerdeConfig(config.registryUrl(), true, true));
+        Topics topics = Topics.fromConfig(new AvroSerdeConfig(config.connection().requireRegistry(), true, true));
         this.consumer = new KafkaConsumer<>(consumerProperties(config), new ByteArrayDeserializer(), new ByteArrayDeserializer());
         this.producer = new KafkaProducer<>(producerProperties(config), new ByteArraySerializer(), new ByteArraySerializer());
         this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(config.http().connectTimeout())
@@ -112,8 +112,7 @@ public final class FetcherApp implements AutoCloseable {
     }
 
     static Map<String, Object> consumerProperties(FetcherConfig config) {
-        Map<String, Object> props = new HashMap<>();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+        Map<String, Object> props = config.connection().consumer();
         props.put(ConsumerConfig.GROUP_ID_CONFIG, config.groupId());
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
@@ -128,8 +127,7 @@ public final class FetcherApp implements AutoCloseable {
     }
 
     static Map<String, Object> producerProperties(FetcherConfig config) {
-        Map<String, Object> props = new HashMap<>();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+        Map<String, Object> props = config.connection().producer();
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.LINGER_MS_CONFIG, 5);

@@ -1,5 +1,6 @@
 package io.sluice.backfill.fetch;
 
+import io.sluice.common.client.ConnectionSettings;
 import io.sluice.backfill.atproto.car.Limits;
 import io.sluice.schemas.topics.TopicNames;
 
@@ -14,8 +15,7 @@ import java.util.Set;
 /**
  * Everything a fetcher reads at start-up, validated here once. Build with {@link #builder}.
  *
- * @param bootstrapServers    Kafka bootstrap servers
- * @param registryUrl         Confluent-compatible schema registry API base URL
+ * @param connection          Kafka and schema registry: every client is built from it
  * @param groupId             consumer group on the fetch topic: start more instances to fetch faster
  * @param topics              the topics read and written
  * @param maxInFlight         downloads running at once per instance (HTTP request to last record)
@@ -37,7 +37,7 @@ import java.util.Set;
  * @param consumerOverrides   extra consumer properties, applied last
  * @param producerOverrides   extra producer properties, applied last
  */
-public record FetcherConfig(String bootstrapServers, String registryUrl, String groupId, TopicSet topics,
+public record FetcherConfig(ConnectionSettings connection, String groupId, TopicSet topics,
                             int maxInFlight, int maxPendingTasks, Http http, RetryPolicy retry, Limits limits,
                             long blockMemoryBytes, Path spillDir, int maxRecordBytes, Set<String> allowedPrivateHosts,
                             Signals signals, Duration commitInterval, Duration shutdownTimeout,
@@ -46,8 +46,7 @@ public record FetcherConfig(String bootstrapServers, String registryUrl, String 
     public static final String DEFAULT_GROUP_ID = "sluice-fetcher";
 
     public FetcherConfig {
-        bootstrapServers = required("bootstrap servers", bootstrapServers);
-        registryUrl = required("registry url", registryUrl);
+        Objects.requireNonNull(connection, "connection").requireRegistry();
         groupId = required("group id", groupId);
         Objects.requireNonNull(topics, "topics");
         Objects.requireNonNull(http, "http");
@@ -75,8 +74,8 @@ public record FetcherConfig(String bootstrapServers, String registryUrl, String 
         producerOverrides = Map.copyOf(Objects.requireNonNull(producerOverrides, "producerOverrides"));
     }
 
-    public static Builder builder(String bootstrapServers, String registryUrl) {
-        return new Builder(bootstrapServers, registryUrl);
+    public static Builder builder(ConnectionSettings connection) {
+        return new Builder(connection);
     }
 
     /** The topics; the retry and signal topics must be co-partitioned with the rate limiter's input. */
@@ -150,8 +149,7 @@ public record FetcherConfig(String bootstrapServers, String registryUrl, String 
 
     /** Mutable and unvalidated until {@link #build()}. */
     public static final class Builder {
-        private final String bootstrapServers;
-        private final String registryUrl;
+        private final ConnectionSettings connection;
         private String groupId = DEFAULT_GROUP_ID;
         private TopicSet topics = TopicSet.defaults();
         private int maxInFlight = 64;
@@ -169,9 +167,8 @@ public record FetcherConfig(String bootstrapServers, String registryUrl, String 
         private Map<String, Object> consumerOverrides = Map.of();
         private Map<String, Object> producerOverrides = Map.of();
 
-        private Builder(String bootstrapServers, String registryUrl) {
-            this.bootstrapServers = bootstrapServers;
-            this.registryUrl = registryUrl;
+        private Builder(ConnectionSettings connection) {
+            this.connection = connection;
         }
 
         public Builder groupId(String v) { groupId = v; return this; }
@@ -203,7 +200,7 @@ public record FetcherConfig(String bootstrapServers, String registryUrl, String 
 
         public FetcherConfig build() {
             int pending = maxPendingTasks < 0 ? (int) Math.min(Integer.MAX_VALUE, 4L * maxInFlight) : maxPendingTasks;
-            return new FetcherConfig(bootstrapServers, registryUrl, groupId, topics, maxInFlight, pending, http, retry, limits,
+            return new FetcherConfig(connection, groupId, topics, maxInFlight, pending, http, retry, limits,
                     blockMemoryBytes, spillDir, maxRecordBytes, allowedPrivateHosts, signals, commitInterval,
                     shutdownTimeout, consumerOverrides, producerOverrides);
         }

@@ -57,18 +57,18 @@ public final class DidPublisher implements AutoCloseable {
 
     /** Creates the topic if it is missing, waits for it to be ready, and opens the producer. */
     public static DidPublisher create(PublishDidsConfig config) {
-        TopicAdmin.ensure(config.bootstrapServers(), List.of(config.topic()), config.partitions(), TopicAdmin.DEFAULT_TIMEOUT);
-        Topic<String, DidWorkItem> dids = Topics.fromConfig(new AvroSerdeConfig(config.registryUrl(), true, true))
+        TopicAdmin.ensure(config.connection(), List.of(config.topic()), config.partitions(), TopicAdmin.DEFAULT_TIMEOUT);
+        Topic<String, DidWorkItem> dids = Topics.fromConfig(new AvroSerdeConfig(config.connection().requireRegistry(), true, true))
                 .backfillDids().withName(config.topic());
-        Map<String, Object> props = Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers(),
+        Map<String, Object> props = config.connection().producer();
+        props.putAll(Map.of(
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
                 ProducerConfig.ACKS_CONFIG, "all",
                 // Small records, many of them: batch and compress them.
                 ProducerConfig.LINGER_MS_CONFIG, 20,
                 ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024,
                 ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4",
-                ProducerConfig.CLIENT_ID_CONFIG, "sluice-publish-dids-" + config.runId());
+                ProducerConfig.CLIENT_ID_CONFIG, "sluice-publish-dids-" + config.runId()));
         return new DidPublisher(new KafkaProducer<>(props, dids.keySerde().serializer(), dids.valueSerde().serializer()),
                 config.topic(), config.runId(), Clock.systemUTC());
     }

@@ -1,5 +1,6 @@
 package io.sluice.backfill.publish;
 
+import io.sluice.common.client.ConnectionSettings;
 import io.sluice.schemas.topics.TopicAdmin;
 import io.sluice.schemas.topics.TopicNames;
 
@@ -12,21 +13,19 @@ import java.util.regex.Pattern;
 /**
  * Settings of {@code sluice publish-dids}, validated here.
  *
- * @param bootstrapServers Kafka bootstrap servers
- * @param registryUrl      Confluent-compatible schema registry base URL
+ * @param connection       Kafka and schema registry
  * @param topic            where the DidWorkItems go, normally {@value TopicNames#BACKFILL_DIDS}
  * @param runId            the run id every DidWorkItem carries: letters, digits and {@code . _ : -}, at most 128
  * @param partitions       partitions of the topic if it has to be created (an existing topic is left alone)
  */
-public record PublishDidsConfig(String bootstrapServers, String registryUrl, String topic, String runId, int partitions) {
+public record PublishDidsConfig(ConnectionSettings connection, String topic, String runId, int partitions) {
 
     private static final Pattern RUN_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
     private static final DateTimeFormatter RUN_TIME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
             .withZone(ZoneOffset.UTC);
 
     public PublishDidsConfig {
-        requireText(bootstrapServers, "bootstrapServers");
-        requireText(registryUrl, "registryUrl");
+        java.util.Objects.requireNonNull(connection, "connection").requireRegistry();
         requireText(topic, "topic");
         requireText(runId, "runId");
         if (!RUN_ID.matcher(runId).matches()) {
@@ -36,13 +35,13 @@ public record PublishDidsConfig(String bootstrapServers, String registryUrl, Str
     }
 
     /** The default topic and partition count, and {@code runId} (null or blank: a new one). */
-    public static PublishDidsConfig of(String bootstrapServers, String registryUrl, String runId) {
-        return new PublishDidsConfig(bootstrapServers, registryUrl, TopicNames.BACKFILL_DIDS,
+    public static PublishDidsConfig of(ConnectionSettings connection, String runId) {
+        return new PublishDidsConfig(connection, TopicNames.BACKFILL_DIDS,
                 runId == null || runId.isBlank() ? newRunId(Clock.systemUTC()) : runId, TopicAdmin.DEFAULT_PARTITIONS);
     }
 
     public PublishDidsConfig withTopic(String otherTopic) {
-        return new PublishDidsConfig(bootstrapServers, registryUrl, otherTopic, runId, partitions);
+        return new PublishDidsConfig(connection, otherTopic, runId, partitions);
     }
 
     /** {@code run-20250314T091500Z-3f9a}: sortable by start time, and unlikely to repeat within a second. */

@@ -96,22 +96,22 @@ public final class Resolver implements AutoCloseable {
 
     /** Creates the four topics if missing (and waits until they are ready), then the clients. */
     public static Resolver create(ResolverConfig config) {
-        TopicAdmin.ensure(config.bootstrapServers(), List.of(config.inputTopic(), config.resolvedTopic(),
+        TopicAdmin.ensure(config.connection(), List.of(config.inputTopic(), config.resolvedTopic(),
                 config.statusTopic(), config.dlqTopic()), config.partitions(), TopicAdmin.DEFAULT_TIMEOUT);
-        Topics topics = Topics.fromConfig(new AvroSerdeConfig(config.registryUrl(), true, true));
-        Map<String, Object> consumerProps = Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers(),
+        Topics topics = Topics.fromConfig(new AvroSerdeConfig(config.connection().requireRegistry(), true, true));
+        Map<String, Object> consumerProps = config.connection().consumer();
+        consumerProps.putAll(Map.of(
                 ConsumerConfig.GROUP_ID_CONFIG, config.groupId(),
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, config.maxPollRecords());
-        Map<String, Object> producerProps = Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers(),
+                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, config.maxPollRecords()));
+        Map<String, Object> producerProps = config.connection().producer();
+        producerProps.putAll(Map.of(
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
                 ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.LINGER_MS_CONFIG, 5,
-                ProducerConfig.CLIENT_ID_CONFIG, config.groupId() + "-producer");
+                ProducerConfig.CLIENT_ID_CONFIG, config.groupId() + "-producer"));
         KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerProps, new ByteArrayDeserializer(),
                 new ByteArrayDeserializer());
         ResolverOutputs outputs = new ResolverOutputs(config,

@@ -1,5 +1,6 @@
 package io.sluice.backfill.resolve;
 
+import io.sluice.common.client.ConnectionSettings;
 import io.sluice.schemas.topics.TopicAdmin;
 import io.sluice.schemas.topics.TopicNames;
 
@@ -11,8 +12,7 @@ import java.util.Objects;
 /**
  * Everything the {@link Resolver} needs, validated once here.
  *
- * @param bootstrapServers Kafka bootstrap servers
- * @param registryUrl      schema registry base URL (Confluent API)
+ * @param connection       Kafka and schema registry: every client is built from it
  * @param groupId          consumer group: start more instances with the same id to share the work
  * @param inputTopic       DidWorkItems, normally {@value TopicNames#BACKFILL_DIDS}
  * @param resolvedTopic    ResolvedDids out, keyed by {@link PdsEndpoint#url()}
@@ -30,7 +30,7 @@ import java.util.Objects;
  * @param maxPollRecords   records per poll: the unit whose offsets are committed together
  * @param partitions       partitions of the output topics, when the resolver has to create them
  */
-public record ResolverConfig(String bootstrapServers, String registryUrl, String groupId, String inputTopic,
+public record ResolverConfig(ConnectionSettings connection, String groupId, String inputTopic,
                              String resolvedTopic, String statusTopic, String dlqTopic, URI plcDirectory,
                              List<CidrBlock> allowedNetworks, int maxInFlight, int maxAttempts, Duration backoffMin,
                              Duration backoffMax, Duration requestTimeout, int cacheSize, Duration cacheTtl,
@@ -40,8 +40,7 @@ public record ResolverConfig(String bootstrapServers, String registryUrl, String
     public static final String DEFAULT_GROUP_ID = "sluice-resolver";
 
     public ResolverConfig {
-        requireText(bootstrapServers, "bootstrapServers");
-        requireText(registryUrl, "registryUrl");
+        Objects.requireNonNull(connection, "connection").requireRegistry();
         requireText(groupId, "groupId");
         requireText(inputTopic, "inputTopic");
         requireText(resolvedTopic, "resolvedTopic");
@@ -70,8 +69,8 @@ public record ResolverConfig(String bootstrapServers, String registryUrl, String
     }
 
     /** Defaults: the public PLC directory, no allowlist, 64 in flight, 5 attempts from 200 ms to 10 s. */
-    public static Builder builder(String bootstrapServers, String registryUrl) {
-        return new Builder(bootstrapServers, registryUrl);
+    public static Builder builder(ConnectionSettings connection) {
+        return new Builder(connection);
     }
 
     private static void requireText(String value, String name) {
@@ -88,8 +87,7 @@ public record ResolverConfig(String bootstrapServers, String registryUrl, String
 
     /** Fills in the defaults; {@link #build()} validates. */
     public static final class Builder {
-        private final String bootstrapServers;
-        private final String registryUrl;
+        private final ConnectionSettings connection;
         private String groupId = DEFAULT_GROUP_ID;
         private String inputTopic = TopicNames.BACKFILL_DIDS;
         private String resolvedTopic = TopicNames.BACKFILL_RESOLVED;
@@ -107,9 +105,8 @@ public record ResolverConfig(String bootstrapServers, String registryUrl, String
         private int maxPollRecords = 500;
         private int partitions = TopicAdmin.DEFAULT_PARTITIONS;
 
-        private Builder(String bootstrapServers, String registryUrl) {
-            this.bootstrapServers = bootstrapServers;
-            this.registryUrl = registryUrl;
+        private Builder(ConnectionSettings connection) {
+            this.connection = connection;
         }
 
         public Builder groupId(String groupId) { this.groupId = groupId; return this; }
@@ -128,7 +125,7 @@ public record ResolverConfig(String bootstrapServers, String registryUrl, String
         public Builder partitions(int n) { this.partitions = n; return this; }
 
         public ResolverConfig build() {
-            return new ResolverConfig(bootstrapServers, registryUrl, groupId, inputTopic, resolvedTopic, statusTopic,
+            return new ResolverConfig(connection, groupId, inputTopic, resolvedTopic, statusTopic,
                     dlqTopic, plcDirectory, allowedNetworks, maxInFlight, maxAttempts, backoffMin, backoffMax,
                     requestTimeout, cacheSize, cacheTtl, maxPollRecords, partitions);
         }

@@ -50,15 +50,15 @@ public final class DcbApi implements AutoCloseable {
     public static DcbApi start(DcbApiConfig config, Map<String, HttpHandler> extraRoutes) {
         Closer started = new Closer("stopping the dcb api");
         try {
-            Topics topics = Topics.create(HttpSchemaRegistryClient.create(config.registryUrl()), true);
+            Topics topics = Topics.create(HttpSchemaRegistryClient.create(config.connection().requireRegistry()), true);
             ReadFence fence = new ReadFence();
             // Appends answered before this start count too: their events must be readable.
-            fence.acknowledged(EventLogTail.lastPosition(config.bootstrapServers(), config.eventsTopic(),
+            fence.acknowledged(EventLogTail.lastPosition(config.connection(), config.eventsTopic(),
                     topics.dcbEvents().valueSerde().deserializer()));
             started.push(SinkWatermark.start(config, fence));
             EventReader reader = new EventReader(config);
             started.push(reader);
-            ResultWaiter results = ResultWaiter.start(config.bootstrapServers(), config.resultsTopic(),
+            ResultWaiter results = ResultWaiter.start(config.connection(), config.resultsTopic(),
                     topics.dcbResults().valueSerde().deserializer(), fence);
             started.push(results);
             KafkaProducer<String, AppendCommand> producer = new KafkaProducer<>(producerProperties(config),
@@ -77,8 +77,7 @@ public final class DcbApi implements AutoCloseable {
     }
 
     static Map<String, Object> producerProperties(DcbApiConfig config) {
-        Map<String, Object> props = new HashMap<>();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+        Map<String, Object> props = config.connection().producer();
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.LINGER_MS_CONFIG, (int) config.producerLinger().toMillis());

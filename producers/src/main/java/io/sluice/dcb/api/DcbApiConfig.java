@@ -1,5 +1,7 @@
 package io.sluice.dcb.api;
 
+import io.sluice.common.client.ConnectionSettings;
+import io.sluice.common.redact.Redaction;
 import io.sluice.schemas.topics.TopicNames;
 
 import java.time.Duration;
@@ -13,8 +15,7 @@ import java.util.regex.Pattern;
  *
  * @param host             address the HTTP server binds to
  * @param port             HTTP port; 0: any free port ({@link DcbApi#port()} tells which)
- * @param bootstrapServers Kafka bootstrap servers
- * @param registryUrl      Confluent-compatible registry API base URL
+ * @param connection       Kafka and schema registry
  * @param commandsTopic    where appends go (AppendCommand, key {@code "dcb"})
  * @param eventsTopic      the log (one partition), read once at start for the read fence
  * @param resultsTopic     the decider's answers (AppendResult keyed by request id)
@@ -35,8 +36,7 @@ import java.util.regex.Pattern;
 public record DcbApiConfig(
         String host,
         int port,
-        String bootstrapServers,
-        String registryUrl,
+        ConnectionSettings connection,
         String commandsTopic,
         String eventsTopic,
         String resultsTopic,
@@ -58,11 +58,7 @@ public record DcbApiConfig(
     public DcbApiConfig {
         requireText(host, "host");
         if (port < 0 || port > 65_535) throw new IllegalArgumentException("port must be 0..65535, got " + port);
-        requireText(bootstrapServers, "bootstrapServers");
-        requireText(registryUrl, "registryUrl");
-        if (!registryUrl.startsWith("http://") && !registryUrl.startsWith("https://")) {
-            throw new IllegalArgumentException("registryUrl must be an http(s) URL, got '" + registryUrl + "'");
-        }
+        Objects.requireNonNull(connection, "connection").requireRegistry();
         requireMatch(commandsTopic, TOPIC, "commandsTopic");
         requireMatch(eventsTopic, TOPIC, "eventsTopic");
         requireMatch(resultsTopic, TOPIC, "resultsTopic");
@@ -72,7 +68,7 @@ public record DcbApiConfig(
         }
         requireText(jdbcUrl, "jdbcUrl");
         if (!jdbcUrl.startsWith("jdbc:postgresql:")) {
-            throw new IllegalArgumentException("jdbcUrl must be a PostgreSQL JDBC URL, got " + jdbcUrl);
+            throw new IllegalArgumentException("jdbcUrl must be a PostgreSQL JDBC URL, got " + Redaction.url(jdbcUrl));
         }
         dbUser = dbUser == null ? "" : dbUser;
         dbPassword = dbPassword == null ? "" : dbPassword;
@@ -90,31 +86,31 @@ public record DcbApiConfig(
      * The defaults for the given services: the standard topics, schema {@code public}, 8 read
      * connections, 1 ms linger, 30 s for an append's answer, 10 s for a read's fence.
      */
-    public static DcbApiConfig defaults(int port, String bootstrapServers, String registryUrl, String jdbcUrl, String dbUser,
+    public static DcbApiConfig defaults(int port, ConnectionSettings connection, String jdbcUrl, String dbUser,
                                         String dbPassword) {
-        return new DcbApiConfig(DEFAULT_HOST, port, bootstrapServers, registryUrl, TopicNames.DCB_COMMANDS,
+        return new DcbApiConfig(DEFAULT_HOST, port, connection, TopicNames.DCB_COMMANDS,
                 TopicNames.DCB_EVENTS, TopicNames.DCB_RESULTS, jdbcUrl, dbUser, dbPassword, "public", channelFor("public"), 8,
                 Duration.ofMillis(1), Duration.ofSeconds(30), Duration.ofSeconds(10));
     }
 
     public DcbApiConfig withHost(String bindHost) {
-        return new DcbApiConfig(bindHost, port, bootstrapServers, registryUrl, commandsTopic, eventsTopic, resultsTopic,
+        return new DcbApiConfig(bindHost, port, connection, commandsTopic, eventsTopic, resultsTopic,
                 jdbcUrl, dbUser, dbPassword, schema, notifyChannel, readPoolSize, producerLinger, appendTimeout, readTimeout);
     }
 
     public DcbApiConfig withTopics(String commands, String events, String results) {
-        return new DcbApiConfig(host, port, bootstrapServers, registryUrl, commands, events, results, jdbcUrl, dbUser,
+        return new DcbApiConfig(host, port, connection, commands, events, results, jdbcUrl, dbUser,
                 dbPassword, schema, notifyChannel, readPoolSize, producerLinger, appendTimeout, readTimeout);
     }
 
     public DcbApiConfig withTimeouts(Duration append, Duration read) {
-        return new DcbApiConfig(host, port, bootstrapServers, registryUrl, commandsTopic, eventsTopic, resultsTopic,
+        return new DcbApiConfig(host, port, connection, commandsTopic, eventsTopic, resultsTopic,
                 jdbcUrl, dbUser, dbPassword, schema, notifyChannel, readPoolSize, producerLinger, append, read);
     }
 
     /** The same store in another schema, with that schema's notification channel. */
     public DcbApiConfig withSchema(String otherSchema) {
-        return new DcbApiConfig(host, port, bootstrapServers, registryUrl, commandsTopic, eventsTopic, resultsTopic,
+        return new DcbApiConfig(host, port, connection, commandsTopic, eventsTopic, resultsTopic,
                 jdbcUrl, dbUser, dbPassword, otherSchema, channelFor(otherSchema), readPoolSize, producerLinger, appendTimeout,
                 readTimeout);
     }
@@ -128,20 +124,20 @@ public record DcbApiConfig(
     }
 
     public DcbApiConfig withPort(int otherPort) {
-        return new DcbApiConfig(host, otherPort, bootstrapServers, registryUrl, commandsTopic, eventsTopic, resultsTopic,
+        return new DcbApiConfig(host, otherPort, connection, commandsTopic, eventsTopic, resultsTopic,
                 jdbcUrl, dbUser, dbPassword, schema, notifyChannel, readPoolSize, producerLinger, appendTimeout, readTimeout);
     }
 
     public DcbApiConfig withReadPoolSize(int size) {
-        return new DcbApiConfig(host, port, bootstrapServers, registryUrl, commandsTopic, eventsTopic, resultsTopic,
+        return new DcbApiConfig(host, port, connection, commandsTopic, eventsTopic, resultsTopic,
                 jdbcUrl, dbUser, dbPassword, schema, notifyChannel, size, producerLinger, appendTimeout, readTimeout);
     }
 
     @Override
     public String toString() {
         // Never print the password (it ends up in logs).
-        return "DcbApiConfig[" + host + ":" + port + ", bootstrapServers=" + bootstrapServers + ", registryUrl=" + registryUrl
-                + ", topics=" + List.of(commandsTopic, eventsTopic, resultsTopic) + ", jdbcUrl=" + jdbcUrl + ", dbUser="
+        return "DcbApiConfig[" + host + ":" + port + ", connection=" + connection
+                + ", topics=" + List.of(commandsTopic, eventsTopic, resultsTopic) + ", jdbcUrl=" + Redaction.url(jdbcUrl) + ", dbUser="
                 + dbUser + ", schema=" + schema + ", notifyChannel=" + notifyChannel + ", readPoolSize=" + readPoolSize
                 + ", producerLinger=" + producerLinger + ", appendTimeout=" + appendTimeout + ", readTimeout=" + readTimeout
                 + "]";

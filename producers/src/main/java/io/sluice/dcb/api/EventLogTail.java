@@ -1,5 +1,6 @@
 package io.sluice.dcb.api;
 
+import io.sluice.common.client.ConnectionSettings;
 import io.sluice.schemas.dcb.Event;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -28,12 +29,13 @@ final class EventLogTail {
     }
 
     /** @return the last position, 0 when the log is empty */
-    static long lastPosition(String bootstrapServers, String topic, Deserializer<Event> values) {
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+    static long lastPosition(ConnectionSettings connection, String topic, Deserializer<Event> values) {
+        Map<String, Object> props = connection.consumer();
+        props.putAll(Map.of(
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                ConsumerConfig.CLIENT_ID_CONFIG, "sluice-dcb-api-tail"), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+                ConsumerConfig.CLIENT_ID_CONFIG, "sluice-dcb-api-tail"));
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             List<PartitionInfo> partitions = consumer.partitionsFor(topic, TIMEOUT);
             if (partitions == null || partitions.size() != 1) {
                 throw new IllegalStateException(topic + " must exist with exactly one partition (positions are ordered by"

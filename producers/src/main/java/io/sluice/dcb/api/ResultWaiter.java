@@ -1,5 +1,6 @@
 package io.sluice.dcb.api;
 
+import io.sluice.common.client.ConnectionSettings;
 import io.sluice.schemas.dcb.AppendOutcome;
 import io.sluice.schemas.dcb.AppendResult;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -51,15 +52,16 @@ public final class ResultWaiter implements AutoCloseable {
     }
 
     /** Positions the consumer at the end of every results partition, then starts dispatching. */
-    public static ResultWaiter start(String bootstrapServers, String resultsTopic, Deserializer<AppendResult> values,
+    public static ResultWaiter start(ConnectionSettings connection, String resultsTopic, Deserializer<AppendResult> values,
                                      ReadFence fence) {
-        KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+        Map<String, Object> props = connection.consumer();
+        props.putAll(Map.of(
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
                 ConsumerConfig.CLIENT_ID_CONFIG, "sluice-dcb-api-results",
                 // Answers are waited for: hand over whatever is there at once.
-                ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 50),
+                ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 50));
+        KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props,
                 new ByteArrayDeserializer(), new ByteArrayDeserializer());
         try {
             List<TopicPartition> partitions = consumer.partitionsFor(resultsTopic, Duration.ofSeconds(30)).stream()

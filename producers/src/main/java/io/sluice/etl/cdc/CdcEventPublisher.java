@@ -1,5 +1,6 @@
 package io.sluice.etl.cdc;
 
+import io.sluice.common.client.ConnectionSettings;
 import io.sluice.schemas.registry.SchemaRegistryClient;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -16,7 +17,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeoutException;
@@ -43,9 +43,8 @@ public final class CdcEventPublisher implements AutoCloseable {
     }
 
     /** A publisher with its own idempotent producer; {@code overrides} go on top of the defaults. */
-    public static CdcEventPublisher create(String bootstrapServers, SchemaRegistryClient registry, Map<String, ?> overrides) {
-        Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    public static CdcEventPublisher create(ConnectionSettings connection, SchemaRegistryClient registry, Map<String, ?> overrides) {
+        Map<String, Object> props = connection.producer();
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.LINGER_MS_CONFIG, 10);

@@ -59,7 +59,7 @@ final class FetchTopics implements AutoCloseable {
     }
 
     FetcherConfig.Builder config() {
-        return FetcherConfig.builder(stack.bootstrapServers(), stack.registryUrl()).groupId(stack.unique("fetcher-it"))
+        return FetcherConfig.builder(stack.connection()).groupId(stack.unique("fetcher-it"))
                 .topics(names).allowedPrivateHosts(java.util.Set.of("127.0.0.1")).commitInterval(Duration.ofMillis(200))
                 .shutdownTimeout(Duration.ofSeconds(10));
     }

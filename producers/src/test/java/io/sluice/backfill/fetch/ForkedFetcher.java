@@ -1,5 +1,6 @@
 package io.sluice.backfill.fetch;
 
+import io.sluice.common.client.ConnectionSettings;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
@@ -21,7 +22,7 @@ public final class ForkedFetcher {
 
     public static void main(String[] args) throws Exception {
         LiveHeap live = LiveHeap.watch();
-        FetcherConfig config = FetcherConfig.builder(args[0], args[1]).groupId(args[2])
+        FetcherConfig config = FetcherConfig.builder(ConnectionSettings.plaintext(args[0], args[1])).groupId(args[2])
                 .topics(new FetcherConfig.TopicSet(args[3], args[4], args[5], args[6], args[7], args[8]))
                 .allowedPrivateHosts(Set.of("127.0.0.1")).spillDir(Path.of(args[10]))
                 .commitInterval(Duration.ofMillis(200)).build();

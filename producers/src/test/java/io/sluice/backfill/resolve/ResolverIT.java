@@ -82,7 +82,7 @@ class ResolverIT {
         String suffix = stack.unique("resolver");
         String in = "dids-" + suffix, resolvedTopic = "resolved-" + suffix, statusTopic = "status-" + suffix,
                 dlq = "dlq-" + suffix, group = "resolver-" + suffix;
-        ResolverConfig config = ResolverConfig.builder(stack.bootstrapServers(), stack.registryUrl())
+        ResolverConfig config = ResolverConfig.builder(stack.connection())
                 .groupId(group).topics(in, resolvedTopic, statusTopic, dlq)
                 .plcDirectory(URI.create("http://127.0.0.1:" + plc.getAddress().getPort()))
                 .allowedNetworks(AddressGuard.LOOPBACK)
@@ -185,7 +185,7 @@ class ResolverIT {
         });
         plc.start();
         String suffix = stack.unique("inflight");
-        ResolverConfig config = ResolverConfig.builder(stack.bootstrapServers(), stack.registryUrl())
+        ResolverConfig config = ResolverConfig.builder(stack.connection())
                 .groupId("g-" + suffix).topics("in-" + suffix, "res-" + suffix, "st-" + suffix, "dlq-" + suffix)
                 .plcDirectory(URI.create("http://127.0.0.1:" + port)).allowedNetworks(AddressGuard.LOOPBACK)
                 .maxInFlight(16).partitions(PARTITIONS).build();

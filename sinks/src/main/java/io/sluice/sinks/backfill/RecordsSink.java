@@ -1,5 +1,6 @@
 package io.sluice.sinks.backfill;
 
+import io.sluice.common.client.ConnectionSettings;
 import io.sluice.schemas.backfill.DidStatus;
 import io.sluice.schemas.backfill.RepoRecord;
 import io.sluice.schemas.serde.AvroSerdes;
@@ -38,9 +39,9 @@ public final class RecordsSink {
      *
      * @param groupId the consumer group, normally {@value #DEFAULT_GROUP_ID}; instances sharing it share the work
      */
-    public static SinkConfig.Builder config(String bootstrapServers, String jdbcUrl, String groupId,
+    public static SinkConfig.Builder config(ConnectionSettings connection, String jdbcUrl, String groupId,
                                             RecordsSinkTopics topics) {
-        return SinkConfig.builder(STAGE, groupId, bootstrapServers, jdbcUrl)
+        return SinkConfig.builder(STAGE, groupId, connection, jdbcUrl)
                 .topics(topics.records(), topics.status())
                 .dlqTopicPattern(TopicNames.BACKFILL_DLQ)
                 .batchSize(5_000)

@@ -79,8 +79,8 @@ public final class KafkaDeadLetterQueue implements ErrorReporter, AutoCloseable 
     }
 
     static Map<String, Object> producerProperties(SinkConfig config) {
-        Map<String, Object> props = new HashMap<>(config.producerOverrides());
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+        Map<String, Object> props = config.connection().producer();
+        props.putAll(config.producerOverrides());
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, "sluice-" + config.stage() + "-dlq");

@@ -1,6 +1,8 @@
 package io.sluice.sinks.core;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.sluice.common.client.ConnectionSettings;
+import io.sluice.common.redact.Redaction;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 
 import java.nio.charset.StandardCharsets;
@@ -17,7 +19,7 @@ import java.util.regex.Pattern;
  * @param stage             name of the stage, e.g. {@code records-sink}: DLQ header, pool and client names
  * @param groupId           consumer group; also the key of this sink's rows in {@code sluice_offsets}
  * @param topics            topics to consume
- * @param bootstrapServers  Kafka bootstrap servers
+ * @param connection        Kafka: the consumer and the dead-letter producer are built from it
  * @param jdbcUrl           PostgreSQL JDBC URL, without credentials
  * @param dbUser            PostgreSQL role
  * @param dbPassword        its password, empty for trust auth
@@ -40,7 +42,7 @@ import java.util.regex.Pattern;
  * @param meterRegistry     where the sink's meters go (records in and out, batch sizes, flush latency, DLQ,
  *                          retries, the consumer's own metrics); by default one that keeps nothing
  */
-public record SinkConfig(String stage, String groupId, List<String> topics, String bootstrapServers,
+public record SinkConfig(String stage, String groupId, List<String> topics, ConnectionSettings connection,
                          String jdbcUrl, String dbUser, String dbPassword, String schema, String applicationName,
                          int batchSize, Duration flushInterval, Duration backoffMin, Duration backoffMax,
                          String dlqTopicPattern, int poolSize,
@@ -59,10 +61,10 @@ public record SinkConfig(String stage, String groupId, List<String> topics, Stri
     public SinkConfig {
         requireText(stage, "stage");
         requireText(groupId, "groupId");
-        requireText(bootstrapServers, "bootstrapServers");
+        Objects.requireNonNull(connection, "connection");
         requireText(jdbcUrl, "jdbcUrl");
         if (!jdbcUrl.startsWith("jdbc:postgresql:")) {
-            throw new IllegalArgumentException("jdbcUrl must be a PostgreSQL JDBC URL, got " + jdbcUrl);
+            throw new IllegalArgumentException("jdbcUrl must be a PostgreSQL JDBC URL, got " + Redaction.url(jdbcUrl));
         }
         Objects.requireNonNull(topics, "topics");
         topics = List.copyOf(topics);
@@ -98,13 +100,13 @@ public record SinkConfig(String stage, String groupId, List<String> topics, Stri
     }
 
     /** A builder with the defaults: schema {@code public}, 500 records or 1 s, backoff 100 ms..10 s, {@code ${topic}.dlq}. */
-    public static Builder builder(String stage, String groupId, String bootstrapServers, String jdbcUrl) {
-        return new Builder(stage, groupId, bootstrapServers, jdbcUrl);
+    public static Builder builder(String stage, String groupId, ConnectionSettings connection, String jdbcUrl) {
+        return new Builder(stage, groupId, connection, jdbcUrl);
     }
 
     /** This configuration with the sink's meters going to {@code registry}. */
     public SinkConfig withMeterRegistry(MeterRegistry registry) {
-        return new SinkConfig(stage, groupId, topics, bootstrapServers, jdbcUrl, dbUser, dbPassword, schema,
+        return new SinkConfig(stage, groupId, topics, connection, jdbcUrl, dbUser, dbPassword, schema,
                 applicationName, batchSize, flushInterval, backoffMin, backoffMax, dlqTopicPattern, poolSize,
                 consumerOverrides, producerOverrides, registry);
     }
@@ -117,8 +119,8 @@ public record SinkConfig(String stage, String groupId, List<String> topics, Stri
     @Override
     public String toString() {
         // Never print the password (it ends up in logs).
-        return "SinkConfig[stage=" + stage + ", groupId=" + groupId + ", topics=" + topics + ", bootstrapServers="
-                + bootstrapServers + ", jdbcUrl=" + jdbcUrl + ", dbUser=" + dbUser + ", schema=" + schema
+        return "SinkConfig[stage=" + stage + ", groupId=" + groupId + ", topics=" + topics + ", connection="
+                + connection + ", jdbcUrl=" + Redaction.url(jdbcUrl) + ", dbUser=" + dbUser + ", schema=" + schema
                 + ", applicationName=" + applicationName + ", batchSize=" + batchSize + ", flushInterval="
                 + flushInterval + ", backoff=" + backoffMin + ".." + backoffMax + ", dlqTopicPattern=" + dlqTopicPattern
                 + ", poolSize=" + poolSize + "]";
@@ -147,7 +149,7 @@ public record SinkConfig(String stage, String groupId, List<String> topics, Stri
     public static final class Builder {
         private final String stage;
         private final String groupId;
-        private final String bootstrapServers;
+        private final ConnectionSettings connection;
         private final String jdbcUrl;
         private List<String> topics = List.of();
         private String dbUser = "";
@@ -165,10 +167,10 @@ public record SinkConfig(String stage, String groupId, List<String> topics, Stri
         // An empty composite records nothing: metrics cost nothing unless a caller asks for them.
         private MeterRegistry meterRegistry = new CompositeMeterRegistry();
 
-        private Builder(String stage, String groupId, String bootstrapServers, String jdbcUrl) {
+        private Builder(String stage, String groupId, ConnectionSettings connection, String jdbcUrl) {
             this.stage = stage;
             this.groupId = groupId;
-            this.bootstrapServers = bootstrapServers;
+            this.connection = connection;
             this.jdbcUrl = jdbcUrl;
             this.applicationName = stage == null ? null : "sluice-" + stage;
         }
@@ -188,7 +190,7 @@ public record SinkConfig(String stage, String groupId, List<String> topics, Stri
         public Builder meterRegistry(MeterRegistry registry) { this.meterRegistry = registry; return this; }
 
         public SinkConfig build() {
-            return new SinkConfig(stage, groupId, topics, bootstrapServers, jdbcUrl, dbUser, dbPassword, schema,
+            return new SinkConfig(stage, groupId, topics, connection, jdbcUrl, dbUser, dbPassword, schema,
                     applicationName, batchSize, flushInterval, backoffMin, backoffMax, dlqTopicPattern, poolSize,
                     consumerOverrides, producerOverrides, meterRegistry);
         }

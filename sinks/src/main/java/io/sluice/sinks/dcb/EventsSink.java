@@ -1,5 +1,6 @@
 package io.sluice.sinks.dcb;
 
+import io.sluice.common.client.ConnectionSettings;
 import io.sluice.schemas.dcb.Event;
 import io.sluice.sinks.core.ExactlyOnceSink;
 import io.sluice.sinks.core.SinkConfig;
@@ -49,9 +50,9 @@ public final class EventsSink implements AutoCloseable {
      * The events sink's settings (normally group {@value #DEFAULT_GROUP_ID}): the given topics, short
      * flushes; change what else you need before {@code build()}.
      */
-    public static SinkConfig.Builder configure(String groupId, String bootstrapServers, String jdbcUrl, String eventsTopic,
+    public static SinkConfig.Builder configure(String groupId, ConnectionSettings connection, String jdbcUrl, String eventsTopic,
                                                String dlqTopic) {
-        return SinkConfig.builder(STAGE, groupId, bootstrapServers, jdbcUrl)
+        return SinkConfig.builder(STAGE, groupId, connection, jdbcUrl)
                 .topics(eventsTopic)
                 .dlqTopicPattern(dlqTopic)
                 .batchSize(DEFAULT_BATCH_SIZE)

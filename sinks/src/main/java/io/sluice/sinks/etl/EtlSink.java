@@ -1,5 +1,6 @@
 package io.sluice.sinks.etl;
 
+import io.sluice.common.client.ConnectionSettings;
 import io.sluice.schemas.etl.UserRows;
 import io.sluice.schemas.topics.Topic;
 import io.sluice.schemas.topics.TopicNames;
@@ -30,8 +31,8 @@ public final class EtlSink {
     }
 
     /** {@link #config(String, String, String)} with the default group {@value #GROUP_ID}. */
-    public static SinkConfig.Builder config(String bootstrapServers, String jdbcUrl) {
-        return config(GROUP_ID, bootstrapServers, jdbcUrl);
+    public static SinkConfig.Builder config(ConnectionSettings connection, String jdbcUrl) {
+        return config(GROUP_ID, connection, jdbcUrl);
     }
 
     /**
@@ -39,8 +40,8 @@ public final class EtlSink {
      * {@code etl.user-rows}, dead letters to {@code etl.dlq}, batches of {@value #BATCH_SIZE} bundles.
      * Calling {@code consumerOverrides} on the builder replaces the fetch sizes set here.
      */
-    public static SinkConfig.Builder config(String groupId, String bootstrapServers, String jdbcUrl) {
-        return SinkConfig.builder(STAGE, groupId, bootstrapServers, jdbcUrl)
+    public static SinkConfig.Builder config(String groupId, ConnectionSettings connection, String jdbcUrl) {
+        return SinkConfig.builder(STAGE, groupId, connection, jdbcUrl)
                 .topics(TopicNames.ETL_USER_ROWS)
                 .dlqTopicPattern(TopicNames.ETL_DLQ)
                 .batchSize(BATCH_SIZE)

@@ -52,7 +52,7 @@ class RecordsSinkIT {
     private record Scenario(TestStack stack, RecordsSinkTopics topics, String dlq, String schema, AvroSerdes serdes) {
 
         ExactlyOnceSink<String, SpecificRecord> sink(String group) {
-            SinkConfig config = RecordsSink.config(stack.bootstrapServers(), stack.postgres().jdbcUrl(), group, topics)
+            SinkConfig config = RecordsSink.config(stack.connection(), stack.postgres().jdbcUrl(), group, topics)
                     .credentials(stack.postgres().user(), stack.postgres().password())
                     .schema(schema).dlqTopicPattern(dlq).build();
             return RecordsSink.create(config, topics, serdes);

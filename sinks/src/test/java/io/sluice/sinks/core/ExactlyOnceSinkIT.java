@@ -210,7 +210,7 @@ class ExactlyOnceSinkIT {
 
     private static RunningSink start(Scenario s, SinkWriter<String, String> writer, Deserializer<String> values) {
         SinkConfig config = SinkConfig.builder("it-" + s.name(), s.group(),
-                        s.stack().bootstrapServers(), s.stack().postgres().jdbcUrl())
+                        s.stack().connection(), s.stack().postgres().jdbcUrl())
                 .credentials(s.stack().postgres().user(), s.stack().postgres().password())
                 .topics(s.topic())
                 .schema(SCHEMA)

@@ -1,5 +1,6 @@
 package io.sluice.sinks.core;
 
+import io.sluice.common.client.ConnectionSettings;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
 
@@ -9,7 +10,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** Lifecycle without services: constructing the sink connects to nothing. */
 class ExactlyOnceSinkTest {
 
-    private final SinkConfig config = SinkConfig.builder("lifecycle", "g", "127.0.0.1:1", "jdbc:postgresql://127.0.0.1:1/none")
+    private final SinkConfig config = SinkConfig.builder("lifecycle", "g", ConnectionSettings.plaintext("127.0.0.1:1", null), "jdbc:postgresql://127.0.0.1:1/none")
             .topics("t").build();
 
     @Test

@@ -1,5 +1,6 @@
 package io.sluice.sinks.core;
 
+import io.sluice.common.client.ConnectionSettings;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -16,7 +17,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class KafkaDeadLetterQueueTest {
 
-    private final SinkConfig config = SinkConfig.builder("items-sink", "g", "localhost:9092", "jdbc:postgresql://x/y")
+    private final SinkConfig config = SinkConfig.builder("items-sink", "g", ConnectionSettings.plaintext("localhost:9092", null), "jdbc:postgresql://x/y")
             .topics("items").build();
 
     @Test

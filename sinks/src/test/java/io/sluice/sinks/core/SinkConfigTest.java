@@ -1,5 +1,6 @@
 package io.sluice.sinks.core;
 
+import io.sluice.common.client.ConnectionSettings;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -11,7 +12,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class SinkConfigTest {
 
     private static SinkConfig.Builder valid() {
-        return SinkConfig.builder("records-sink", "records", "localhost:9092", "jdbc:postgresql://localhost/sluice")
+        return SinkConfig.builder("records-sink", "records", ConnectionSettings.plaintext("localhost:9092", null), "jdbc:postgresql://localhost/sluice")
                 .topics("backfill.records");
     }
 
@@ -41,8 +42,8 @@ class SinkConfigTest {
         assertInvalid(valid().applicationName("x".repeat(64)), "63");
         assertInvalid(valid().dlqTopicPattern("bad topic ${topic}"), "dlqTopicPattern");
         assertInvalid(valid().poolSize(0), "poolSize");
-        assertInvalid(SinkConfig.builder("s", "g", "b", "jdbc:mysql://x/y").topics("t"), "PostgreSQL");
-        assertInvalid(SinkConfig.builder(" ", "g", "b", "jdbc:postgresql://x/y").topics("t"), "stage");
+        assertInvalid(SinkConfig.builder("s", "g", ConnectionSettings.plaintext("b:9092", null), "jdbc:mysql://x/y").topics("t"), "PostgreSQL");
+        assertInvalid(SinkConfig.builder(" ", "g", ConnectionSettings.plaintext("b:9092", null), "jdbc:postgresql://x/y").topics("t"), "stage");
     }
 
     @Test

@@ -56,7 +56,7 @@ class EventsSinkIT {
                 st.execute("LISTEN " + CHANNEL);
             }
             produce(stack, events, 1, 2_000);
-            SinkConfig config = EventsSink.configure(stack.unique("events-sink"), stack.bootstrapServers(),
+            SinkConfig config = EventsSink.configure(stack.unique("events-sink"), stack.connection(),
                     stack.postgres().jdbcUrl(), topic, topic + ".dlq").credentials(stack.postgres().user(), "").build();
             try (EventsSink sink = EventsSink.start(config, events.keySerde().deserializer(), events.valueSerde().deserializer(),
                     CHANNEL)) {

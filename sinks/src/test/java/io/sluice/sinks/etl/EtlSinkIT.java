@@ -113,7 +113,7 @@ class EtlSinkIT {
 
     private static SinkConfig config(TestStack stack, String group, String topicName, String dlq) {
         PostgresEndpoint pg = stack.postgres();
-        return EtlSink.config(group, stack.bootstrapServers(), pg.jdbcUrl())
+        return EtlSink.config(group, stack.connection(), pg.jdbcUrl())
                 .credentials(pg.user(), pg.password())
                 .topics(topicName)
                 .schema(SCHEMA)

@@ -1,5 +1,6 @@
 package io.sluice.backfill.ratelimit;
 
+import io.sluice.common.client.ConnectionSettings;
 import io.sluice.backfill.ratelimit.RateLimiterConfig.Timing;
 import io.sluice.backfill.ratelimit.RateLimiterConfig.TopicSet;
 
@@ -49,7 +50,9 @@ final class ConfigProperties {
                         + ", " + HOST_POLICY + "<host>");
             }
         }
-        RateLimiterConfig.Builder b = RateLimiterConfig.builder(p.get("bootstrap.servers"), p.get("schema.registry.url"));
+        // This flat file predates --command-config: it names the endpoints only (plaintext).
+        RateLimiterConfig.Builder b = RateLimiterConfig.builder(ConnectionSettings.plaintext(
+                required(p, "bootstrap.servers", "bootstrap servers"), required(p, "schema.registry.url", "registry url")));
         if (p.containsKey("application.id")) b.applicationId(p.get("application.id"));
         b.defaultPolicy(get(p, "ratelimit.default-policy", RateLimitPolicy::parse, RateLimitPolicy.PDS_DEFAULT));
         p.forEach((key, value) -> {
@@ -75,6 +78,12 @@ final class ConfigProperties {
                 get(p, "ratelimit.window-alignment", WindowAlignment::parse, d.alignment())));
         b.maxQueuePerHost(get(p, "ratelimit.max-queue-per-host", s -> Integer.parseInt(s.strip()), 1_000_000));
         return b.build();
+    }
+
+    private static String required(Map<String, String> p, String key, String name) {
+        String value = p.get(key);
+        if (value == null || value.isBlank()) throw new IllegalArgumentException(name + " must not be blank (" + key + ")");
+        return value.strip();
     }
 
     private static RateLimitPolicy policy(String key, String value) {

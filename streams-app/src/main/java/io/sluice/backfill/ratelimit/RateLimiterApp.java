@@ -56,9 +56,8 @@ public final class RateLimiterApp implements AutoCloseable {
 
     /** The Kafka Streams settings for {@code config}; {@link RateLimiterConfig#streamsOverrides()} win. */
     public static Properties streamsProperties(RateLimiterConfig config) {
-        Map<String, Object> p = new HashMap<>();
+        Map<String, Object> p = config.connection().streams();
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
-        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
         p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, config.timing().commitInterval().toMillis());
         // The stream thread punctuates between polls: a poll that blocks longer than the punctuation

@@ -1,5 +1,6 @@
 package io.sluice.backfill.ratelimit;
 
+import io.sluice.common.client.ConnectionSettings;
 import io.sluice.schemas.topics.TopicNames;
 
 import java.time.Duration;
@@ -14,11 +15,10 @@ import java.util.TreeMap;
 
 /**
  * Everything the rate limiter reads at start-up, validated here once. Build it with
- * {@link #builder(String, String)} or read it from properties with {@link #fromProperties}.
+ * {@link #builder(ConnectionSettings)} or read it from properties with {@link #fromProperties}.
  *
  * @param applicationId    Kafka Streams application id (consumer group, internal topic prefix)
- * @param bootstrapServers Kafka bootstrap servers
- * @param registryUrl      Confluent-compatible schema registry API base URL
+ * @param connection       Kafka and schema registry: the Streams application is built from it
  * @param topics           the topics read and written
  * @param defaultPolicy    the limit of every host without an override (default 3000/300s)
  * @param hostPolicies     per-host overrides, keyed by lower-case PDS host (as in ResolvedDid.pds_host)
@@ -26,7 +26,7 @@ import java.util.TreeMap;
  * @param maxQueuePerHost  tasks one host may have waiting; past it, new tasks for the host go to the DLQ
  * @param streamsOverrides extra Kafka Streams properties (e.g. state.dir, num.stream.threads), applied last
  */
-public record RateLimiterConfig(String applicationId, String bootstrapServers, String registryUrl, TopicSet topics,
+public record RateLimiterConfig(String applicationId, ConnectionSettings connection, TopicSet topics,
                                 RateLimitPolicy defaultPolicy, Map<String, RateLimitPolicy> hostPolicies, Timing timing,
                                 int maxQueuePerHost, Map<String, String> streamsOverrides) {
 
@@ -35,8 +35,7 @@ public record RateLimiterConfig(String applicationId, String bootstrapServers, S
 
     public RateLimiterConfig {
         applicationId = required("application id", applicationId);
-        bootstrapServers = required("bootstrap servers", bootstrapServers);
-        registryUrl = required("registry url", registryUrl);
+        Objects.requireNonNull(connection, "connection").requireRegistry();
         Objects.requireNonNull(topics, "topics");
         Objects.requireNonNull(defaultPolicy, "defaultPolicy");
         Objects.requireNonNull(timing, "timing");
@@ -55,8 +54,8 @@ public record RateLimiterConfig(String applicationId, String bootstrapServers, S
     }
 
     /** Defaults for everything but the two endpoints. */
-    public static Builder builder(String bootstrapServers, String registryUrl) {
-        return new Builder(bootstrapServers, registryUrl);
+    public static Builder builder(ConnectionSettings connection) {
+        return new Builder(connection);
     }
 
     /** Reads the settings described in {@link ConfigProperties}; unknown {@code ratelimit.*} keys are errors. */
@@ -208,8 +207,7 @@ public record RateLimiterConfig(String applicationId, String bootstrapServers, S
     /** Fills in defaults; {@link #build()} validates. */
     public static final class Builder {
         private String applicationId = DEFAULT_APPLICATION_ID;
-        private final String bootstrapServers;
-        private final String registryUrl;
+        private final ConnectionSettings connection;
         private TopicSet topics = TopicSet.defaults();
         private RateLimitPolicy defaultPolicy = RateLimitPolicy.PDS_DEFAULT;
         private final Map<String, RateLimitPolicy> hostPolicies = new TreeMap<>();
@@ -217,9 +215,8 @@ public record RateLimiterConfig(String applicationId, String bootstrapServers, S
         private int maxQueuePerHost = 1_000_000;
         private final Map<String, String> streamsOverrides = new TreeMap<>();
 
-        private Builder(String bootstrapServers, String registryUrl) {
-            this.bootstrapServers = bootstrapServers;
-            this.registryUrl = registryUrl;
+        private Builder(ConnectionSettings connection) {
+            this.connection = connection;
         }
 
         public Builder applicationId(String id) { this.applicationId = id; return this; }
@@ -231,7 +228,7 @@ public record RateLimiterConfig(String applicationId, String bootstrapServers, S
         public Builder streamsOverride(String key, String value) { this.streamsOverrides.put(key, value); return this; }
 
         public RateLimiterConfig build() {
-            return new RateLimiterConfig(applicationId, bootstrapServers, registryUrl, topics, defaultPolicy, hostPolicies,
+            return new RateLimiterConfig(applicationId, connection, topics, defaultPolicy, hostPolicies,
                     timing, maxQueuePerHost, streamsOverrides);
         }
     }

@@ -44,7 +44,7 @@ public final class RateLimiterTopics {
         RateLimiterConfig.TopicSet t = config.topics();
         List<String> data = new ArrayList<>(List.of(t.resolved(), t.signals(), t.fetch(), t.dlq()));
         t.retry().ifPresent(data::add);
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers()))) {
+        try (Admin admin = Admin.create(config.connection().admin())) {
             TopicAdmin.ensure(admin, data, partitions, timeout);
             int inputPartitions = admin.describeTopics(List.of(t.resolved())).allTopicNames()
                     .get(timeout.toMillis(), TimeUnit.MILLISECONDS).get(t.resolved()).partitions().size();

@@ -47,7 +47,7 @@ public final class RateLimiterTopology {
 
     /** The topology with serdes on the registry the configuration names. */
     public static Topology build(RateLimiterConfig config) {
-        return build(config, Topics.fromConfig(new AvroSerdeConfig(config.registryUrl(), true, true)));
+        return build(config, Topics.fromConfig(new AvroSerdeConfig(config.connection().requireRegistry(), true, true)));
     }
 
     /** The topology with the given topic catalog's serdes (tests pass one over an in-memory registry). */

@@ -26,7 +26,7 @@ import java.util.concurrent.TimeUnit;
  * append behind it. {@link #close()} commits what was decided and leaves the group.
  *
  * <pre>
- *   try (DeciderApp app = DeciderApp.start(DeciderConfig.defaults(bootstrap, registryUrl))) {
+ *   try (DeciderApp app = DeciderApp.start(DeciderConfig.defaults(connection))) {
  *       app.awaitRunning(Duration.ofSeconds(60));
  *       ...
  *   }
@@ -58,8 +58,8 @@ public final class DeciderApp implements AutoCloseable {
     /** The Kafka Streams settings the decider runs with. */
     public static Properties streamsProperties(DeciderConfig config) {
         Properties props = new Properties();
+        props.putAll(config.connection().streams());
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, config.commitInterval().toMillis());
         // The stream thread commits only between polls: with the default poll.ms (100 ms) a lone

@@ -1,5 +1,6 @@
 package io.sluice.dcb.decider;
 
+import io.sluice.common.client.ConnectionSettings;
 import io.sluice.schemas.topics.TopicNames;
 
 import java.nio.file.Path;
@@ -17,8 +18,7 @@ import java.util.regex.Pattern;
  *
  * @param applicationId       Kafka Streams application id: consumer group, transactional id and
  *                            changelog topic prefix; changing it loses the index
- * @param bootstrapServers    Kafka bootstrap servers
- * @param registryUrl         Confluent-compatible registry API base URL
+ * @param connection          Kafka and schema registry: the Streams application is built from it
  * @param autoRegisterSchemas register the output schemas on first write (off: they must exist)
  * @param commandsTopic       input: AppendCommand, key {@code "dcb"}
  * @param eventsTopic         output: Event keyed by position
@@ -33,8 +33,7 @@ import java.util.regex.Pattern;
  */
 public record DeciderConfig(
         String applicationId,
-        String bootstrapServers,
-        String registryUrl,
+        ConnectionSettings connection,
         boolean autoRegisterSchemas,
         String commandsTopic,
         String eventsTopic,
@@ -56,11 +55,7 @@ public record DeciderConfig(
 
     public DeciderConfig {
         requireMatch(applicationId, TOPIC, "applicationId");
-        requireText(bootstrapServers, "bootstrapServers");
-        requireText(registryUrl, "registryUrl");
-        if (!registryUrl.startsWith("http://") && !registryUrl.startsWith("https://")) {
-            throw new IllegalArgumentException("registryUrl must be an http(s) URL, got '" + registryUrl + "'");
-        }
+        Objects.requireNonNull(connection, "connection").requireRegistry();
         List<String> topics = List.of(requireMatch(commandsTopic, TOPIC, "commandsTopic"),
                 requireMatch(eventsTopic, TOPIC, "eventsTopic"), requireMatch(resultsTopic, TOPIC, "resultsTopic"),
                 requireMatch(dlqTopic, TOPIC, "dlqTopic"));
@@ -85,8 +80,8 @@ public record DeciderConfig(
     }
 
     /** The defaults (topics from {@link TopicNames}, 20 ms commits, RocksDB) for the given cluster. */
-    public static DeciderConfig defaults(String bootstrapServers, String registryUrl) {
-        return new DeciderConfig(DEFAULT_APPLICATION_ID, bootstrapServers, registryUrl, true, TopicNames.DCB_COMMANDS,
+    public static DeciderConfig defaults(ConnectionSettings connection) {
+        return new DeciderConfig(DEFAULT_APPLICATION_ID, connection, true, TopicNames.DCB_COMMANDS,
                 TopicNames.DCB_EVENTS, TopicNames.DCB_RESULTS, TopicNames.DCB_DLQ, DEFAULT_COMMIT_INTERVAL,
                 StoreType.ROCKSDB, Optional.empty(), -1, DEFAULT_CACHE_MAX_BYTES);
     }
@@ -98,7 +93,8 @@ public record DeciderConfig(
      * {@code SLUICE_DCB_STATE_DIR}.
      */
     public static DeciderConfig fromEnvironment(Map<String, String> env) {
-        DeciderConfig config = defaults(env.get("SLUICE_KAFKA_BOOTSTRAP"), env.get("SLUICE_REGISTRY_URL"));
+        DeciderConfig config = defaults(ConnectionSettings.plaintext(env.get("SLUICE_KAFKA_BOOTSTRAP"),
+                env.get("SLUICE_REGISTRY_URL")));
         if (env.containsKey("SLUICE_DCB_APPLICATION_ID")) config = config.withApplicationId(env.get("SLUICE_DCB_APPLICATION_ID"));
         if (env.containsKey("SLUICE_DCB_COMMIT_INTERVAL_MS")) {
             String millis = env.get("SLUICE_DCB_COMMIT_INTERVAL_MS");
@@ -115,33 +111,33 @@ public record DeciderConfig(
     }
 
     public DeciderConfig withApplicationId(String id) {
-        return new DeciderConfig(id, bootstrapServers, registryUrl, autoRegisterSchemas, commandsTopic, eventsTopic,
+        return new DeciderConfig(id, connection, autoRegisterSchemas, commandsTopic, eventsTopic,
                 resultsTopic, dlqTopic, commitInterval, storeType, stateDir, replicationFactor, cacheMaxBytes);
     }
 
     public DeciderConfig withTopics(String commands, String events, String results, String dlq) {
-        return new DeciderConfig(applicationId, bootstrapServers, registryUrl, autoRegisterSchemas, commands, events,
+        return new DeciderConfig(applicationId, connection, autoRegisterSchemas, commands, events,
                 results, dlq, commitInterval, storeType, stateDir, replicationFactor, cacheMaxBytes);
     }
 
     public DeciderConfig withCommitInterval(Duration interval) {
-        return new DeciderConfig(applicationId, bootstrapServers, registryUrl, autoRegisterSchemas, commandsTopic,
+        return new DeciderConfig(applicationId, connection, autoRegisterSchemas, commandsTopic,
                 eventsTopic, resultsTopic, dlqTopic, interval, storeType, stateDir, replicationFactor, cacheMaxBytes);
     }
 
     public DeciderConfig withStoreType(StoreType type) {
-        return new DeciderConfig(applicationId, bootstrapServers, registryUrl, autoRegisterSchemas, commandsTopic,
+        return new DeciderConfig(applicationId, connection, autoRegisterSchemas, commandsTopic,
                 eventsTopic, resultsTopic, dlqTopic, commitInterval, type, stateDir, replicationFactor, cacheMaxBytes);
     }
 
     public DeciderConfig withStateDir(Path dir) {
-        return new DeciderConfig(applicationId, bootstrapServers, registryUrl, autoRegisterSchemas, commandsTopic,
+        return new DeciderConfig(applicationId, connection, autoRegisterSchemas, commandsTopic,
                 eventsTopic, resultsTopic, dlqTopic, commitInterval, storeType, Optional.of(dir), replicationFactor,
                 cacheMaxBytes);
     }
 
     public DeciderConfig withReplicationFactor(int factor) {
-        return new DeciderConfig(applicationId, bootstrapServers, registryUrl, autoRegisterSchemas, commandsTopic,
+        return new DeciderConfig(applicationId, connection, autoRegisterSchemas, commandsTopic,
                 eventsTopic, resultsTopic, dlqTopic, commitInterval, storeType, stateDir, factor, cacheMaxBytes);
     }
 

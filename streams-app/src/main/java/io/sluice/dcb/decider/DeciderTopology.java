@@ -36,9 +36,9 @@ public final class DeciderTopology {
     private DeciderTopology() {
     }
 
-    /** The topology with serdes over an HTTP client for {@code config.registryUrl()}. */
+    /** The topology with serdes over an HTTP client for {@code config.connection()}'s registry. */
     public static Topology build(DeciderConfig config) {
-        return build(config, Topics.create(HttpSchemaRegistryClient.create(config.registryUrl()), config.autoRegisterSchemas()));
+        return build(config, Topics.create(HttpSchemaRegistryClient.create(config.connection().requireRegistry()), config.autoRegisterSchemas()));
     }
 
     /** The topology with the serdes of {@code topics}; the topic names come from {@code config}. */

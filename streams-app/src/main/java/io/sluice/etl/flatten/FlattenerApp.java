@@ -37,7 +37,7 @@ public final class FlattenerApp implements AutoCloseable {
      * interval, client tuning); the processing guarantee stays exactly_once_v2 whatever they say.
      */
     public FlattenerApp(FlattenerConfig config, Map<String, ?> overrides) {
-        AvroSerdes serdes = new AvroSerdes(HttpSchemaRegistryClient.create(config.registryUrl()), true);
+        AvroSerdes serdes = new AvroSerdes(HttpSchemaRegistryClient.create(config.connection().requireRegistry()), true);
         Properties props = config.streamsProperties();
         props.putAll(overrides);
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);

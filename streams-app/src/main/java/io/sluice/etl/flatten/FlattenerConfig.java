@@ -1,5 +1,6 @@
 package io.sluice.etl.flatten;
 
+import io.sluice.common.client.ConnectionSettings;
 import io.sluice.schemas.topics.TopicNames;
 import org.apache.kafka.streams.StreamsConfig;
 
@@ -12,13 +13,12 @@ import java.util.regex.PatternSyntaxException;
  * Settings of the flattener, validated once at start-up.
  *
  * @param applicationId    the Streams application id (consumer group, internal topic prefix)
- * @param bootstrapServers Kafka bootstrap servers
- * @param registryUrl      Confluent-compatible registry API base URL
+ * @param connection       Kafka and schema registry: the Streams application is built from it
  * @param sourcePattern    the CDC topics to read, by default every {@code cdc.<db>.users}
  * @param outputTopic      where row bundles go, {@code etl.user-rows}
  * @param dlqTopic         where unmappable events go, {@code etl.dlq}
  */
-public record FlattenerConfig(String applicationId, String bootstrapServers, String registryUrl, Pattern sourcePattern,
+public record FlattenerConfig(String applicationId, ConnectionSettings connection, Pattern sourcePattern,
                               String outputTopic, String dlqTopic) {
 
     public static final String DEFAULT_APPLICATION_ID = "sluice-etl-flattener";
@@ -26,8 +26,8 @@ public record FlattenerConfig(String applicationId, String bootstrapServers, Str
 
     public FlattenerConfig {
         require(applicationId, "applicationId");
-        require(bootstrapServers, "bootstrapServers");
-        require(registryUrl, "registryUrl");
+        if (connection == null) throw new IllegalArgumentException("connection is required");
+        connection.requireRegistry();
         if (sourcePattern == null) throw new IllegalArgumentException("sourcePattern is required");
         for (String[] topic : new String[][]{{outputTopic, "outputTopic"}, {dlqTopic, "dlqTopic"}}) {
             require(topic[0], topic[1]);
@@ -42,8 +42,8 @@ public record FlattenerConfig(String applicationId, String bootstrapServers, Str
     }
 
     /** The standard topics and application id. */
-    public static FlattenerConfig defaults(String bootstrapServers, String registryUrl) {
-        return new FlattenerConfig(DEFAULT_APPLICATION_ID, bootstrapServers, registryUrl, TopicNames.CDC_USERS_PATTERN,
+    public static FlattenerConfig defaults(ConnectionSettings connection) {
+        return new FlattenerConfig(DEFAULT_APPLICATION_ID, connection, TopicNames.CDC_USERS_PATTERN,
                 TopicNames.ETL_USER_ROWS, TopicNames.ETL_DLQ);
     }
 
@@ -52,7 +52,8 @@ public record FlattenerConfig(String applicationId, String bootstrapServers, Str
      * (required), {@code SLUICE_FLATTENER_APP_ID}, {@code SLUICE_FLATTENER_SOURCE_PATTERN}.
      */
     public static FlattenerConfig fromEnv(Map<String, String> env) {
-        FlattenerConfig d = defaults(env.get("SLUICE_KAFKA_BOOTSTRAP"), env.get("SLUICE_REGISTRY_URL"));
+        FlattenerConfig d = defaults(ConnectionSettings.plaintext(env.get("SLUICE_KAFKA_BOOTSTRAP"),
+                env.get("SLUICE_REGISTRY_URL")));
         String pattern = env.get("SLUICE_FLATTENER_SOURCE_PATTERN");
         Pattern source;
         try {
@@ -60,15 +61,15 @@ public record FlattenerConfig(String applicationId, String bootstrapServers, Str
         } catch (PatternSyntaxException e) {
             throw new IllegalArgumentException("SLUICE_FLATTENER_SOURCE_PATTERN is not a regular expression: " + e.getMessage(), e);
         }
-        return new FlattenerConfig(env.getOrDefault("SLUICE_FLATTENER_APP_ID", d.applicationId()), d.bootstrapServers(),
-                d.registryUrl(), source, d.outputTopic(), d.dlqTopic());
+        return new FlattenerConfig(env.getOrDefault("SLUICE_FLATTENER_APP_ID", d.applicationId()), d.connection(),
+                source, d.outputTopic(), d.dlqTopic());
     }
 
     /** Kafka Streams settings: exactly-once v2, so a change's rows are written once or not at all. */
     public Properties streamsProperties() {
         Properties p = new Properties();
+        p.putAll(connection.streams());
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
-        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         // start a new application from the beginning of the CDC topics, the snapshot included
         p.put(StreamsConfig.consumerPrefix("auto.offset.reset"), "earliest");

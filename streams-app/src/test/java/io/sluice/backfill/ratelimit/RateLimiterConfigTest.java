@@ -1,5 +1,6 @@
 package io.sluice.backfill.ratelimit;
 
+import io.sluice.common.client.ConnectionSettings;
 import io.sluice.backfill.ratelimit.RateLimiterConfig.Timing;
 import io.sluice.backfill.ratelimit.RateLimiterConfig.TopicSet;
 import org.junit.jupiter.api.Test;
@@ -19,7 +20,7 @@ class RateLimiterConfigTest {
 
     @Test
     void defaultsMatchARealPds() {
-        RateLimiterConfig c = RateLimiterConfig.builder("b:9092", "http://r").build();
+        RateLimiterConfig c = RateLimiterConfig.builder(ConnectionSettings.plaintext("b:9092", "http://r")).build();
         assertThat(c.applicationId()).isEqualTo("sluice-ratelimiter");
         assertThat(c.defaultPolicy()).isEqualTo(RateLimitPolicy.parse("3000/300s"));
         assertThat(c.topics()).isEqualTo(new TopicSet("backfill.resolved", Optional.of("backfill.retry"),
@@ -50,18 +51,18 @@ class RateLimiterConfigTest {
 
     @Test
     void perHostPoliciesOverrideTheDefault() {
-        RateLimiterConfig c = RateLimiterConfig.builder("b", "r").hostPolicy("pds.example.com", RateLimitPolicy.parse("20/s"))
+        RateLimiterConfig c = RateLimiterConfig.builder(ConnectionSettings.plaintext("b:9092", "http://r")).hostPolicy("pds.example.com", RateLimitPolicy.parse("20/s"))
                 .build();
         assertThat(c.policyFor("pds.example.com")).isEqualTo(RateLimitPolicy.parse("20/s"));
         assertThat(c.policyFor("other.example.com")).isEqualTo(RateLimitPolicy.PDS_DEFAULT);
-        assertThatThrownBy(() -> RateLimiterConfig.builder("b", "r").hostPolicy("PDS.example.com", RateLimitPolicy.PDS_DEFAULT)
+        assertThatThrownBy(() -> RateLimiterConfig.builder(ConnectionSettings.plaintext("b:9092", "http://r")).hostPolicy("PDS.example.com", RateLimitPolicy.PDS_DEFAULT)
                 .build()).hasMessageContaining("lower case");
     }
 
     @Test
     void validatesEverything() {
-        assertThatThrownBy(() -> RateLimiterConfig.builder(" ", "r").build()).hasMessageContaining("bootstrap servers");
-        assertThatThrownBy(() -> RateLimiterConfig.builder("b", "r").maxQueuePerHost(0).build())
+        assertThatThrownBy(() -> RateLimiterConfig.builder(ConnectionSettings.plaintext(" ", "http://r")).build()).hasMessageContaining("bootstrap servers");
+        assertThatThrownBy(() -> RateLimiterConfig.builder(ConnectionSettings.plaintext("b:9092", "http://r")).maxQueuePerHost(0).build())
                 .hasMessageContaining("max queue per host");
         assertThatThrownBy(() -> new TopicSet("a", Optional.empty(), "b", "a", "d")).hasMessageContaining("topic a is configured twice");
         Timing d = Timing.defaults();

@@ -1,5 +1,6 @@
 package io.sluice.backfill.ratelimit;
 
+import io.sluice.common.client.ConnectionSettings;
 import io.sluice.schemas.backfill.FetchTask;
 import io.sluice.schemas.backfill.ResolvedDid;
 import io.sluice.schemas.registry.HttpSchemaRegistryClient;
@@ -102,7 +103,7 @@ class RateLimiterIT {
             before = consume(stack, topics, config, 25);
         }
         // a different machine: no local state, everything restored from the changelogs
-        RateLimiterConfig moved = RateLimiterConfig.builder(config.bootstrapServers(), config.registryUrl())
+        RateLimiterConfig moved = RateLimiterConfig.builder(config.connection())
                 .applicationId(config.applicationId()).topics(config.topics()).defaultPolicy(config.defaultPolicy())
                 .streamsOverride(StreamsConfig.STATE_DIR_CONFIG, stateDir.resolve("elsewhere").toString()).build();
         try (RateLimiterApp app = new RateLimiterApp(moved)) {
@@ -125,7 +126,7 @@ class RateLimiterIT {
                     (short) 1), new NewTopic(names.signals(), 2, (short) 1), new NewTopic(names.fetch(), 2, (short) 1),
                     new NewTopic(names.dlq(), 1, (short) 1))).all().get();
         }
-        return RateLimiterConfig.builder(stack.bootstrapServers(), stack.registryUrl())
+        return RateLimiterConfig.builder(stack.connection())
                 .applicationId(stack.unique("ratelimiter-it-" + suffix)).topics(names)
                 .defaultPolicy(RateLimitPolicy.parse("20/s"))
                 .streamsOverride(StreamsConfig.STATE_DIR_CONFIG, stateDir.resolve(suffix).toString())

@@ -1,5 +1,6 @@
 package io.sluice.backfill.ratelimit;
 
+import io.sluice.common.client.ConnectionSettings;
 import io.sluice.schemas.backfill.FetchTask;
 import io.sluice.schemas.backfill.RateLimitKind;
 import io.sluice.schemas.backfill.RateLimitSignal;
@@ -182,7 +183,7 @@ class RateLimiterTopologyTest {
     }
 
     private RateLimiterConfig.Builder config() {
-        return RateLimiterConfig.builder("unused:9092", "mem://registry").applicationId("ratelimit-test")
+        return RateLimiterConfig.builder(ConnectionSettings.plaintext("unused:9092", "http://unused.invalid")).applicationId("ratelimit-test")
                 .defaultPolicy(RateLimitPolicy.parse("5/s"));
     }
 

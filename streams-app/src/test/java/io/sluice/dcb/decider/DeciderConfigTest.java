@@ -1,5 +1,6 @@
 package io.sluice.dcb.decider;
 
+import io.sluice.common.client.ConnectionSettings;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.Test;
@@ -21,7 +22,7 @@ import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 class DeciderConfigTest {
 
-    private static final DeciderConfig DEFAULTS = DeciderConfig.defaults("localhost:9092", "http://localhost:8080/apis/ccompat/v7");
+    private static final DeciderConfig DEFAULTS = DeciderConfig.defaults(ConnectionSettings.plaintext("localhost:9092", "http://localhost:8080/apis/ccompat/v7"));
 
     @Test
     void defaultsAreTheDocumentedOnes() {
@@ -57,8 +58,9 @@ class DeciderConfigTest {
 
     @Test
     void refusesMissingClusterSettings() {
-        assertThatThrownBy(() -> DeciderConfig.defaults(null, "http://r")).hasMessageContaining("bootstrapServers");
-        assertThatThrownBy(() -> DeciderConfig.defaults("k:9092", "registry:8080")).hasMessageContaining("http(s) URL");
+        assertThatThrownBy(() -> DeciderConfig.defaults(null)).hasMessageContaining("connection");
+        assertThatThrownBy(() -> DeciderConfig.defaults(ConnectionSettings.plaintext("k:9092", null)))
+                .hasMessageContaining("--registry-url");
     }
 
     @Test
@@ -69,7 +71,7 @@ class DeciderConfigTest {
                 "SLUICE_DCB_COMMIT_INTERVAL_MS", "50",
                 "SLUICE_DCB_STORE_TYPE", "in-memory",
                 "SLUICE_DCB_STATE_DIR", "/var/lib/sluice"));
-        assertThat(config.bootstrapServers()).isEqualTo("k:9092");
+        assertThat(config.connection().bootstrapServers()).isEqualTo("k:9092");
         assertThat(config.commitInterval()).isEqualTo(Duration.ofMillis(50));
         assertThat(config.storeType()).isEqualTo(StoreType.IN_MEMORY);
         assertThat(config.stateDir()).contains(Path.of("/var/lib/sluice"));

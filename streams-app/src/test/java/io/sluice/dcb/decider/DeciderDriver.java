@@ -1,5 +1,6 @@
 package io.sluice.dcb.decider;
 
+import io.sluice.common.client.ConnectionSettings;
 import io.sluice.schemas.dcb.AppendCommand;
 import io.sluice.schemas.dcb.AppendResult;
 import io.sluice.schemas.dcb.Event;
@@ -48,7 +49,7 @@ final class DeciderDriver implements AutoCloseable {
      *                    no record was processed (the skipped one), before any commit
      */
     DeciderDriver(Path stateDir, StoreType storeType, boolean exactlyOnce) {
-        this.config = DeciderConfig.defaults("unused:9092", "http://unused.invalid/apis/ccompat/v7")
+        this.config = DeciderConfig.defaults(ConnectionSettings.plaintext("unused:9092", "http://unused.invalid/apis/ccompat/v7"))
                 .withStateDir(stateDir).withStoreType(storeType);
         Topics topics = Topics.create(new InMemorySchemaRegistry(), true);
         Properties props = DeciderApp.streamsProperties(config);

@@ -57,7 +57,7 @@ class DeciderIT {
     @Test
     void decidesAThousandCommandsAndRestoresTheIndexAfterARestart(TestStack stack, @TempDir Path stateDir,
                                                                    @TempDir Path freshStateDir) throws Exception {
-        DeciderConfig config = DeciderConfig.defaults(stack.bootstrapServers(), stack.registryUrl())
+        DeciderConfig config = DeciderConfig.defaults(stack.connection())
                 .withApplicationId(stack.unique("dcb-decider-it"))
                 .withTopics(stack.unique("dcb.commands"), stack.unique("dcb.events"), stack.unique("dcb.results"),
                         stack.unique("dcb.dlq"))

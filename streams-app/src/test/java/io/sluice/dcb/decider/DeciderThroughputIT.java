@@ -52,7 +52,7 @@ class DeciderThroughputIT {
     void drainsABacklogOfConditionalAppends(TestStack stack, @TempDir Path stateDir) throws Exception {
         int count = Integer.getInteger("sluice.throughput.commands", 50_000);
         StoreType storeType = StoreType.parse(System.getProperty("sluice.throughput.store", "rocksdb"));
-        DeciderConfig config = DeciderConfig.defaults(stack.bootstrapServers(), stack.registryUrl())
+        DeciderConfig config = DeciderConfig.defaults(stack.connection())
                 .withApplicationId(stack.unique("dcb-throughput")).withStoreType(storeType)
                 .withTopics(stack.unique("dcb.commands"), stack.unique("dcb.events"), stack.unique("dcb.results"),
                         stack.unique("dcb.dlq"))

@@ -1,5 +1,6 @@
 package io.sluice.dcb.decider;
 
+import io.sluice.common.client.ConnectionSettings;
 import io.sluice.dcb.index.EventIndex;
 import io.sluice.dcb.query.NewEvent;
 import io.sluice.schemas.dcb.AppendCommand;
@@ -252,7 +253,7 @@ class DeciderTopologyTest {
     void operatorsAndStoresAreNamed() {
         InMemorySchemaRegistry registry = new InMemorySchemaRegistry();
         TopologyDescription description = DeciderTopology.build(
-                DeciderConfig.defaults("unused:9092", "http://unused.invalid"), io.sluice.schemas.topics.Topics.create(registry, true))
+                DeciderConfig.defaults(ConnectionSettings.plaintext("unused:9092", "http://unused.invalid")), io.sluice.schemas.topics.Topics.create(registry, true))
                 .describe();
         TopologyDescription.Processor processor = description.subtopologies().iterator().next().nodes().stream()
                 .filter(n -> n instanceof TopologyDescription.Processor).map(TopologyDescription.Processor.class::cast)

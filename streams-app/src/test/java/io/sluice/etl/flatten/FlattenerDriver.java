@@ -1,5 +1,6 @@
 package io.sluice.etl.flatten;
 
+import io.sluice.common.client.ConnectionSettings;
 import io.debezium.util.Clock;
 import io.sluice.etl.cdc.CdcRecordEncoder;
 import io.sluice.etl.cdc.MongoChangeEvents;
@@ -39,7 +40,7 @@ final class FlattenerDriver implements AutoCloseable {
     final TestOutputTopic<byte[], byte[]> dlq;
 
     FlattenerDriver() {
-        FlattenerConfig config = FlattenerConfig.defaults("unused:9092", "mem://registry");
+        FlattenerConfig config = FlattenerConfig.defaults(ConnectionSettings.plaintext("unused:9092", "http://unused.invalid"));
         driver = new TopologyTestDriver(FlattenerTopology.build(config, serdes), config.streamsProperties());
         cdc = driver.createInputTopic(CDC_TOPIC, new ByteArraySerializer(), new ByteArraySerializer());
         rows = driver.createOutputTopic(config.outputTopic(), serdes.longKey().deserializer(),

@@ -54,11 +54,11 @@ class FlattenerIT {
         for (long id = 1; id <= 5; id++) events.add(feed.update(id));
         events.addAll(feed.delete(6));
         events.addAll(feed.delete(7));
-        try (CdcEventPublisher publisher = CdcEventPublisher.create(stack.bootstrapServers(), registry, Map.of())) {
+        try (CdcEventPublisher publisher = CdcEventPublisher.create(stack.connection(), registry, Map.of())) {
             assertThat(publisher.publish(events)).isEqualTo(20 + 5 + 2 * 2);
         }
 
-        FlattenerConfig config = new FlattenerConfig(stack.unique("flattener"), stack.bootstrapServers(), stack.registryUrl(),
+        FlattenerConfig config = new FlattenerConfig(stack.unique("flattener"), stack.connection(),
                 Pattern.compile(Pattern.quote(feed.topic())), output, dlq);
         Map<Long, List<UserRows>> byUser = new HashMap<>();
         try (FlattenerApp app = new FlattenerApp(config)) {

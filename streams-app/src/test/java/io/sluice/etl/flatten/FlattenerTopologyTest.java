@@ -1,5 +1,6 @@
 package io.sluice.etl.flatten;
 
+import io.sluice.common.client.ConnectionSettings;
 import io.sluice.schemas.etl.UserRows;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.source.SourceRecord;
@@ -147,7 +148,7 @@ class FlattenerTopologyTest {
 
     @Test
     void operatorsAreNamed() {
-        String description = FlattenerTopology.build(FlattenerConfig.defaults("b:9092", "mem://r"), t.serdes).describe().toString();
+        String description = FlattenerTopology.build(FlattenerConfig.defaults(ConnectionSettings.plaintext("b:9092", "http://unused.invalid")), t.serdes).describe().toString();
         assertThat(description).contains("etl-cdc-source", "etl-flatten", "etl-key-by-user", "etl-user-rows-sink", "etl-dlq-sink")
                 .doesNotContain("KSTREAM-");
     }

@@ -20,8 +20,8 @@ public final class SinkConsumers {
     }
 
     static Map<String, Object> properties(SinkConfig config) {
-        Map<String, Object> props = new HashMap<>(config.consumerOverrides());
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+        Map<String, Object> props = config.connection().consumer();
+        props.putAll(config.consumerOverrides());
         props.put(ConsumerConfig.GROUP_ID_CONFIG, config.groupId());
         // Offsets are committed by the sink, after PostgreSQL has them, never on a timer.
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);

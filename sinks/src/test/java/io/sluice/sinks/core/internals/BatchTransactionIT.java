@@ -1,5 +1,6 @@
 package io.sluice.sinks.core.internals;
 
+import io.sluice.common.client.ConnectionSettings;
 import com.zaxxer.hikari.HikariDataSource;
 import io.sluice.sinks.core.ErrorReporter;
 import io.sluice.sinks.core.SinkConfig;
@@ -54,7 +55,7 @@ class BatchTransactionIT {
     @BeforeEach
     void setUp(TestStack stack) throws SQLException {
         String name = stack.unique("tx").replace('-', '_');
-        SinkConfig config = SinkConfig.builder("tx-it", name, "unused:9092", stack.postgres().jdbcUrl())
+        SinkConfig config = SinkConfig.builder("tx-it", name, ConnectionSettings.plaintext("unused:9092", null), stack.postgres().jdbcUrl())
                 .credentials(stack.postgres().user(), stack.postgres().password()).topics("t").schema(SCHEMA).build();
         dataSource = SinkDataSources.create(config);
         SinkMigrations.migrate(dataSource, SCHEMA);

@@ -1,5 +1,6 @@
 package io.sluice.backfill.ratelimit.internals;
 
+import io.sluice.common.client.ConnectionSettings;
 import io.sluice.backfill.ratelimit.RateLimitPolicy;
 import io.sluice.backfill.ratelimit.RateLimiterConfig;
 import io.sluice.backfill.ratelimit.WindowAlignment;
@@ -24,7 +25,7 @@ class EpochHostStateTest {
     private static final long T0 = 1_000_000; // a window start
     private static final long DISPATCH = 500;
     private static final long PUNCTUATION = 50;
-    private final RateLimiterConfig config = RateLimiterConfig.builder("b", "r").defaultPolicy(RateLimitPolicy.parse("20/s"))
+    private final RateLimiterConfig config = RateLimiterConfig.builder(ConnectionSettings.plaintext("b:9092", "http://r")).defaultPolicy(RateLimitPolicy.parse("20/s"))
             .timing(RateLimiterConfig.Timing.defaults().withAlignment(WindowAlignment.EPOCH)).build();
     private HostState state;
 

@@ -1,5 +1,6 @@
 package io.sluice.backfill.ratelimit.internals;
 
+import io.sluice.common.client.ConnectionSettings;
 import io.sluice.backfill.ratelimit.RateLimitPolicy;
 import io.sluice.backfill.ratelimit.RateLimiterConfig;
 import io.sluice.backfill.ratelimit.RateLimiterTopology;
@@ -38,7 +39,7 @@ class RateLimiterProcessorTest {
     @TempDir
     Path stateDir;
 
-    private final RateLimiterConfig config = RateLimiterConfig.builder("unused:9092", "mem://registry")
+    private final RateLimiterConfig config = RateLimiterConfig.builder(ConnectionSettings.plaintext("unused:9092", "http://unused.invalid"))
             .defaultPolicy(RateLimitPolicy.parse("5/s")).build();
 
     @Test

@@ -1,5 +1,6 @@
 package io.sluice.backfill.ratelimit.internals;
 
+import io.sluice.common.client.ConnectionSettings;
 import io.sluice.backfill.ratelimit.RateLimitPolicy;
 import io.sluice.backfill.ratelimit.RateLimiterConfig;
 import io.sluice.schemas.backfill.RateLimitKind;
@@ -16,7 +17,7 @@ class SignalRulesTest {
 
     private static final String HOST = "pds.example.com";
     private static final long T0 = 1_000_000;
-    private final RateLimiterConfig config = RateLimiterConfig.builder("b", "r").defaultPolicy(RateLimitPolicy.parse("20/s"))
+    private final RateLimiterConfig config = RateLimiterConfig.builder(ConnectionSettings.plaintext("b:9092", "http://r")).defaultPolicy(RateLimitPolicy.parse("20/s"))
             .build();
     private HostState state;
 

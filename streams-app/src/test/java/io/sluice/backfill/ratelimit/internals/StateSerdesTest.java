@@ -1,5 +1,6 @@
 package io.sluice.backfill.ratelimit.internals;
 
+import io.sluice.common.client.ConnectionSettings;
 import io.sluice.backfill.ratelimit.RateLimitPolicy;
 import io.sluice.backfill.ratelimit.RateLimiterConfig;
 import org.apache.kafka.common.errors.SerializationException;
@@ -12,7 +13,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class StateSerdesTest {
 
-    private final RateLimiterConfig config = RateLimiterConfig.builder("b", "r").defaultPolicy(RateLimitPolicy.parse("20/s"))
+    private final RateLimiterConfig config = RateLimiterConfig.builder(ConnectionSettings.plaintext("b:9092", "http://r")).defaultPolicy(RateLimitPolicy.parse("20/s"))
             .hostPolicy("slow.example.com", RateLimitPolicy.parse("5/s")).build();
 
     @Test
