@@ -91,7 +91,7 @@ public final class DcbBenchCommand implements Callable<Integer> {
         try (EmbeddedStack stack = EmbeddedStack.start(stackConfig)) {
             PostgresEndpoint server = stack.endpoints().postgres();
             PostgresEndpoint pg = server.withDatabase("sluice_bench_dcb_" + run);
-            DcbApiConfig api = DcbApiConfig.defaults(0, stack.endpoints().bootstrapServers(), stack.endpoints().registryUrl(),
+            DcbApiConfig api = DcbApiConfig.defaults(0, stack.endpoints().connection(),
                     pg.jdbcUrl(), pg.user(), pg.password());
             database(server, "CREATE DATABASE " + pg.database());
             try {

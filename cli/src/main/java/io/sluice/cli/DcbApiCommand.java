@@ -97,7 +97,7 @@ final class DcbApiCommand implements Callable<Integer> {
 
     private DcbServiceConfig serviceConfig(EmbeddedStack stack, boolean embeddedKafka, Closer started) {
         PostgresEndpoint pg = stack.endpoints().postgres();
-        DcbApiConfig api = DcbApiConfig.defaults(port, stack.endpoints().bootstrapServers(), stack.endpoints().registryUrl(),
+        DcbApiConfig api = DcbApiConfig.defaults(port, stack.endpoints().connection(),
                 pg.jdbcUrl(), pg.user(), pg.password()).withHost(host);
         DcbServiceConfig config = DcbServiceConfig.defaults(api).withCommitInterval(Duration.ofMillis(commitIntervalMs));
         if (!embeddedKafka) return config;

@@ -45,13 +45,8 @@ final class FetcherCommand implements Callable<Integer> {
     @Mixin
     MetricsOptions metricsOptions;
 
-    @Option(names = "--bootstrap-servers", defaultValue = "${env:SLUICE_KAFKA_BOOTSTRAP}",
-            description = "Kafka bootstrap servers (default: $SLUICE_KAFKA_BOOTSTRAP).")
-    String bootstrapServers;
-
-    @Option(names = "--registry-url", defaultValue = "${env:SLUICE_REGISTRY_URL}",
-            description = "Schema registry (Confluent-compatible API) URL (default: $SLUICE_REGISTRY_URL).")
-    String registryUrl;
+    @Mixin
+    ConnectionOptions connection;
 
     @Option(names = "--group", defaultValue = FetcherConfig.DEFAULT_GROUP_ID, description = "Consumer group (default ${DEFAULT-VALUE}).")
     String group;
@@ -89,7 +84,7 @@ final class FetcherCommand implements Callable<Integer> {
         try (ComponentMetrics metrics = metricsOptions.start("fetcher", err); FetcherApp app = FetcherApp.start(config)) {
             metrics.bind(new FetcherMetrics(app::stats));
             err.println("fetcher started: group " + config.groupId() + " on " + config.topics().fetch() + " at "
-                    + config.bootstrapServers());
+                    + config.connection().bootstrapServers());
             err.flush();
             CountDownLatch stopped = new CountDownLatch(1);
             Thread.ofVirtual().start(() -> {
@@ -121,13 +116,7 @@ final class FetcherCommand implements Callable<Integer> {
     }
 
     FetcherConfig config() {
-        if (bootstrapServers == null || bootstrapServers.isBlank()) {
-            throw new IllegalArgumentException("no Kafka: pass --bootstrap-servers or set SLUICE_KAFKA_BOOTSTRAP");
-        }
-        if (registryUrl == null || registryUrl.isBlank()) {
-            throw new IllegalArgumentException("no schema registry: pass --registry-url or set SLUICE_REGISTRY_URL");
-        }
-        FetcherConfig.Builder b = FetcherConfig.builder(bootstrapServers, registryUrl).groupId(group).maxInFlight(maxInFlight)
+        FetcherConfig.Builder b = FetcherConfig.builder(connection.kafkaAndRegistry()).groupId(group).maxInFlight(maxInFlight)
                 .limits(new Limits(Limits.DEFAULT.maxBlockBytes(), maxCarMb * 1024 * 1024))
                 .retry(new RetryPolicy(maxAttempts, RetryPolicy.DEFAULT.initialBackoff(), RetryPolicy.DEFAULT.maxBackoff()))
                 .allowedPrivateHosts(Set.copyOf(allowPrivateHosts));

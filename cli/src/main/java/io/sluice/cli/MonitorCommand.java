@@ -37,7 +37,7 @@ final class MonitorCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Mixin
-    KafkaOptions kafka;
+    ConnectionOptions kafka;
 
     @Option(names = "--port", paramLabel = "PORT", defaultValue = "8090",
             description = "HTTP port of the page (0: any free port). Default: ${DEFAULT-VALUE}.")
@@ -46,11 +46,6 @@ final class MonitorCommand implements Callable<Integer> {
     @Option(names = "--host", paramLabel = "ADDRESS", defaultValue = "127.0.0.1",
             description = "Address to listen on (0.0.0.0: every interface). Default: ${DEFAULT-VALUE}.")
     String host;
-
-    @Option(names = "--pg-url", paramLabel = "JDBC-URL", defaultValue = "${env:SLUICE_PG_URL}",
-            description = "PostgreSQL: the sinks' stored offsets and backfill progress (default: $SLUICE_PG_URL; "
-                    + "without it lag comes from Kafka only and backfill progress is not shown).")
-    String pgUrl;
 
     @Option(names = "--schema", paramLabel = "NAME", defaultValue = "public",
             description = "Schema of backfill_dids (default: ${DEFAULT-VALUE}).")
@@ -86,18 +81,14 @@ final class MonitorCommand implements Callable<Integer> {
     }
 
     MonitorConfig config() {
-        Optional<PostgresEndpoint> pg;
-        try {
-            pg = pgUrl == null || pgUrl.isBlank() ? Optional.empty() : Optional.of(PostgresUrls.parse(pgUrl.trim()));
-        } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), "--pg-url: " + e.getMessage(), e);
-        }
+        // PostgreSQL is optional: without it lag comes from Kafka only and backfill progress is not shown.
+        Optional<PostgresEndpoint> pg = kafka.postgresIfGiven();
         if (rateLimiterMetrics != null && (rateLimiterMetrics.getScheme() == null || !rateLimiterMetrics.getScheme().startsWith("http"))) {
             throw new ParameterException(spec.commandLine(), "--ratelimiter-metrics must be an http(s) URL, got " + rateLimiterMetrics);
         }
         if (intervalMs < 100) throw new ParameterException(spec.commandLine(), "--interval-ms must be >= 100, got " + intervalMs);
         try {
-            MonitorConfig config = MonitorConfig.defaults(port, kafka.bootstrap(), pg)
+            MonitorConfig config = MonitorConfig.defaults(port, kafka.kafka(), pg)
                     .withHost(host)
                     .withTiming(Duration.ofMillis(intervalMs), Duration.ofSeconds(stallSeconds));
             config = config.withWorkloads(config.workloads(), config.didsTopic(), schema);

@@ -52,7 +52,7 @@ final class PublishDidsCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Mixin
-    KafkaOptions kafka;
+    ConnectionOptions kafka;
 
     @Parameters(paramLabel = "FILE|-", description = "The DID list; - reads standard input.")
     String file;
@@ -76,7 +76,7 @@ final class PublishDidsCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         PublishDidsConfig config;
         try {
-            config = PublishDidsConfig.of(kafka.bootstrap(), kafka.registry(), runId).withTopic(topic);
+            config = PublishDidsConfig.of(kafka.kafkaAndRegistry(), runId).withTopic(topic);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage(), e);
         }

@@ -43,7 +43,7 @@ final class RateLimiterCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Mixin
-    KafkaOptions kafka;
+    ConnectionOptions kafka;
 
     @Option(names = "--application-id", paramLabel = "ID", defaultValue = RateLimiterConfig.DEFAULT_APPLICATION_ID,
             description = "Streams application id: consumer group and changelog prefix (default: ${DEFAULT-VALUE}).")
@@ -94,7 +94,7 @@ final class RateLimiterCommand implements Callable<Integer> {
     RateLimiterConfig config() {
         try {
             if (partitions < 1) throw new IllegalArgumentException("--partitions must be >= 1, got " + partitions);
-            RateLimiterConfig.Builder b = RateLimiterConfig.builder(kafka.bootstrap(), kafka.registry())
+            RateLimiterConfig.Builder b = RateLimiterConfig.builder(kafka.kafkaAndRegistry())
                     .applicationId(applicationId).defaultPolicy(RateLimitPolicy.parse(defaultPolicy));
             // PDS hosts arrive lower-cased in backfill.resolved
             hostPolicies.forEach((host, policy) -> b.hostPolicy(host.strip().toLowerCase(Locale.ROOT), RateLimitPolicy.parse(policy)));

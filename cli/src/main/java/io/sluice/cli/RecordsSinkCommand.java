@@ -1,5 +1,6 @@
 package io.sluice.cli;
 
+import io.sluice.common.client.ConnectionSettings;
 import io.sluice.ops.metrics.ComponentMetrics;
 import io.sluice.ops.metrics.MetricsOptions;
 import io.sluice.schemas.serde.AvroSerdes;
@@ -44,15 +45,10 @@ final class RecordsSinkCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Mixin
-    KafkaOptions kafka;
+    ConnectionOptions kafka;
 
     @Mixin
     MetricsOptions metricsOptions;
-
-    @Option(names = "--pg-url", paramLabel = "JDBC-URL", defaultValue = "${env:SLUICE_PG_URL}",
-            description = "PostgreSQL, as jdbc:postgresql://HOST:5432/DB?user=U&password=P "
-                    + "(default: $SLUICE_PG_URL).")
-    String pgUrl;
 
     @Option(names = "--schema", paramLabel = "NAME", defaultValue = "public",
             description = "Schema of the tables and of sluice_offsets (default: ${DEFAULT-VALUE}).")
@@ -69,24 +65,21 @@ final class RecordsSinkCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         SinkConfig plain = config();
-        TopicAdmin.ensure(plain.bootstrapServers(), List.of(TopicNames.BACKFILL_RECORDS, TopicNames.BACKFILL_STATUS,
+        TopicAdmin.ensure(plain.connection(), List.of(TopicNames.BACKFILL_RECORDS, TopicNames.BACKFILL_STATUS,
                 TopicNames.BACKFILL_DLQ), TopicAdmin.DEFAULT_PARTITIONS, TopicAdmin.DEFAULT_TIMEOUT);
         try (ComponentMetrics metrics = metricsOptions.start("records-sink", spec.commandLine().getErr())) {
             ExactlyOnceSink<String, SpecificRecord> sink = RecordsSink.create(plain.withMeterRegistry(metrics.registry()),
-                    RecordsSinkTopics.DEFAULT, new AvroSerdes(HttpSchemaRegistryClient.create(kafka.registry()), true));
+                    RecordsSinkTopics.DEFAULT, new AvroSerdes(HttpSchemaRegistryClient.create(plain.connection().requireRegistry()), true));
             return UntilStopped.run("records-sink", sink::run, sink, () -> describe(sink.counters()),
                     spec.commandLine().getErr(), Duration.ofSeconds(10));
         }
     }
 
     SinkConfig config() {
-        if (pgUrl == null || pgUrl.isBlank()) {
-            throw new ParameterException(spec.commandLine(), "no --pg-url given and SLUICE_PG_URL is not set "
-                    + "(start a stack with 'sluice stack' and run the export line it prints)");
-        }
+        PostgresEndpoint pg = kafka.postgres();
+        ConnectionSettings connection = kafka.kafkaAndRegistry();
         try {
-            PostgresEndpoint pg = PostgresUrls.parse(pgUrl.trim());
-            return RecordsSink.config(kafka.bootstrap(), pg.jdbcUrl(), group, RecordsSinkTopics.DEFAULT)
+            return RecordsSink.config(connection, pg.jdbcUrl(), group, RecordsSinkTopics.DEFAULT)
                     .credentials(pg.user(), pg.password()).schema(schema).batchSize(batchSize).build();
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage(), e);

@@ -40,7 +40,7 @@ final class ResolveCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Mixin
-    KafkaOptions kafka;
+    ConnectionOptions kafka;
 
     @Mixin
     MetricsOptions metricsOptions;
@@ -81,7 +81,7 @@ final class ResolveCommand implements Callable<Integer> {
     ResolverConfig config() {
         try {
             List<CidrBlock> allowed = allowNetworks.stream().map(CidrBlock::parse).toList();
-            return ResolverConfig.builder(kafka.bootstrap(), kafka.registry())
+            return ResolverConfig.builder(kafka.kafkaAndRegistry())
                     .groupId(group).plcDirectory(plcUrl).allowedNetworks(allowed)
                     .maxInFlight(maxInFlight).maxAttempts(maxAttempts).build();
         } catch (IllegalArgumentException e) {

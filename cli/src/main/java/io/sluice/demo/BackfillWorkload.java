@@ -86,19 +86,18 @@ final class BackfillWorkload implements Workload {
                     names.isolated() ? names.prefix() : "", names.isolated() ? names.prefix() + "." : "", SCHEMA,
                     run.stateDir().resolve("backfill"), PARTITIONS);
             ExpectedTotal expected = simulator.expectedTotal();
-            String bootstrap = run.stack().bootstrapServers();
-            try (BackfillPipeline pipeline = BackfillPipeline.start(bootstrap, run.stack().registryUrl(), run.db().endpoint(), config)) {
+            try (BackfillPipeline pipeline = BackfillPipeline.start(run.stack().connection(), run.db().endpoint(), config)) {
                 publish(simulator.dids(), config);
                 awaitDone(pipeline, expected, start);
             }
             double seconds = (System.nanoTime() - start) / 1e9;
-            return result(expected, seconds, DlqCount.of(bootstrap, config.dlq()), simulator.stats().totals().violations());
+            return result(expected, seconds, DlqCount.of(run.stack().connection(), config.dlq()), simulator.stats().totals().violations());
         }
     }
 
     private void publish(List<String> dids, BackfillPipelineConfig config) throws Exception {
         byte[] list = String.join("\n", dids).getBytes(StandardCharsets.UTF_8);
-        PublishDidsConfig publish = new PublishDidsConfig(run.stack().bootstrapServers(), run.stack().registryUrl(),
+        PublishDidsConfig publish = new PublishDidsConfig(run.stack().connection(),
                 config.dids(), run.names().prefix(), config.partitions());
         try (DidPublisher publisher = DidPublisher.create(publish)) {
             publisher.publish(new ByteArrayInputStream(list), list.length, ProgressListener.NONE);

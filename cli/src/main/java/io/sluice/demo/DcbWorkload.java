@@ -54,7 +54,7 @@ final class DcbWorkload implements Workload {
         long start = System.nanoTime();
         DemoSettings settings = run.settings();
         PostgresEndpoint pg = run.db().endpoint();
-        DcbApiConfig api = DcbApiConfig.defaults(0, run.stack().bootstrapServers(), run.stack().registryUrl(), pg.jdbcUrl(),
+        DcbApiConfig api = DcbApiConfig.defaults(0, run.stack().connection(), pg.jdbcUrl(),
                 pg.user(), pg.password()).withSchema(SCHEMA);
         // On a busy 2-core machine the decider can stall for more than the API's default 30 s; the demo
         // waits longer for an answer, just under the 60 s the load's HTTP clients wait.
@@ -70,7 +70,7 @@ final class DcbWorkload implements Workload {
         double seconds = (System.nanoTime() - start) / 1e9;
         long rows = done();
         long appended = load.answered() - load.conditionFailed();
-        long dlq = DlqCount.of(run.stack().bootstrapServers(), config.dlqTopic());
+        long dlq = DlqCount.of(run.stack().connection(), config.dlqTopic());
         String answered = load.answered() + (load.errors() == 0 ? "" : " (" + load.errors() + " errors, the first: "
                 + load.firstError() + ")");
         return new WorkloadResult(name(), settings.dcbAppends(), rows, seconds, dlq, -1, List.of(

@@ -26,7 +26,7 @@ public interface DemoMonitor extends AutoCloseable {
      */
     static DemoMonitor start(StackEndpoints stack, DemoDatabase db, DemoNames names) {
         if (names.isolated()) return none();
-        MonitorServer server = MonitorServer.start(MonitorConfig.defaults(0, stack.bootstrapServers(), Optional.of(db.endpoint()))
+        MonitorServer server = MonitorServer.start(MonitorConfig.defaults(0, stack.connection(), Optional.of(db.endpoint()))
                 .withWorkloads(io.sluice.ops.monitor.Workload.defaults(), names.topic(TopicNames.BACKFILL_DIDS),
                         BackfillWorkload.SCHEMA));
         return new DemoMonitor() {

@@ -88,20 +88,20 @@ final class EtlWorkload implements Workload {
         UserChangeFeed feed = new UserChangeFeed(new UserGenerator(SEED), new MongoChangeEvents(database, Clock.system()));
         String rowsTopic = run.names().topic(TopicNames.ETL_USER_ROWS);
         String dlqTopic = run.names().topic(TopicNames.ETL_DLQ);
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, run.stack().bootstrapServers()))) {
+        try (Admin admin = Admin.create(run.stack().connection().admin())) {
             // Before anything produces (KAFKA-15591), with the partitions the flattener's input and output share.
             CdcEventPublisher.ensureTopic(admin, feed.topic(), PARTITIONS, (short) 1, SETUP_TIMEOUT);
             CdcEventPublisher.ensureTopic(admin, rowsTopic, PARTITIONS, (short) 1, SETUP_TIMEOUT);
             CdcEventPublisher.ensureTopic(admin, dlqTopic, 1, (short) 1, SETUP_TIMEOUT);
         }
-        SchemaRegistryClient registry = HttpSchemaRegistryClient.create(run.stack().registryUrl());
+        SchemaRegistryClient registry = HttpSchemaRegistryClient.create(run.stack().connection().requireRegistry());
         FlattenerConfig flattenerConfig = new FlattenerConfig(run.names().id(FlattenerConfig.DEFAULT_APPLICATION_ID),
-                run.stack().bootstrapServers(), run.stack().registryUrl(), Pattern.compile(Pattern.quote(feed.topic())), rowsTopic,
+                run.stack().connection(), Pattern.compile(Pattern.quote(feed.topic())), rowsTopic,
                 dlqTopic);
         ExactlyOnceSink<Long, UserRows> sink = EtlSink.create(sinkConfig(rowsTopic, dlqTopic),
                 Topics.create(registry, false).etlUserRows().withName(rowsTopic));
         try (FlattenerApp flattener = new FlattenerApp(flattenerConfig, FLATTENER_OVERRIDES);
-             CdcEventPublisher publisher = CdcEventPublisher.create(run.stack().bootstrapServers(), registry,
+             CdcEventPublisher publisher = CdcEventPublisher.create(run.stack().connection(), registry,
                      Map.of(ProducerConfig.LINGER_MS_CONFIG, 5, ProducerConfig.BATCH_SIZE_CONFIG, 1024 * 1024))) {
             CompletableFuture<Void> sinkRun = CompletableFuture.runAsync(sink::run,
                     task -> Thread.ofPlatform().name("demo-etl-sink").daemon().start(task));
@@ -113,7 +113,7 @@ final class EtlWorkload implements Workload {
             sink.close();
         }
         double seconds = (System.nanoTime() - start) / 1e9;
-        long dlq = DlqCount.of(run.stack().bootstrapServers(), dlqTopic);
+        long dlq = DlqCount.of(run.stack().connection(), dlqTopic);
         long rows = run.db().count(SCHEMA, ALL_ROWS);
         return new WorkloadResult(name(), run.settings().users(), rows, seconds, dlq, -1, List.of(
                 WorkloadResult.Check.of("users rows (users generated)", run.settings().users(), done()),
@@ -137,7 +137,7 @@ final class EtlWorkload implements Workload {
     }
 
     private SinkConfig sinkConfig(String rowsTopic, String dlqTopic) {
-        return EtlSink.config(run.names().id(EtlSink.GROUP_ID), run.stack().bootstrapServers(), run.db().endpoint().jdbcUrl())
+        return EtlSink.config(run.names().id(EtlSink.GROUP_ID), run.stack().connection(), run.db().endpoint().jdbcUrl())
                 .credentials(run.db().endpoint().user(), run.db().endpoint().password())
                 .topics(rowsTopic)
                 .schema(SCHEMA)

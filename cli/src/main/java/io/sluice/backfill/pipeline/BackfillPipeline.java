@@ -1,5 +1,6 @@
 package io.sluice.backfill.pipeline;
 
+import io.sluice.common.client.ConnectionSettings;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.sluice.backfill.fetch.FetcherApp;
 import io.sluice.backfill.fetch.FetcherConfig;
@@ -78,18 +79,18 @@ public final class BackfillPipeline implements AutoCloseable {
     private CompletableFuture<Void> sinkRun;
     private int sinkStarts;
 
-    private BackfillPipeline(String bootstrapServers, String registryUrl, PostgresEndpoint postgres, BackfillPipelineConfig config,
+    private BackfillPipeline(ConnectionSettings connection, PostgresEndpoint postgres, BackfillPipelineConfig config,
                              ComponentMetrics metrics) {
         this.config = config;
         this.metrics = metrics;
-        this.resolverConfig = ResolverConfig.builder(bootstrapServers, registryUrl)
+        this.resolverConfig = ResolverConfig.builder(connection)
                 .groupId(config.id(ResolverConfig.DEFAULT_GROUP_ID))
                 .topics(config.dids(), config.resolved(), config.status(), config.dlq())
                 .plcDirectory(config.plcUrl())
                 .allowedNetworks(config.allowLoopback() ? AddressGuard.LOOPBACK : List.of())
                 .partitions(config.partitions())
                 .build();
-        this.limiterConfig = RateLimiterConfig.builder(bootstrapServers, registryUrl)
+        this.limiterConfig = RateLimiterConfig.builder(connection)
                 .applicationId(config.id(RateLimiterConfig.DEFAULT_APPLICATION_ID))
                 .topics(new RateLimiterConfig.TopicSet(config.resolved(), Optional.of(config.retry()), config.signals(),
                         config.fetch(), config.dlq()))
@@ -97,27 +98,27 @@ public final class BackfillPipeline implements AutoCloseable {
                 .timing(config.limiterTiming())
                 .streamsOverride(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().resolve("ratelimiter").toString())
                 .build();
-        this.fetcherConfig = fetcherConfig(bootstrapServers, registryUrl, config).build();
+        this.fetcherConfig = fetcherConfig(connection, config).build();
         this.sinkTopics = sinkTopics(config);
-        this.sinkConfig = sinkConfig(bootstrapServers, postgres, config)
+        this.sinkConfig = sinkConfig(connection, postgres, config)
                 .meterRegistry(metrics == null ? new CompositeMeterRegistry() : metrics.registry())
                 .build();
-        this.serdes = new AvroSerdes(HttpSchemaRegistryClient.create(registryUrl), true);
+        this.serdes = new AvroSerdes(HttpSchemaRegistryClient.create(connection.requireRegistry()), true);
     }
 
     /**
      * Ensures the topics, then starts the resolver, the rate limiter (waiting until it runs), the fetcher
      * and the sink. On a failure whatever was started is closed again.
      */
-    public static BackfillPipeline start(String bootstrapServers, String registryUrl, PostgresEndpoint postgres,
+    public static BackfillPipeline start(ConnectionSettings connection, PostgresEndpoint postgres,
                                          BackfillPipelineConfig config) {
-        return start(bootstrapServers, registryUrl, postgres, config, null);
+        return start(connection, postgres, config, null);
     }
 
     /** As {@link #start(String, String, PostgresEndpoint, BackfillPipelineConfig)}, recording into {@code metrics} (null: none). */
-    public static BackfillPipeline start(String bootstrapServers, String registryUrl, PostgresEndpoint postgres,
+    public static BackfillPipeline start(ConnectionSettings connection, PostgresEndpoint postgres,
                                          BackfillPipelineConfig config, ComponentMetrics metrics) {
-        BackfillPipeline pipeline = new BackfillPipeline(bootstrapServers, registryUrl, postgres, config, metrics);
+        BackfillPipeline pipeline = new BackfillPipeline(connection, postgres, config, metrics);
         try {
             pipeline.startAll();
             return pipeline;
@@ -131,8 +132,8 @@ public final class BackfillPipeline implements AutoCloseable {
      * The fetcher settings of the pipeline {@code config} describes, as a builder, so a fetcher run
      * elsewhere (another process) joins the same group on the same topics.
      */
-    public static FetcherConfig.Builder fetcherConfig(String bootstrapServers, String registryUrl, BackfillPipelineConfig config) {
-        return FetcherConfig.builder(bootstrapServers, registryUrl)
+    public static FetcherConfig.Builder fetcherConfig(ConnectionSettings connection, BackfillPipelineConfig config) {
+        return FetcherConfig.builder(connection)
                 .groupId(config.id(FetcherConfig.DEFAULT_GROUP_ID))
                 .topics(new FetcherConfig.TopicSet(config.fetch(), config.records(), config.status(), config.retry(),
                         config.signals(), config.dlq()))
@@ -143,8 +144,8 @@ public final class BackfillPipeline implements AutoCloseable {
     }
 
     /** The records sink settings of the pipeline {@code config} describes, as a builder; see {@link #fetcherConfig}. */
-    public static SinkConfig.Builder sinkConfig(String bootstrapServers, PostgresEndpoint postgres, BackfillPipelineConfig config) {
-        return RecordsSink.config(bootstrapServers, postgres.jdbcUrl(), config.id(RecordsSink.DEFAULT_GROUP_ID), sinkTopics(config))
+    public static SinkConfig.Builder sinkConfig(ConnectionSettings connection, PostgresEndpoint postgres, BackfillPipelineConfig config) {
+        return RecordsSink.config(connection, postgres.jdbcUrl(), config.id(RecordsSink.DEFAULT_GROUP_ID), sinkTopics(config))
                 .credentials(postgres.user(), postgres.password())
                 .schema(config.dbSchema())
                 .dlqTopicPattern(config.dlq());
@@ -159,9 +160,9 @@ public final class BackfillPipeline implements AutoCloseable {
      * elsewhere (other processes, with {@link #fetcherConfig} and {@link #sinkConfig}) or are started
      * later with {@link #startFetcher()} and {@link #startSink()}.
      */
-    public static BackfillPipeline startUpstream(String bootstrapServers, String registryUrl, PostgresEndpoint postgres,
+    public static BackfillPipeline startUpstream(ConnectionSettings connection, PostgresEndpoint postgres,
                                                  BackfillPipelineConfig config) {
-        BackfillPipeline pipeline = new BackfillPipeline(bootstrapServers, registryUrl, postgres, config, null);
+        BackfillPipeline pipeline = new BackfillPipeline(connection, postgres, config, null);
         try {
             pipeline.startResolverAndLimiter();
             return pipeline;
@@ -181,7 +182,7 @@ public final class BackfillPipeline implements AutoCloseable {
     private void startResolverAndLimiter() {
         // Before anything produces: a topic auto-created by a producer could get another partition
         // count, and producing right after creation can fail (KAFKA-15591).
-        TopicAdmin.ensure(resolverConfig.bootstrapServers(), config.allTopics(), config.partitions(), TOPIC_TIMEOUT);
+        TopicAdmin.ensure(resolverConfig.connection(), config.allTopics(), config.partitions(), TOPIC_TIMEOUT);
         RateLimiterTopics.ensure(limiterConfig, config.partitions(), TOPIC_TIMEOUT);
         try {
             Files.createDirectories(config.stateDir().resolve("spill"));

@@ -51,13 +51,13 @@ final class SluicePathRun {
     Outcome run(PdsSimulator simulator, BackfillPipelineConfig config, long expectedRecords, Duration deadline) throws Exception {
         int dids = simulator.dids().size();
         byte[] list = String.join("\n", simulator.dids()).getBytes(StandardCharsets.UTF_8);
-        try (BackfillPipeline pipeline = BackfillPipeline.start(stack.bootstrapServers(), stack.registryUrl(), stack.postgres(),
+        try (BackfillPipeline pipeline = BackfillPipeline.start(stack.connection(), stack.postgres(),
                 config)) {
             HeapPeak heap = HeapPeak.start();
             try (StageCpu cpu = new StageCpu(SluicePathRun::stageOf, stack.postgres(),
                     List.of(pipeline.sinkConfig().applicationName()))) {
                 long start = System.nanoTime();
-                PublishDidsConfig publish = new PublishDidsConfig(stack.bootstrapServers(), stack.registryUrl(), config.dids(),
+                PublishDidsConfig publish = new PublishDidsConfig(stack.connection(), config.dids(),
                         "bench-" + config.idPrefix(), config.partitions());
                 try (DidPublisher publisher = DidPublisher.create(publish)) {
                     publisher.publish(new ByteArrayInputStream(list), list.length, ProgressListener.NONE);

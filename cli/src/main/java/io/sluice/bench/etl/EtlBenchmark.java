@@ -56,7 +56,7 @@ public final class EtlBenchmark {
             expectedRows += UserFlattener.rowCount(UserFlattener.flatten(generator.user(id), Instant.EPOCH));
         }
 
-        SchemaRegistryClient registry = HttpSchemaRegistryClient.create(stack.registryUrl());
+        SchemaRegistryClient registry = HttpSchemaRegistryClient.create(stack.connection().requireRegistry());
         // Names of this process's own, so that two benchmarks on one server never touch each other's tables.
         String runPrefix = Long.toString(System.currentTimeMillis(), 36);
         String sluiceSchema = "sluice_bench_" + runPrefix;

@@ -83,13 +83,13 @@ final class KafkaPathRun {
         List<SourceRecord> events = feed.create(1, settings.users());
         String rowsTopic = "etl.user-rows." + runId;
         String dlqTopic = "etl.dlq." + runId;
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", stack.bootstrapServers()))) {
+        try (Admin admin = Admin.create(stack.connection().admin())) {
             CdcEventPublisher.ensureTopic(admin, feed.topic(), settings.partitions(), (short) 1, SETUP_TIMEOUT);
             CdcEventPublisher.ensureTopic(admin, rowsTopic, settings.partitions(), (short) 1, SETUP_TIMEOUT);
             CdcEventPublisher.ensureTopic(admin, dlqTopic, 1, (short) 1, SETUP_TIMEOUT);
 
-            FlattenerConfig flattenerConfig = new FlattenerConfig(FLATTENER_ID_PREFIX + runId, stack.bootstrapServers(),
-                    stack.registryUrl(), Pattern.compile(Pattern.quote(feed.topic())), rowsTopic, dlqTopic);
+            FlattenerConfig flattenerConfig = new FlattenerConfig(FLATTENER_ID_PREFIX + runId, stack.connection(),
+                    Pattern.compile(Pattern.quote(feed.topic())), rowsTopic, dlqTopic);
             Topic<Long, UserRows> topic = Topics.create(registry, false).etlUserRows().withName(rowsTopic);
             String group = SINK_GROUP_PREFIX + runId;
             List<ExactlyOnceSink<Long, UserRows>> sinks = new ArrayList<>();
@@ -207,7 +207,7 @@ final class KafkaPathRun {
     }
 
     private SinkConfig sinkConfig(String group, String rowsTopic, String dlqTopic) {
-        return EtlSink.config(group, stack.bootstrapServers(), stack.postgres().jdbcUrl())
+        return EtlSink.config(group, stack.connection(), stack.postgres().jdbcUrl())
                 .credentials(stack.postgres().user(), stack.postgres().password())
                 .topics(rowsTopic)
                 .schema(schema)

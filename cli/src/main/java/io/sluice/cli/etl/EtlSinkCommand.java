@@ -1,5 +1,6 @@
 package io.sluice.cli.etl;
 
+import io.sluice.cli.ConnectionOptions;
 import io.sluice.cli.StopSignals;
 import io.sluice.ops.metrics.ComponentMetrics;
 import io.sluice.ops.metrics.MetricsOptions;
@@ -54,7 +55,7 @@ public final class EtlSinkCommand implements Callable<Integer> {
     boolean help;
 
     @Mixin
-    ServiceOptions services;
+    ConnectionOptions services;
 
     @Mixin
     MetricsOptions metricsOptions;
@@ -81,7 +82,7 @@ public final class EtlSinkCommand implements Callable<Integer> {
         SinkConfig plain = config();
         ComponentMetrics metrics = metricsOptions.start("etl-sink", err);
         SinkConfig config = plain.withMeterRegistry(metrics.registry());
-        Topic<Long, UserRows> rows = Topics.fromConfig(new AvroSerdeConfig(services.registryUrl(), false, true)).etlUserRows();
+        Topic<Long, UserRows> rows = Topics.fromConfig(new AvroSerdeConfig(services.kafkaAndRegistry().requireRegistry(), false, true)).etlUserRows();
         StopSignals stop = StopSignals.install(err);
         ExactlyOnceSink<Long, UserRows> sink = EtlSink.create(config, rows);
         CompletableFuture<Void> loop = CompletableFuture.runAsync(sink::run, task -> Thread.ofPlatform().name("etl-sink").start(task));
@@ -100,7 +101,7 @@ public final class EtlSinkCommand implements Callable<Integer> {
     private SinkConfig config() {
         PostgresEndpoint pg = services.postgres();
         try {
-            return EtlSink.config(group, services.bootstrapServers(), pg.jdbcUrl())
+            return EtlSink.config(group, services.kafkaAndRegistry(), pg.jdbcUrl())
                     .credentials(pg.user(), pg.password())
                     .topics(topic)
                     .schema(schema)

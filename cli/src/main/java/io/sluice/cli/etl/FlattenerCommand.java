@@ -1,5 +1,6 @@
 package io.sluice.cli.etl;
 
+import io.sluice.cli.ConnectionOptions;
 import io.sluice.cli.StopSignals;
 import io.sluice.etl.cdc.CdcEventPublisher;
 import io.sluice.etl.flatten.FlattenerApp;
@@ -54,7 +55,7 @@ public final class FlattenerCommand implements Callable<Integer> {
     boolean help;
 
     @Mixin
-    ServiceOptions services;
+    ConnectionOptions services;
 
     @Mixin
     MetricsOptions metricsOptions;
@@ -80,7 +81,7 @@ public final class FlattenerCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
         FlattenerConfig config = config();
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers()))) {
+        try (Admin admin = Admin.create(config.connection().admin())) {
             CdcEventPublisher.ensureTopic(admin, config.outputTopic(), partitions, (short) 1, Duration.ofSeconds(60));
             CdcEventPublisher.ensureTopic(admin, config.dlqTopic(), 1, (short) 1, Duration.ofSeconds(60));
         }
@@ -105,7 +106,7 @@ public final class FlattenerCommand implements Callable<Integer> {
             if (partitions < 1) throw new IllegalArgumentException("--partitions must be >= 1, got " + partitions);
             Pattern source = sourcePattern == null || sourcePattern.isBlank()
                     ? TopicNames.CDC_USERS_PATTERN : Pattern.compile(sourcePattern);
-            return new FlattenerConfig(applicationId, services.bootstrapServers(), services.registryUrl(), source,
+            return new FlattenerConfig(applicationId, services.kafkaAndRegistry(), source,
                     TopicNames.ETL_USER_ROWS, TopicNames.ETL_DLQ);
         } catch (PatternSyntaxException e) {
             throw new ParameterException(spec.commandLine(), "--source-pattern is not a regular expression: " + e.getMessage());

@@ -1,5 +1,7 @@
 package io.sluice.cli.etl;
 
+import io.sluice.common.client.ConnectionSettings;
+import io.sluice.cli.ConnectionOptions;
 import io.debezium.util.Clock;
 import io.sluice.etl.cdc.CdcEventPublisher;
 import io.sluice.etl.cdc.MongoChangeEvents;
@@ -51,7 +53,7 @@ public final class GenerateUsersCommand implements Callable<Integer> {
     boolean help;
 
     @Mixin
-    ServiceOptions services;
+    ConnectionOptions services;
 
     @Option(names = "--users", paramLabel = "N", required = true, description = "Users to create (ids 1..N).")
     long users;
@@ -101,12 +103,13 @@ public final class GenerateUsersCommand implements Callable<Integer> {
             return 0;
         }
         UserChangeFeed feed = new UserChangeFeed(generator, new MongoChangeEvents(database, Clock.system()));
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, services.bootstrapServers()))) {
+        ConnectionSettings connection = services.kafkaAndRegistry();
+        try (Admin admin = Admin.create(connection.admin())) {
             CdcEventPublisher.ensureTopic(admin, feed.topic(), partitions, (short) 1, Duration.ofSeconds(60));
         }
         long[] published = {0};
-        try (CdcEventPublisher publisher = CdcEventPublisher.create(services.bootstrapServers(),
-                HttpSchemaRegistryClient.create(services.registryUrl()), Map.of())) {
+        try (CdcEventPublisher publisher = CdcEventPublisher.create(connection,
+                HttpSchemaRegistryClient.create(connection.requireRegistry()), Map.of())) {
             plan.publish(feed, chunk -> published[0] += publishChunk(publisher, chunk));
         }
         err.printf("published %,d events to %s in %.1f s: %,d %s, %,d updates, %,d deletes (each with a tombstone)%n",

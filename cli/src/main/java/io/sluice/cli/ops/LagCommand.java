@@ -1,5 +1,6 @@
 package io.sluice.cli.ops;
 
+import io.sluice.cli.ConnectionOptions;
 import io.sluice.cli.StopSignals;
 import io.sluice.ops.lag.GroupLag;
 import io.sluice.ops.lag.GroupStatus;
@@ -47,7 +48,7 @@ public final class LagCommand implements Callable<Integer> {
     boolean help;
 
     @Mixin
-    OpsOptions services;
+    ConnectionOptions connection;
 
     @Option(names = "--group", paramLabel = "ID",
             description = "Group or Streams application id; repeat for several (default: every group the broker "
@@ -75,8 +76,8 @@ public final class LagCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        try (Admin admin = services.admin()) {
-            LagReader reader = new LagReader(admin, services.postgres());
+        try (Admin admin = OpsOptions.admin(connection)) {
+            LagReader reader = new LagReader(admin, OpsOptions.postgres(connection));
             LagTracker tracker = new LagTracker(stallAfter);
             if (!watch) {
                 tracker.update(Instant.now(), sample(reader));

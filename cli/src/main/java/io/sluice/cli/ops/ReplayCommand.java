@@ -1,5 +1,6 @@
 package io.sluice.cli.ops;
 
+import io.sluice.cli.ConnectionOptions;
 import io.sluice.ops.replay.ReplayPlan;
 import io.sluice.ops.replay.ReplayPlan.Move;
 import io.sluice.ops.replay.ReplayTarget;
@@ -54,7 +55,7 @@ public final class ReplayCommand implements Callable<Integer> {
     boolean help;
 
     @Mixin
-    OpsOptions services;
+    ConnectionOptions connection;
 
     @Option(names = "--group", required = true, paramLabel = "ID", description = "Consumer group or Streams application id.")
     String group;
@@ -100,13 +101,13 @@ public final class ReplayCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         ReplayTarget t = target();
-        Optional<DataSource> postgres = services.postgres();
+        Optional<DataSource> postgres = OpsOptions.postgres(connection);
         if (postgres.isEmpty() && SINK_GROUPS.contains(group)) {
             throw new ParameterException(spec.commandLine(), group + " is a sink that keeps its offsets in PostgreSQL: "
                     + "give --pg-url or set SLUICE_PG_URL, or the rerun would not re-read");
         }
-        try (Admin admin = services.admin()) {
-            Replayer replayer = new Replayer(admin, services.bootstrapServers.trim(), postgres, stateDir);
+        try (Admin admin = OpsOptions.admin(connection)) {
+            Replayer replayer = new Replayer(admin, connection.kafka(), postgres, stateDir);
             ReplayPlan plan = replayer.plan(group, t, topics, streamsApp);
             out.print(render(plan));
             if (dryRun) {

@@ -107,7 +107,7 @@ public final class DcbService implements AutoCloseable {
     }
 
     private static EventsSink startSink(DcbServiceConfig config, ComponentMetrics metrics) {
-        Topics topics = Topics.create(HttpSchemaRegistryClient.create(config.api().registryUrl()), true);
+        Topics topics = Topics.create(HttpSchemaRegistryClient.create(config.api().connection().requireRegistry()), true);
         return EventsSink.start(metrics == null ? config.sinkConfig() : config.sinkConfig().withMeterRegistry(metrics.registry()), topics.dcbEvents().keySerde().deserializer(),
                 topics.dcbEvents().valueSerde().deserializer(), config.api().notifyChannel());
     }

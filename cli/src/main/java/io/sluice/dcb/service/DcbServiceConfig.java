@@ -104,7 +104,7 @@ public record DcbServiceConfig(DcbApiConfig api, String deciderApplicationId, Du
 
     private static DeciderConfig deciderConfig(DcbApiConfig api, String applicationId, Duration commitInterval,
                                                Optional<Path> stateDir, String dlqTopic) {
-        DeciderConfig config = DeciderConfig.defaults(api.bootstrapServers(), api.registryUrl())
+        DeciderConfig config = DeciderConfig.defaults(api.connection())
                 .withApplicationId(applicationId)
                 .withTopics(api.commandsTopic(), api.eventsTopic(), api.resultsTopic(), dlqTopic)
                 .withCommitInterval(commitInterval);
@@ -112,7 +112,7 @@ public record DcbServiceConfig(DcbApiConfig api, String deciderApplicationId, Du
     }
 
     private static SinkConfig sinkConfig(DcbApiConfig api, String groupId, Duration flushInterval, String dlqTopic) {
-        return EventsSink.configure(groupId, api.bootstrapServers(), api.jdbcUrl(), api.eventsTopic(), dlqTopic)
+        return EventsSink.configure(groupId, api.connection(), api.jdbcUrl(), api.eventsTopic(), dlqTopic)
                 .credentials(api.dbUser(), api.dbPassword())
                 .schema(api.schema())
                 .flushInterval(flushInterval)

@@ -37,7 +37,7 @@ public final class DcbTopics {
 
     public static Ready ensure(DcbServiceConfig config) throws InterruptedException {
         DcbApiConfig api = config.api();
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, api.bootstrapServers()))) {
+        try (Admin admin = Admin.create(api.connection().admin())) {
             long deadline = System.nanoTime() + config.startTimeout().toNanos();
             List<NewTopic> missing = new ArrayList<>();
             for (NewTopic topic : List.of(

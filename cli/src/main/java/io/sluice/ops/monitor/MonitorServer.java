@@ -46,8 +46,9 @@ public final class MonitorServer implements AutoCloseable {
 
     private MonitorServer(MonitorConfig config) {
         this.config = config;
-        this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers(),
-                AdminClientConfig.CLIENT_ID_CONFIG, "sluice-monitor"));
+        Map<String, Object> adminProps = config.connection().admin();
+        adminProps.put(AdminClientConfig.CLIENT_ID_CONFIG, "sluice-monitor");
+        this.admin = Admin.create(adminProps);
         this.sampler = new MonitorSampler(config, admin, config.postgres().map(MonitorServer::dataSource));
         this.ticker = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("sluice-monitor-sampler").daemon().factory());
         try {

@@ -1,5 +1,6 @@
 package io.sluice.ops.replay;
 
+import io.sluice.common.client.ConnectionSettings;
 import io.sluice.ops.lag.GroupLag;
 import io.sluice.ops.lag.GroupLag.OffsetSource;
 import io.sluice.ops.lag.LagReader;
@@ -61,7 +62,7 @@ public final class Replayer {
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
     private final Admin admin;
-    private final String bootstrapServers;
+    private final ConnectionSettings connection;
     private final Optional<DataSource> postgres;
     private final Path stateDirRoot;
 
@@ -69,9 +70,9 @@ public final class Replayer {
      * @param stateDirRoot the applications' {@code state.dir} (Kafka Streams' default is
      *                     {@code ${java.io.tmpdir}/kafka-streams})
      */
-    public Replayer(Admin admin, String bootstrapServers, Optional<DataSource> postgres, Path stateDirRoot) {
+    public Replayer(Admin admin, ConnectionSettings connection, Optional<DataSource> postgres, Path stateDirRoot) {
         this.admin = Objects.requireNonNull(admin, "admin");
-        this.bootstrapServers = Objects.requireNonNull(bootstrapServers, "bootstrapServers");
+        this.connection = Objects.requireNonNull(connection, "connection");
         this.postgres = Objects.requireNonNull(postgres, "postgres");
         this.stateDirRoot = Objects.requireNonNull(stateDirRoot, "stateDirRoot");
     }
@@ -140,11 +141,44 @@ public final class Replayer {
         }
     }
 
+    private Path writeClientConfig() {
+        try {
+            Path file = Files.createTempFile("sluice-resetter-", ".properties",
+                    java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                            java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+            try (var out = Files.newBufferedWriter(file, java.nio.charset.StandardCharsets.UTF_8)) {
+                connection.clientPropertiesFile().store(out, "sluice replay: client settings for StreamsResetter");
+            }
+            return file;
+        } catch (java.io.IOException e) {
+            throw new ReplayException("cannot write the client settings for StreamsResetter: " + e.getMessage());
+        }
+    }
+
+    private static void deleteQuietly(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (java.io.IOException e) {
+            // A temp file left behind is no reason to fail the replay that already happened.
+        }
+    }
+
     private void resetStreamsApp(ReplayPlan plan) {
-        List<String> args = new ArrayList<>(List.of("--bootstrap-server", bootstrapServers,
+        List<String> args = new ArrayList<>(List.of("--bootstrap-server", connection.bootstrapServers(),
                 "--application-id", plan.groupId(), "--input-topics", String.join(",", plan.inputTopics())));
         args.addAll(plan.target().resetterOptions());
-        int exit = new StreamsResetter().execute(args.toArray(String[]::new));
+        Path clientConfig = null;
+        int exit;
+        try {
+            if (!connection.clientProperties().isEmpty()) {
+                // The resetter takes TLS/SASL settings only from a file: write the command's, readable by us alone.
+                clientConfig = writeClientConfig();
+                args.addAll(List.of("--config-file", clientConfig.toString()));
+            }
+            exit = new StreamsResetter().execute(args.toArray(String[]::new));
+        } finally {
+            if (clientConfig != null) deleteQuietly(clientConfig);
+        }
         if (exit != 0) throw new ReplayException("StreamsResetter failed for " + plan.groupId() + " (exit " + exit + "), see its output above");
         plan.stateDir().ifPresent(Replayer::deleteRecursively);
     }

@@ -56,7 +56,7 @@ class BackfillKillRestartIT {
             long start = System.nanoTime();
             AtomicReference<StageProcess> fetcher = new AtomicReference<>();
             AtomicReference<StageProcess> sink = new AtomicReference<>();
-            try (BackfillPipeline pipeline = BackfillPipeline.startUpstream(stack.bootstrapServers(), stack.registryUrl(),
+            try (BackfillPipeline pipeline = BackfillPipeline.startUpstream(stack.connection(),
                     stack.postgres(), run.config())) {
                 Runnable healthy = () -> {
                     pipeline.assertHealthy();

@@ -44,7 +44,7 @@ class BackfillPipelineIT {
             BackfillRun run = new BackfillRun(stack, simulator, "bfe2e-a", RateLimitPolicy.parse(HOST_LIMIT + "/s"), stateDir,
                     PARTITIONS);
             long start = System.nanoTime();
-            try (BackfillPipeline pipeline = BackfillPipeline.start(stack.bootstrapServers(), stack.registryUrl(),
+            try (BackfillPipeline pipeline = BackfillPipeline.start(stack.connection(),
                     stack.postgres(), run.config())) {
                 run.publish();
                 run.awaitDone(DIDS, true, WAIT, pipeline::assertHealthy, pipeline::progress);

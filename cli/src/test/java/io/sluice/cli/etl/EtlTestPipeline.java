@@ -33,12 +33,12 @@ record EtlTestPipeline(TestStack stack, String cdcTopic, String rowsTopic, Strin
     }
 
     FlattenerApp flattener(String applicationId, Map<String, ?> streamsOverrides) {
-        return new FlattenerApp(new FlattenerConfig(applicationId, stack.bootstrapServers(), stack.registryUrl(),
+        return new FlattenerApp(new FlattenerConfig(applicationId, stack.connection(),
                 Pattern.compile(Pattern.quote(cdcTopic)), rowsTopic, dlqTopic), streamsOverrides);
     }
 
     SinkConfig sinkConfig(String group, String schema, int batchSize) {
-        return EtlSink.config(group, stack.bootstrapServers(), stack.postgres().jdbcUrl())
+        return EtlSink.config(group, stack.connection(), stack.postgres().jdbcUrl())
                 .credentials(stack.postgres().user(), stack.postgres().password())
                 .topics(rowsTopic)
                 .schema(schema)

@@ -53,7 +53,7 @@ class EventsSinkReplayIT {
         TopicAdmin.ensure(stack.connection(), List.of(topic, topic + ".dlq"), 1, Duration.ofSeconds(30));
         Topic<Long, Event> events = Topics.create(HttpSchemaRegistryClient.create(stack.registryUrl()), true).dcbEvents().withName(topic);
         produce(stack, events);
-        SinkConfig config = EventsSink.configure(group, stack.bootstrapServers(), stack.postgres().jdbcUrl(), topic, topic + ".dlq")
+        SinkConfig config = EventsSink.configure(group, stack.connection(), stack.postgres().jdbcUrl(), topic, topic + ".dlq")
                 .credentials(stack.postgres().user(), stack.postgres().password()).schema(SCHEMA).build();
 
         try (EventsSink first = start(config, events)) {

@@ -71,7 +71,7 @@ class RecordsSinkReplayIT {
     /** Runs a records sink of {@code group} until it has written every record and status once more. */
     private static void runUntilWritten(TestStack stack, AvroSerdes serdes, RecordsSinkTopics topics, String dlq, String group) {
         ExactlyOnceSink<String, SpecificRecord> sink = RecordsSink.create(
-                RecordsSink.config(stack.bootstrapServers(), stack.postgres().jdbcUrl(), group, topics)
+                RecordsSink.config(stack.connection(), stack.postgres().jdbcUrl(), group, topics)
                         .credentials(stack.postgres().user(), stack.postgres().password())
                         .schema(SCHEMA).dlqTopicPattern(dlq).flushInterval(Duration.ofMillis(100)).build(), topics, serdes);
         CompletableFuture<Void> loop = CompletableFuture.runAsync(sink::run, r -> Thread.ofPlatform().daemon().start(r));

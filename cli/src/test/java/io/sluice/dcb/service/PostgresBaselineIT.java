@@ -35,7 +35,7 @@ class PostgresBaselineIT {
     @Test
     void enforcesConditionsBehindTheSameHttpContract(TestStack stack) throws Exception {
         PostgresEndpoint pg = stack.postgres();
-        DcbApiConfig config = DcbApiConfig.defaults(0, stack.bootstrapServers(), stack.registryUrl(), pg.jdbcUrl(), pg.user(),
+        DcbApiConfig config = DcbApiConfig.defaults(0, stack.connection(), pg.jdbcUrl(), pg.user(),
                 pg.password()).withSchema("baseline");
         try (PostgresBaseline baseline = PostgresBaseline.start(config, 8); DcbClient client = new DcbClient(baseline.baseUri())) {
             Map<String, Object> taken = query(List.of(item(List.of("UserRegistered"), List.of("username:x"))));

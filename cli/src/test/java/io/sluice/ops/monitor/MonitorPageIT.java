@@ -97,7 +97,7 @@ class MonitorPageIT {
             Workload workload = new Workload("test", "monitor test", List.of(
                     new Stage("paused consumer", paused, List.of(topic), List.of("nowhere")),
                     new Stage("caught-up consumer", caughtUp, List.of(topic), List.of("nowhere either"))));
-            MonitorConfig config = MonitorConfig.defaults(0, stack.bootstrapServers(), Optional.of(stack.postgres()))
+            MonitorConfig config = MonitorConfig.defaults(0, stack.connection(), Optional.of(stack.postgres()))
                     .withWorkloads(List.of(workload), dids, schema)
                     .withRateLimits(RateLimitSource.fromMetrics(limiterEndpoint.url()))
                     .withTiming(Duration.ofMillis(500), Duration.ofSeconds(2));

@@ -60,7 +60,7 @@ public final class BackfillRun {
     /** Publishes every DID of the simulator to the run's DID topic. */
     public void publish() throws Exception {
         byte[] list = String.join("\n", simulator.dids()).getBytes(StandardCharsets.UTF_8);
-        PublishDidsConfig publish = new PublishDidsConfig(stack.bootstrapServers(), stack.registryUrl(), config.dids(),
+        PublishDidsConfig publish = new PublishDidsConfig(stack.connection(), config.dids(),
                 "run-it-" + config.idPrefix(), config.partitions());
         try (DidPublisher publisher = DidPublisher.create(publish)) {
             PublishSummary summary = publisher.publish(new ByteArrayInputStream(list), list.length, ProgressListener.NONE);

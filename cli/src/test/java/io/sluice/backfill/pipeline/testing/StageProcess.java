@@ -1,5 +1,6 @@
 package io.sluice.backfill.pipeline.testing;
 
+import io.sluice.common.client.ConnectionSettings;
 import io.sluice.backfill.fetch.FetcherApp;
 import io.sluice.backfill.pipeline.BackfillPipeline;
 import io.sluice.backfill.pipeline.BackfillPipelineConfig;
@@ -125,7 +126,7 @@ public final class StageProcess implements AutoCloseable {
         switch (stage) {
             case FETCHER -> {
                 Files.createDirectories(config.stateDir().resolve("spill"));
-                FetcherApp app = FetcherApp.start(BackfillPipeline.fetcherConfig(bootstrap, registry, config)
+                FetcherApp app = FetcherApp.start(BackfillPipeline.fetcherConfig(ConnectionSettings.plaintext(bootstrap, registry), config)
                         .consumerOverrides(Map.of(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, SESSION_TIMEOUT_MS,
                                 ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 1_000))
                         .build());
@@ -138,7 +139,7 @@ public final class StageProcess implements AutoCloseable {
             }
             case SINK -> {
                 ExactlyOnceSink<String, SpecificRecord> sink = RecordsSink.create(
-                        BackfillPipeline.sinkConfig(bootstrap, postgres, config)
+                        BackfillPipeline.sinkConfig(ConnectionSettings.plaintext(bootstrap, registry), postgres, config)
                                 .consumerOverrides(Map.of(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, "" + SESSION_TIMEOUT_MS,
                                         ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, "1000"))
                                 .build(),

@@ -1,5 +1,6 @@
 package io.sluice.dcb.service.testing;
 
+import io.sluice.common.client.ConnectionSettings;
 import io.sluice.dcb.decider.DeciderApp;
 import io.sluice.dcb.decider.DeciderConfig;
 import io.sluice.dcb.decider.DeciderTopology;
@@ -39,7 +40,7 @@ public final class DeciderProcess implements AutoCloseable {
     public static DeciderProcess start(DeciderConfig config, Path log, Duration timeout) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
                 "-Xmx512m", "-cp", System.getProperty("java.class.path"), DeciderProcess.class.getName(),
-                config.bootstrapServers(), config.registryUrl(), config.applicationId(), config.commandsTopic(),
+                config.connection().bootstrapServers(), config.connection().requireRegistry().url(), config.applicationId(), config.commandsTopic(),
                 config.eventsTopic(), config.resultsTopic(), config.dlqTopic(), config.stateDir().orElseThrow().toString(),
                 Long.toString(config.commitInterval().toMillis())));
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
@@ -80,7 +81,7 @@ public final class DeciderProcess implements AutoCloseable {
 
     /** Runs the decider until killed. Args: bootstrap registry appId commands events results dlq stateDir commitMs. */
     public static void main(String[] args) throws InterruptedException {
-        DeciderConfig config = DeciderConfig.defaults(args[0], args[1]).withApplicationId(args[2])
+        DeciderConfig config = DeciderConfig.defaults(ConnectionSettings.plaintext(args[0], args[1])).withApplicationId(args[2])
                 .withTopics(args[3], args[4], args[5], args[6]).withStateDir(Path.of(args[7]))
                 .withCommitInterval(Duration.ofMillis(Long.parseLong(args[8])));
         Properties props = DeciderApp.streamsProperties(config);

@@ -16,7 +16,7 @@ public final class TestServices {
 
     public static DcbServiceConfig config(TestStack stack, Path stateDir) {
         PostgresEndpoint pg = stack.postgres();
-        DcbApiConfig api = DcbApiConfig.defaults(0, stack.bootstrapServers(), stack.registryUrl(), pg.jdbcUrl(), pg.user(),
+        DcbApiConfig api = DcbApiConfig.defaults(0, stack.connection(), pg.jdbcUrl(), pg.user(),
                 pg.password());
         return DcbServiceConfig.defaults(api).withSuffix(UUID.randomUUID().toString().substring(0, 8)).withStateDir(stateDir);
     }
