@@ -89,16 +89,23 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the summary as one JSON object.")
     boolean json;
 
-    @Option(names = "--bootstrap", paramLabel = "HOST:PORT", defaultValue = "${env:SLUICE_KAFKA_BOOTSTRAP}",
+    @Option(names = "--bootstrap-server", paramLabel = "HOST:PORT", defaultValue = "${env:SLUICE_KAFKA_BOOTSTRAP}",
             description = "Use this Kafka cluster, not the embedded broker (default: $SLUICE_KAFKA_BOOTSTRAP). "
                     + "Topics and groups then get the run's prefix, demo-<run>.")
     String bootstrap;
 
-    @Option(names = "--registry", paramLabel = "URL", defaultValue = "${env:SLUICE_REGISTRY_URL}",
+    @Option(names = "--registry-url", paramLabel = "URL", defaultValue = "${env:SLUICE_REGISTRY_URL}",
             description = "Use this schema registry (default: $SLUICE_REGISTRY_URL).")
     String registry;
 
-    @Option(names = "--pg-url", paramLabel = "JDBC-URL", defaultValue = "${env:SLUICE_PG_URL}",
+    // Old spellings, kept hidden for one release.
+    @Option(names = "--bootstrap", hidden = true)
+    String bootstrapAlias;
+
+    @Option(names = "--registry", hidden = true)
+    String registryAlias;
+
+    @Option(names = "--pg-url", paramLabel = "JDBC_URL", defaultValue = "${env:SLUICE_PG_URL}",
             description = "Use this PostgreSQL server (default: $SLUICE_PG_URL); the run creates its database there.")
     String pgUrl;
 
@@ -129,7 +136,8 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     private int run(DemoSettings settings, long begin, PrintWriter out, PrintWriter err) throws Exception {
-        StackConfig stackConfig = new StackConfig(given(bootstrap), given(registry), given(pgUrl), err::println);
+        StackConfig stackConfig = new StackConfig(given(bootstrapAlias != null ? bootstrapAlias : bootstrap),
+                given(registryAlias != null ? registryAlias : registry), given(pgUrl), err::println);
         EmbeddedStack stack = EmbeddedStack.start(stackConfig);
         AtomicBoolean closed = new AtomicBoolean();
         Runnable closeStack = () -> {

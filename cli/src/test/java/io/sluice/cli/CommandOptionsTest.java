@@ -24,7 +24,7 @@ class CommandOptionsTest {
     @Test
     void withoutKafkaTheCommandSaysWhereToGetIt() {
         assertThat(run("publish-dids", "--bootstrap=", "--registry=http://r", "dids.txt")).isEqualTo(CommandLine.ExitCode.USAGE);
-        assertThat(err.toString()).contains("no --bootstrap given and SLUICE_KAFKA_BOOTSTRAP is not set", "sluice stack");
+        assertThat(err.toString()).contains("no --bootstrap-server given and SLUICE_KAFKA_BOOTSTRAP is not set", "sluice stack");
     }
 
     @Test
@@ -64,7 +64,7 @@ class CommandOptionsTest {
         assertThat(err.toString()).contains("at least 1 request");
         assertThat(run("ratelimiter", "--bootstrap=", "--registry=http://r"))
                 .isEqualTo(CommandLine.ExitCode.USAGE);
-        assertThat(err.toString()).contains("no --bootstrap given");
+        assertThat(err.toString()).contains("no --bootstrap-server given");
     }
 
     @Test

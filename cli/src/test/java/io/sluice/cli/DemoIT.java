@@ -42,7 +42,7 @@ class DemoIT {
         int exit = Sluice.commandLine().setOut(new PrintWriter(out, true)).setErr(new PrintWriter(err, true)).execute(
                 "demo", "--dids", "" + DIDS, "--hosts", "4", "--users", "" + USERS, "--dcb-appends", "" + APPENDS,
                 "--dcb-clients", "8", "--json", "--keep-database", "--timeout", "240",
-                "--bootstrap", stack.bootstrapServers(), "--registry", stack.registryUrl(),
+                "--bootstrap-server", stack.bootstrapServers(), "--registry-url", stack.registryUrl(),
                 "--pg-url", stack.postgres().jdbcUrlWithCredentials());
         String output = out.toString();
         assertThat(output).as("exit %d, stderr %s", exit, err).startsWith("{"); // with --json, stdout is the summary alone

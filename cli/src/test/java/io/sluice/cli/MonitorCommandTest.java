@@ -19,14 +19,14 @@ class MonitorCommandTest {
 
     @Test
     void badOptionsAreUsageErrorsThatSayWhatIsWrong() {
-        assertThat(run("monitor", "--bootstrap", "127.0.0.1:1", "--ratelimiter-metrics", "ftp://x/metrics"))
+        assertThat(run("monitor", "--bootstrap-server", "127.0.0.1:1", "--ratelimiter-metrics", "ftp://x/metrics"))
                 .isEqualTo(CommandLine.ExitCode.USAGE);
         assertThat(err.toString()).contains("--ratelimiter-metrics must be an http(s) URL");
 
-        assertThat(run("monitor", "--bootstrap", "127.0.0.1:1", "--interval-ms", "10")).isEqualTo(CommandLine.ExitCode.USAGE);
+        assertThat(run("monitor", "--bootstrap-server", "127.0.0.1:1", "--interval-ms", "10")).isEqualTo(CommandLine.ExitCode.USAGE);
         assertThat(err.toString()).contains("--interval-ms must be >= 100");
 
-        assertThat(run("monitor", "--bootstrap", "127.0.0.1:1", "--port", "70000")).isEqualTo(CommandLine.ExitCode.USAGE);
+        assertThat(run("monitor", "--bootstrap-server", "127.0.0.1:1", "--port", "70000")).isEqualTo(CommandLine.ExitCode.USAGE);
         assertThat(err.toString()).contains("port must be 0..65535");
     }
 

@@ -25,9 +25,9 @@ class EtlCommandsTest {
 
     @Test
     void generateUsersWithoutKafkaNamesTheOptionAndTheVariable() {
-        assertThat(run("generate-users", "--users", "10", "--bootstrap-servers", " ")).isEqualTo(2);
+        assertThat(run("generate-users", "--users", "10", "--bootstrap-server", " ")).isEqualTo(2);
 
-        assertThat(err.toString()).contains("--bootstrap-servers is not set: pass it or set SLUICE_KAFKA_BOOTSTRAP");
+        assertThat(err.toString()).contains("no --bootstrap-server given and SLUICE_KAFKA_BOOTSTRAP is not set");
     }
 
     @Test
@@ -53,14 +53,14 @@ class EtlCommandsTest {
 
     @Test
     void etlSinkWithoutPostgresNamesTheVariable() {
-        assertThat(run("etl-sink", "--pg-url", "", "--bootstrap-servers", "k:9092", "--registry-url", "http://r")).isEqualTo(2);
+        assertThat(run("etl-sink", "--pg-url", "", "--bootstrap-server", "k:9092", "--registry-url", "http://r")).isEqualTo(2);
 
-        assertThat(err.toString()).contains("--pg-url is not set: pass it or set SLUICE_PG_URL");
+        assertThat(err.toString()).contains("no --pg-url given and SLUICE_PG_URL is not set");
     }
 
     @Test
     void etlSinkRefusesASchemaThatIsNoIdentifier() {
-        assertThat(run("etl-sink", "--pg-url", "jdbc:postgresql://h/db", "--bootstrap-servers", "k:9092",
+        assertThat(run("etl-sink", "--pg-url", "jdbc:postgresql://h/db", "--bootstrap-server", "k:9092",
                 "--registry-url", "http://r", "--schema", "Bad-Schema")).isEqualTo(2);
 
         assertThat(err.toString()).contains("schema must match");
@@ -68,7 +68,7 @@ class EtlCommandsTest {
 
     @Test
     void flattenerRefusesABadPattern() {
-        assertThat(run("flattener", "--bootstrap-servers", "k:9092", "--registry-url", "http://r", "--source-pattern", "cdc.(")).isEqualTo(2);
+        assertThat(run("flattener", "--bootstrap-server", "k:9092", "--registry-url", "http://r", "--source-pattern", "cdc.(")).isEqualTo(2);
 
         assertThat(err.toString()).contains("--source-pattern is not a regular expression");
     }

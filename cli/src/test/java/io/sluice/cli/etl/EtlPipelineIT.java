@@ -102,7 +102,7 @@ class EtlPipelineIT {
         int exit = Sluice.commandLine().setOut(new PrintWriter(out, true)).setErr(new PrintWriter(out, true)).execute(
                 "generate-users", "--users", "" + PLAN.users(), "--updates", "" + PLAN.updates(), "--deletes", "" + PLAN.deletes(),
                 "--seed", "" + SEED, "--db", database, "--partitions", "" + PARTITIONS,
-                "--bootstrap-servers", stack.bootstrapServers(), "--registry-url", stack.registryUrl());
+                "--bootstrap-server", stack.bootstrapServers(), "--registry-url", stack.registryUrl());
         assertThat(exit).as(out.toString()).isZero();
         assertThat(out.toString()).contains("published 1,200 events to " + topic);
 
@@ -153,7 +153,7 @@ class EtlPipelineIT {
         log.getParent().toFile().mkdirs();
         ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), Sluice.class.getName(), "etl-sink",
-                "--bootstrap-servers", stack.bootstrapServers(), "--registry-url", stack.registryUrl(),
+                "--bootstrap-server", stack.bootstrapServers(), "--registry-url", stack.registryUrl(),
                 "--pg-url", stack.postgres().jdbcUrlWithCredentials(), "--schema", schema, "--group", group,
                 "--topic", rowsTopic, "--batch-size", "40");
         pb.redirectErrorStream(true).redirectOutput(log.toFile());

@@ -51,7 +51,7 @@ class EtlReplayIT {
         int exit = Sluice.commandLine().setOut(new PrintWriter(out, true)).setErr(new PrintWriter(out, true)).execute(
                 "generate-users", "--users", "" + PLAN.users(), "--updates", "" + PLAN.updates(), "--deletes", "" + PLAN.deletes(),
                 "--seed", "" + SEED, "--db", database, "--partitions", "2",
-                "--bootstrap-servers", stack.bootstrapServers(), "--registry-url", stack.registryUrl());
+                "--bootstrap-server", stack.bootstrapServers(), "--registry-url", stack.registryUrl());
         assertThat(exit).as(out.toString()).isZero();
 
         EtlTestPipeline pipeline = EtlTestPipeline.create(stack, topic, 2);

@@ -23,30 +23,30 @@ class OpsCommandsTest {
 
     @Test
     void replayNeedsExactlyOneTarget() {
-        assertThat(run("replay", "--group", "g", "--bootstrap-servers", "127.0.0.1:1")).isEqualTo(CommandLine.ExitCode.USAGE);
+        assertThat(run("replay", "--group", "g", "--bootstrap-server", "127.0.0.1:1")).isEqualTo(CommandLine.ExitCode.USAGE);
         assertThat(err.toString()).contains("--to-earliest", "--to-datetime", "--to-offset", "--shift-by");
         assertThat(run("replay", "--group", "g", "--to-earliest", "--to-offset", "3")).isEqualTo(CommandLine.ExitCode.USAGE);
     }
 
     @Test
     void replayRefusesABadDatetimeAndANegativeOffset() {
-        assertThat(run("replay", "--group", "g", "--to-datetime", "yesterday", "--bootstrap-servers", "127.0.0.1:1"))
+        assertThat(run("replay", "--group", "g", "--to-datetime", "yesterday", "--bootstrap-server", "127.0.0.1:1"))
                 .isEqualTo(CommandLine.ExitCode.USAGE);
         assertThat(err.toString()).contains("'yesterday' is not an ISO-8601 date-time");
-        assertThat(run("replay", "--group", "g", "--to-offset", "-1", "--bootstrap-servers", "127.0.0.1:1"))
+        assertThat(run("replay", "--group", "g", "--to-offset", "-1", "--bootstrap-server", "127.0.0.1:1"))
                 .isEqualTo(CommandLine.ExitCode.USAGE);
     }
 
     @Test
     void replayOfAKnownSinkWithoutPostgresIsAUsageError() {
-        assertThat(run("replay", "--group", "sluice-etl-sink", "--to-earliest", "--bootstrap-servers", "127.0.0.1:1", "--pg-url", ""))
+        assertThat(run("replay", "--group", "sluice-etl-sink", "--to-earliest", "--bootstrap-server", "127.0.0.1:1", "--pg-url", ""))
                 .isEqualTo(CommandLine.ExitCode.USAGE);
         assertThat(err.toString()).contains("sluice-etl-sink is a sink that keeps its offsets in PostgreSQL");
     }
 
     @Test
     void lagRefusesABadInterval() {
-        assertThat(run("lag", "--interval", "soon", "--bootstrap-servers", "127.0.0.1:1")).isEqualTo(CommandLine.ExitCode.USAGE);
+        assertThat(run("lag", "--interval", "soon", "--bootstrap-server", "127.0.0.1:1")).isEqualTo(CommandLine.ExitCode.USAGE);
         assertThat(err.toString()).contains("'soon' is not a duration");
     }
 

@@ -9,7 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * One {@code sluice} command run in-process against the test stack, with {@code --bootstrap-servers}
+ * One {@code sluice} command run in-process against the test stack, with {@code --bootstrap-server}
  * and {@code --pg-url} appended.
  */
 public record SluiceRun(int exit, String out, String err) {
@@ -18,7 +18,7 @@ public record SluiceRun(int exit, String out, String err) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         List<String> all = new ArrayList<>(List.of(args));
-        all.addAll(List.of("--bootstrap-servers", stack.bootstrapServers(), "--pg-url", stack.postgres().jdbcUrlWithCredentials()));
+        all.addAll(List.of("--bootstrap-server", stack.bootstrapServers(), "--pg-url", stack.postgres().jdbcUrlWithCredentials()));
         int exit = Sluice.commandLine().setOut(new PrintWriter(out, true)).setErr(new PrintWriter(err, true))
                 .execute(all.toArray(String[]::new));
         return new SluiceRun(exit, out.toString(), err.toString());
