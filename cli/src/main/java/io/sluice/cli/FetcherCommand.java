@@ -5,6 +5,7 @@ import io.sluice.backfill.fetch.FetcherApp;
 import io.sluice.backfill.fetch.FetcherConfig;
 import io.sluice.backfill.fetch.FetcherStats;
 import io.sluice.backfill.fetch.RetryPolicy;
+import io.sluice.common.client.ClusterCheck;
 import io.sluice.ops.metrics.ComponentMetrics;
 import io.sluice.ops.metrics.FetcherMetrics;
 import picocli.CommandLine.Command;
@@ -80,6 +81,7 @@ final class FetcherCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         StopSignals stop = StopSignals.install(err);
         FetcherConfig config = config();
+        ClusterCheck.verify(config.connection());
         try (ComponentMetrics metrics = metricsOptions.start("fetcher", err); FetcherApp app = FetcherApp.start(config)) {
             metrics.bind(new FetcherMetrics(app::stats));
             err.println("fetcher started: group " + config.groupId() + " on " + config.topics().fetch() + " at "

@@ -1,5 +1,6 @@
 package io.sluice.cli;
 
+import io.sluice.common.client.ClusterCheck;
 import io.sluice.ops.monitor.MonitorConfig;
 import io.sluice.ops.monitor.MonitorServer;
 import io.sluice.ops.monitor.RateLimitSource;
@@ -69,6 +70,7 @@ final class MonitorCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         MonitorConfig config = config();
+        ClusterCheck.verify(config.connection());
         StopSignals stop = StopSignals.install(err);
         try (MonitorServer monitor = MonitorServer.start(config)) {
             out.println("sluice monitor: " + monitor.url());

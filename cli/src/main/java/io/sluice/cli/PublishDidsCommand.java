@@ -4,6 +4,7 @@ import io.sluice.backfill.publish.DidPublisher;
 import io.sluice.backfill.publish.InvalidLine;
 import io.sluice.backfill.publish.PublishDidsConfig;
 import io.sluice.backfill.publish.PublishSummary;
+import io.sluice.common.client.ClusterCheck;
 import io.sluice.schemas.topics.TopicAdmin;
 import io.sluice.schemas.topics.TopicNames;
 import picocli.CommandLine.Command;
@@ -85,6 +86,7 @@ final class PublishDidsCommand implements Callable<Integer> {
         if (path != null && !Files.isRegularFile(path)) {
             throw new NoSuchFileException(file, null, Files.exists(path) ? "not a regular file" : "no such file");
         }
+        ClusterCheck.verify(config.connection()); // a wrong password fails here, not in silent retries
         ProgressDisplay progress = ProgressDisplay.forTerminal(err);
         PublishSummary summary;
         try (DidPublisher publisher = DidPublisher.create(config);

@@ -6,6 +6,7 @@ import io.sluice.backfill.ratelimit.RateLimiterConfig;
 import io.sluice.backfill.ratelimit.RateLimiterTopics;
 import io.sluice.backfill.ratelimit.WindowAlignment;
 import io.sluice.cli.etl.UntilStopped;
+import io.sluice.common.client.ClusterCheck;
 import io.sluice.schemas.topics.TopicAdmin;
 import org.apache.kafka.streams.StreamsConfig;
 import picocli.CommandLine.Command;
@@ -78,6 +79,7 @@ final class RateLimiterCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
         RateLimiterConfig config = config();
+        ClusterCheck.verify(config.connection());
         RateLimiterTopics.ensure(config, partitions, TopicAdmin.DEFAULT_TIMEOUT);
         StopSignals stop = StopSignals.install(err);
         RateLimiterApp app = new RateLimiterApp(config);

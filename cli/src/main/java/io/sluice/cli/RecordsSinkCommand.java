@@ -1,5 +1,6 @@
 package io.sluice.cli;
 
+import io.sluice.common.client.ClusterCheck;
 import io.sluice.common.client.ConnectionSettings;
 import io.sluice.ops.metrics.ComponentMetrics;
 import io.sluice.schemas.serde.AvroSerdes;
@@ -64,6 +65,7 @@ final class RecordsSinkCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         SinkConfig plain = config();
+        ClusterCheck.verify(plain.connection());
         TopicAdmin.ensure(plain.connection(), List.of(TopicNames.BACKFILL_RECORDS, TopicNames.BACKFILL_STATUS,
                 TopicNames.BACKFILL_DLQ), TopicAdmin.DEFAULT_PARTITIONS, TopicAdmin.DEFAULT_TIMEOUT);
         try (ComponentMetrics metrics = metricsOptions.start("records-sink", spec.commandLine().getErr())) {

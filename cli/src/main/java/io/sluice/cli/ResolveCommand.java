@@ -4,6 +4,7 @@ import io.sluice.backfill.resolve.CidrBlock;
 import io.sluice.backfill.resolve.Resolver;
 import io.sluice.backfill.resolve.ResolverConfig;
 import io.sluice.backfill.resolve.ResolverCounters;
+import io.sluice.common.client.ClusterCheck;
 import io.sluice.ops.metrics.ComponentMetrics;
 import io.sluice.ops.metrics.ResolverMetrics;
 import picocli.CommandLine.Command;
@@ -69,6 +70,7 @@ final class ResolveCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         ResolverConfig config = config();
+        ClusterCheck.verify(config.connection());
         try (ComponentMetrics metrics = metricsOptions.start("resolver", spec.commandLine().getErr())) {
             Resolver resolver = Resolver.create(config);
             metrics.bind(new ResolverMetrics(resolver));

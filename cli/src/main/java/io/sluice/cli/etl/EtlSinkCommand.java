@@ -2,6 +2,7 @@ package io.sluice.cli.etl;
 
 import io.sluice.cli.ConnectionOptions;
 import io.sluice.cli.StopSignals;
+import io.sluice.common.client.ClusterCheck;
 import io.sluice.ops.metrics.ComponentMetrics;
 import io.sluice.cli.MetricsOptions;
 import io.sluice.schemas.etl.UserRows;
@@ -80,6 +81,7 @@ public final class EtlSinkCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
         SinkConfig plain = config();
+        ClusterCheck.verify(plain.connection());
         ComponentMetrics metrics = metricsOptions.start("etl-sink", err);
         SinkConfig config = plain.withMeterRegistry(metrics.registry());
         Topic<Long, UserRows> rows = Topics.fromConfig(new AvroSerdeConfig(services.kafkaAndRegistry().requireRegistry(), false, true)).etlUserRows();

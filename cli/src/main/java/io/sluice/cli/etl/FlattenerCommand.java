@@ -2,6 +2,7 @@ package io.sluice.cli.etl;
 
 import io.sluice.cli.ConnectionOptions;
 import io.sluice.cli.StopSignals;
+import io.sluice.common.client.ClusterCheck;
 import io.sluice.etl.cdc.CdcEventPublisher;
 import io.sluice.etl.flatten.FlattenerApp;
 import io.sluice.etl.flatten.FlattenerConfig;
@@ -81,6 +82,7 @@ public final class FlattenerCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
         FlattenerConfig config = config();
+        ClusterCheck.verify(config.connection());
         try (Admin admin = Admin.create(config.connection().admin())) {
             CdcEventPublisher.ensureTopic(admin, config.outputTopic(), partitions, (short) 1, Duration.ofSeconds(60));
             CdcEventPublisher.ensureTopic(admin, config.dlqTopic(), 1, (short) 1, Duration.ofSeconds(60));

@@ -1,5 +1,6 @@
 package io.sluice.cli.etl;
 
+import io.sluice.common.client.ClusterCheck;
 import io.sluice.common.client.ConnectionSettings;
 import io.sluice.cli.ConnectionOptions;
 import io.debezium.util.Clock;
@@ -104,6 +105,7 @@ public final class GenerateUsersCommand implements Callable<Integer> {
         }
         UserChangeFeed feed = new UserChangeFeed(generator, new MongoChangeEvents(database, Clock.system()));
         ConnectionSettings connection = services.kafkaAndRegistry();
+        ClusterCheck.verify(connection);
         try (Admin admin = Admin.create(connection.admin())) {
             CdcEventPublisher.ensureTopic(admin, feed.topic(), partitions, (short) 1, Duration.ofSeconds(60));
         }

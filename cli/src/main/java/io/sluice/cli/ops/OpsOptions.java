@@ -1,6 +1,8 @@
 package io.sluice.cli.ops;
 
 import io.sluice.cli.ConnectionOptions;
+import io.sluice.common.client.ClusterCheck;
+import io.sluice.common.client.ConnectionSettings;
 import io.sluice.stack.PostgresEndpoint;
 import org.apache.kafka.clients.admin.Admin;
 import org.postgresql.ds.PGSimpleDataSource;
@@ -18,8 +20,11 @@ final class OpsOptions {
     private OpsOptions() {
     }
 
+    /** An admin client, after {@link ClusterCheck} showed the cluster answers to these settings. */
     static Admin admin(ConnectionOptions connection) {
-        return Admin.create(connection.kafka().admin());
+        ConnectionSettings settings = connection.kafka();
+        ClusterCheck.verify(settings);
+        return Admin.create(settings.admin());
     }
 
     static Optional<DataSource> postgres(ConnectionOptions connection) {

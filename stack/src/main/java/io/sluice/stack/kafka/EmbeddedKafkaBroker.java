@@ -19,6 +19,8 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
@@ -27,40 +29,70 @@ import java.util.concurrent.TimeUnit;
  * A real single-node Kafka cluster (broker and KRaft controller in one process role set) running
  * in this JVM from Kafka's production classes: the log dir is formatted with Kafka's storage tool,
  * then {@link KafkaRaftServer} starts on free loopback ports. Data lives in a temp dir removed at
- * close.
+ * close. With {@link BrokerOptions} it also listens with {@code SASL_SSL} (SCRAM-SHA-512) and, for mutual
+ * TLS, {@code SSL}; each listener advertises only itself, so a client bootstrapped on a secured listener
+ * talks to the broker through it alone.
  */
 public final class EmbeddedKafkaBroker implements AutoCloseable {
 
     private final Path logDir;
     private final KafkaRaftServer server;
     private final String bootstrapServers;
+    private final String saslSslBootstrapServers;
+    private final String sslBootstrapServers;
 
-    private EmbeddedKafkaBroker(Path logDir, KafkaRaftServer server, String bootstrapServers) {
+    private EmbeddedKafkaBroker(Path logDir, KafkaRaftServer server, String bootstrapServers,
+                                String saslSslBootstrapServers, String sslBootstrapServers) {
         this.logDir = logDir;
         this.server = server;
         this.bootstrapServers = bootstrapServers;
+        this.saslSslBootstrapServers = saslSslBootstrapServers;
+        this.sslBootstrapServers = sslBootstrapServers;
     }
 
+    /** A broker with only the plaintext listener. */
     public static EmbeddedKafkaBroker start() {
+        return start(BrokerOptions.plaintext());
+    }
+
+    public static EmbeddedKafkaBroker start(BrokerOptions options) {
         Path logDir = TempDirs.create("sluice-kafka-");
         try {
-            int brokerPort = FreePorts.next();
-            int controllerPort = FreePorts.next();
-            Properties props = brokerProperties(logDir, brokerPort, controllerPort);
-            format(logDir, props);
+            Listeners listeners = new Listeners(FreePorts.next(), FreePorts.next(),
+                    options.saslSsl() ? FreePorts.next() : 0, options.mutualTls() ? FreePorts.next() : 0);
+            Properties props = brokerProperties(logDir, listeners);
+            SecuredListeners.configure(props, options);
+            format(logDir, props, SecuredListeners.scramArguments(options));
             KafkaRaftServer server = new KafkaRaftServer(KafkaConfig.fromProps(props), Time.SYSTEM);
             server.startup();
-            String bootstrap = "127.0.0.1:" + brokerPort;
+            String bootstrap = "127.0.0.1:" + listeners.plaintext();
             awaitReady(bootstrap);
-            return new EmbeddedKafkaBroker(logDir, server, bootstrap);
+            return new EmbeddedKafkaBroker(logDir, server, bootstrap, address(listeners.saslSsl()), address(listeners.ssl()));
         } catch (RuntimeException e) {
             TempDirs.deleteRecursively(logDir);
             throw e;
         }
     }
 
+    /** The plaintext listener, which every broker has. */
     public String bootstrapServers() {
         return bootstrapServers;
+    }
+
+    /** The {@code SASL_SSL} (SCRAM-SHA-512) listener; only when started with one. */
+    public String saslSslBootstrapServers() {
+        if (saslSslBootstrapServers == null) throw new IllegalStateException("this broker has no SASL_SSL listener");
+        return saslSslBootstrapServers;
+    }
+
+    /** The {@code SSL} listener requiring a client certificate; only when started with mutual TLS. */
+    public String sslBootstrapServers() {
+        if (sslBootstrapServers == null) throw new IllegalStateException("this broker has no SSL (mutual TLS) listener");
+        return sslBootstrapServers;
+    }
+
+    private static String address(int port) {
+        return port == 0 ? null : "127.0.0.1:" + port;
     }
 
     @Override
@@ -70,16 +102,22 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         TempDirs.deleteRecursively(logDir);
     }
 
-    private static Properties brokerProperties(Path logDir, int brokerPort, int controllerPort) {
+    /** Ports of the listeners; 0 for one the broker does not have. */
+    record Listeners(int plaintext, int controller, int saslSsl, int ssl) {
+    }
+
+    private static Properties brokerProperties(Path logDir, Listeners ports) {
         Properties p = new Properties();
         p.put("process.roles", "broker,controller");
         p.put("node.id", "1");
-        p.put("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
-        p.put("listeners", "PLAINTEXT://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
-        p.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + brokerPort);
+        p.put("controller.quorum.voters", "1@127.0.0.1:" + ports.controller());
+        p.put("listeners", "PLAINTEXT://127.0.0.1:" + ports.plaintext() + ",CONTROLLER://127.0.0.1:" + ports.controller());
+        p.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + ports.plaintext());
         p.put("controller.listener.names", "CONTROLLER");
         p.put("inter.broker.listener.name", "PLAINTEXT");
         p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        SecuredListeners.addListener(p, "SASL_SSL", ports.saslSsl());
+        SecuredListeners.addListener(p, "SSL", ports.ssl());
         p.put("log.dirs", logDir.toString());
         // One node: every internal topic has one replica.
         p.put("offsets.topic.replication.factor", "1");
@@ -99,15 +137,17 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     }
 
     /** Formats the log dir exactly as {@code kafka-storage.sh format} does. */
-    private static void format(Path logDir, Properties props) {
+    private static void format(Path logDir, Properties props, List<String> extraArguments) {
         Path configFile = logDir.resolveSibling(logDir.getFileName() + ".properties");
         try {
             try (Writer w = Files.newBufferedWriter(configFile)) {
                 props.store(w, "sluice embedded broker");
             }
             ByteArrayOutputStream out = new ByteArrayOutputStream();
-            int code = StorageTool$.MODULE$.execute(new String[]{
-                    "format", "--cluster-id", Uuid.randomUuid().toString(), "--config", configFile.toString()},
+            List<String> args = new ArrayList<>(List.of(
+                    "format", "--cluster-id", Uuid.randomUuid().toString(), "--config", configFile.toString()));
+            args.addAll(extraArguments);
+            int code = StorageTool$.MODULE$.execute(args.toArray(String[]::new),
                     new PrintStream(out, true, StandardCharsets.UTF_8));
             if (code != 0) {
                 throw new StackException("kafka-storage format failed: " + out.toString(StandardCharsets.UTF_8));
