@@ -1,5 +1,6 @@
 package io.sluice.sinks.core;
 
+import io.sluice.common.dlq.DeadLetter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 
@@ -57,7 +58,7 @@ public record SinkConfig(String stage, String groupId, List<String> topics, Stri
             "value.serializer", "enable.idempotence", "acks", "transactional.id");
 
     public SinkConfig {
-        requireText(stage, "stage");
+        DeadLetter.requireCode(stage, "stage");
         requireText(groupId, "groupId");
         requireText(bootstrapServers, "bootstrapServers");
         requireText(jdbcUrl, "jdbcUrl");
