@@ -155,10 +155,15 @@ public final class DeadLetter {
         return message.substring(0, end) + TRUNCATED;
     }
 
-    private static void requireCode(String value, String name) {
+    /**
+     * Checks a stage name or reason code (lower-case words joined by dashes) so a component can refuse a bad one
+     * at start-up rather than at its first dead letter; returns it.
+     */
+    public static String requireCode(String value, String name) {
         if (value == null || !CODE.matcher(value).matches()) {
             throw new IllegalArgumentException(name + " must be lower-case words joined by dashes, got " + value);
         }
+        return value;
     }
 
     private static String required(Headers headers, String name) {
