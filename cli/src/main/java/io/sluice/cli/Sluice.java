@@ -5,6 +5,7 @@ import io.sluice.cli.connect.ConnectCommand;
 import io.sluice.cli.etl.EtlSinkCommand;
 import io.sluice.cli.etl.FlattenerCommand;
 import io.sluice.cli.etl.GenerateUsersCommand;
+import io.sluice.cli.ops.DlqCommand;
 import io.sluice.cli.ops.LagCommand;
 import io.sluice.cli.ops.ReplayCommand;
 import picocli.CommandLine;
@@ -38,7 +39,7 @@ import java.util.concurrent.Callable;
                 DemoCommand.class,
                 MonitorCommand.class,
                 BenchCommand.class,
-                LagCommand.class, ReplayCommand.class,
+                LagCommand.class, ReplayCommand.class, DlqCommand.class,
                 HelpCommand.class},
         footerHeading = "%nEnvironment:%n",
         footer = {

@@ -24,7 +24,7 @@ sealed interface Attempt {
 
         /** For DidStatus.last_error: {@code server-error: HTTP 503 ...}. */
         String describe() {
-            return reason.headerValue() + ": " + message;
+            return reason.code() + ": " + message;
         }
     }
 }

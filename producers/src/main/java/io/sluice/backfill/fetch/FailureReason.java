@@ -1,6 +1,6 @@
 package io.sluice.backfill.fetch;
 
-import java.util.Locale;
+import io.sluice.common.dlq.DeadLetterReason;
 
 /**
  * Why a fetch attempt did not produce a repository: the value of the {@code sluice.dlq.reason}
@@ -8,7 +8,7 @@ import java.util.Locale;
  * through the rate limiter (after a back-off), up to the retry policy's attempts; the others
  * dead-letter it at once, since fetching the same bytes again cannot help.
  */
-public enum FailureReason {
+public enum FailureReason implements DeadLetterReason {
     /** HTTP 429: the PDS throttled us; the limiter hears about it and holds the host back. */
     RATE_LIMITED(true),
     /** HTTP 5xx. */
@@ -31,8 +31,8 @@ public enum FailureReason {
     ENDPOINT_REJECTED(false),
     /** The fetcher itself failed (its spill file, or a bug): logged as an error, retried like a network fault. */
     INTERNAL_ERROR(true),
-    /** The backfill.fetch record is not a FetchTask (bad Avro, no value). */
-    UNDECODABLE_TASK(false);
+    /** The backfill.fetch record is not a FetchTask (bad Avro, no value): {@code deserialization}, as in every stage. */
+    DESERIALIZATION(false);
 
     private final boolean retryable;
 
@@ -42,10 +42,5 @@ public enum FailureReason {
 
     public boolean retryable() {
         return retryable;
-    }
-
-    /** Lower-case, hyphenated: {@code rate-limited}, {@code limit-exceeded}. */
-    public String headerValue() {
-        return name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 }

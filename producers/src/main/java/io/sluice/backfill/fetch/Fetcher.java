@@ -121,7 +121,7 @@ final class Fetcher implements Runnable {
             task = tasks.deserialize(record.topic(), record.headers(), record.value());
         } catch (RuntimeException e) {
             log.warn("{}-{}@{} is not a FetchTask, dead-lettered: {}", record.topic(), record.partition(), offset, e.toString());
-            outputs.deadLetter(acks, record, FailureReason.UNDECODABLE_TASK, String.valueOf(e.getMessage()),
+            outputs.deadLetter(acks, record, FailureReason.DESERIALIZATION, String.valueOf(e.getMessage()),
                     e.getClass().getName(), 0);
             stats.failed.increment();
             acks.seal();

@@ -1,5 +1,6 @@
 package io.sluice.backfill.fetch;
 
+import io.sluice.common.dlq.DeadLetter;
 import io.sluice.schemas.backfill.DidStatus;
 import io.sluice.schemas.backfill.FetchTask;
 import io.sluice.schemas.backfill.RateLimitSignal;
@@ -8,9 +9,7 @@ import io.sluice.schemas.topics.Topics;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.Serializer;
 
 import java.nio.charset.StandardCharsets;
@@ -21,23 +20,16 @@ import java.nio.charset.StandardCharsets;
  * Values are serialized here (Avro, Confluent wire format, subjects of the configured topic names)
  * so that a record too large for the broker is refused before it can fail the producer.
  *
- * <p>Dead letters carry the original FetchTask record's key, value and headers, plus
- * {@code sluice.dlq.*} headers (the names the sinks' dead-letter queue uses) with the source topic,
- * partition and offset, the error class and message, the stage ({@code fetcher}), and
- * {@code sluice.dlq.reason} ({@link FailureReason#headerValue()}) and {@code sluice.dlq.attempts}.
+ * <p>Dead letters carry the original FetchTask record's key, value, timestamp and headers, plus the
+ * {@link DeadLetter} headers (stage {@value #STAGE}, reason {@link FailureReason#code()}) and
+ * {@value #HEADER_ATTEMPTS}.
  * Thread-safe.
  */
 final class Outputs {
 
-    static final String HEADER_PREFIX = "sluice.dlq.";
-    static final String HEADER_TOPIC = HEADER_PREFIX + "topic";
-    static final String HEADER_PARTITION = HEADER_PREFIX + "partition";
-    static final String HEADER_OFFSET = HEADER_PREFIX + "offset";
-    static final String HEADER_ERROR_CLASS = HEADER_PREFIX + "error.class";
-    static final String HEADER_ERROR_MESSAGE = HEADER_PREFIX + "error.message";
-    static final String HEADER_STAGE = HEADER_PREFIX + "stage";
-    static final String HEADER_REASON = HEADER_PREFIX + "reason";
-    static final String HEADER_ATTEMPTS = HEADER_PREFIX + "attempts";
+    static final String STAGE = "fetcher";
+    /** The attempts made before the task was given up, beside the contract's headers. */
+    static final String HEADER_ATTEMPTS = DeadLetter.PREFIX + "attempts";
     private static final int MAX_MESSAGE_CHARS = 4000;
 
     /** A record over {@link FetcherConfig#maxRecordBytes()}: the repository is dead-lettered. */
@@ -100,21 +92,10 @@ final class Outputs {
 
     void deadLetter(TaskAcks acks, ConsumerRecord<byte[], byte[]> source, FailureReason reason, String message,
                     String errorClass, int attempts) {
-        Headers headers = new RecordHeaders();
-        for (Header h : source.headers()) {
-            // A task replayed from the dead-letter topic keeps one set of sluice.dlq headers: the latest.
-            if (!h.key().startsWith(HEADER_PREFIX)) headers.add(h);
-        }
-        headers.add(HEADER_TOPIC, utf8(source.topic()));
-        headers.add(HEADER_PARTITION, utf8(Integer.toString(source.partition())));
-        headers.add(HEADER_OFFSET, utf8(Long.toString(source.offset())));
-        headers.add(HEADER_ERROR_CLASS, utf8(errorClass));
-        headers.add(HEADER_ERROR_MESSAGE, utf8(truncate(message)));
-        headers.add(HEADER_STAGE, utf8("fetcher"));
-        headers.add(HEADER_REASON, utf8(reason.headerValue()));
-        headers.add(HEADER_ATTEMPTS, utf8(Integer.toString(attempts)));
-        // No timestamp: the dead letter is stamped now, so the DLQ's retention counts from the failure.
-        send(acks, new ProducerRecord<>(names.dlq(), null, null, source.key(), source.value(), headers));
+        Headers headers = DeadLetter.headers(source.headers(), STAGE, reason.code(), source.topic(), source.partition(),
+                source.offset(), errorClass, message);
+        headers.add(HEADER_ATTEMPTS, Integer.toString(attempts).getBytes(StandardCharsets.UTF_8));
+        send(acks, DeadLetter.record(names.dlq(), source, headers));
     }
 
     static String truncate(String message) {
@@ -129,9 +110,5 @@ final class Outputs {
             acks.sendFailed(e);
             throw e;
         }
-    }
-
-    private static byte[] utf8(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
     }
 }

@@ -1,16 +1,18 @@
 package io.sluice.backfill.resolve;
 
+import io.sluice.common.dlq.DeadLetterReason;
+
 import java.util.Arrays;
-import java.util.Locale;
 
 /**
- * Why a DID went to {@code backfill.dlq}: the {@code sluice.dlq.reason} header's value ({@link #code()}).
+ * Why a DID went to {@code backfill.dlq}: the {@code sluice.dlq.reason} header's value ({@link #code()}, e.g.
+ * {@code invalid-did}).
  * All are permanent for the DID as published: resolving it again would give the same answer, except
  * {@link #RETRIES_EXHAUSTED}, which a replay of the DLQ may fix once the directory or PDS is back.
  */
-public enum FailureReason {
-    /** The record is not a DidWorkItem in the registry's wire format. */
-    UNDESERIALIZABLE,
+public enum FailureReason implements DeadLetterReason {
+    /** The record is not a DidWorkItem in the registry's wire format ({@code deserialization}, as in every stage). */
+    DESERIALIZATION,
     /** Not a DID by the atproto syntax, or not a well-formed did:plc / did:web. */
     INVALID_DID,
     /** A DID method atproto does not use (only plc and web). */
@@ -29,11 +31,6 @@ public enum FailureReason {
     FORBIDDEN_ADDRESS,
     /** Transient failures (5xx, 429, timeouts, DNS) lasted through every attempt. */
     RETRIES_EXHAUSTED;
-
-    /** The header form: lower case, hyphens ({@code no-pds-service}). */
-    public String code() {
-        return name().toLowerCase(Locale.ROOT).replace('_', '-');
-    }
 
     /** Strict inverse of {@link #code()}. */
     public static FailureReason fromCode(String code) {

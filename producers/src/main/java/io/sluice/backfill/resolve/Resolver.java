@@ -205,7 +205,7 @@ public final class Resolver implements AutoCloseable {
             item = values.deserialize(raw.topic(), raw.headers(), raw.value());
             if (item == null) throw new IllegalArgumentException("the record has no value (a tombstone)");
         } catch (RuntimeException e) {
-            awaitAll(outputs.failed(raw, null, FailureReason.UNDESERIALIZABLE, e.toString()));
+            awaitAll(outputs.failed(raw, null, FailureReason.DESERIALIZATION, e.getClass().getName(), String.valueOf(e.getMessage())));
             failed.increment();
             return;
         }
@@ -223,7 +223,7 @@ public final class Resolver implements AutoCloseable {
             }
             case Resolution.Failed f -> {
                 log.debug("{} -> DLQ: {} {}", f.did(), f.reason().code(), f.message());
-                awaitAll(outputs.failed(raw, item, f.reason(), f.message()));
+                awaitAll(outputs.failed(raw, item, f.reason(), ResolutionException.class.getName(), f.message()));
                 failed.increment();
             }
         }

@@ -2,6 +2,7 @@ package io.sluice.backfill.fetch;
 
 import com.sun.net.httpserver.HttpServer;
 import io.sluice.backfill.simulator.ExpectedRepo;
+import io.sluice.common.dlq.DeadLetter;
 import io.sluice.backfill.simulator.Faults;
 import io.sluice.backfill.simulator.PdsSimulator;
 import io.sluice.backfill.simulator.PdsSimulatorConfig;
@@ -174,12 +175,12 @@ class FetcherIT {
                         Duration.ofSeconds(30), l -> l.size() >= 2);
                 assertThat(dead).hasSize(2);
                 Map<String, String> reasons = new HashMap<>();
-                dead.forEach(r -> reasons.put(r.key(), header(r, Outputs.HEADER_REASON)));
-                assertThat(reasons).containsEntry(badDid, "malformed").containsEntry("junk", "undecodable-task");
+                dead.forEach(r -> reasons.put(r.key(), header(r, DeadLetter.REASON)));
+                assertThat(reasons).containsEntry(badDid, "malformed").containsEntry("junk", "deserialization");
                 ConsumerRecord<String, byte[]> badLetter = dead.stream().filter(r -> badDid.equals(r.key())).findFirst().orElseThrow();
-                assertThat(header(badLetter, Outputs.HEADER_TOPIC)).isEqualTo(topics.names.fetch());
-                assertThat(header(badLetter, Outputs.HEADER_OFFSET)).isNotBlank();
-                assertThat(header(badLetter, Outputs.HEADER_ERROR_CLASS)).contains("CarFormatException");
+                assertThat(header(badLetter, DeadLetter.TOPIC)).isEqualTo(topics.names.fetch());
+                assertThat(header(badLetter, DeadLetter.OFFSET)).isNotBlank();
+                assertThat(header(badLetter, DeadLetter.ERROR_CLASS)).contains("CarFormatException");
                 assertThat(topics.topics.backfillFetch().valueSerde().deserializer().deserialize(topics.names.fetch(),
                         badLetter.value()).getDid()).as("the original task").isEqualTo(badDid);
 

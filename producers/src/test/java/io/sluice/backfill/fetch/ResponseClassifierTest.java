@@ -68,6 +68,6 @@ class ResponseClassifierTest {
         assertThat(FailureReason.values()).filteredOn(FailureReason::retryable).containsExactlyInAnyOrder(
                 FailureReason.RATE_LIMITED, FailureReason.SERVER_ERROR, FailureReason.TIMEOUT, FailureReason.CONNECTION,
                 FailureReason.TRUNCATED, FailureReason.INCOMPLETE, FailureReason.INTERNAL_ERROR);
-        assertThat(FailureReason.LIMIT_EXCEEDED.headerValue()).isEqualTo("limit-exceeded");
+        assertThat(FailureReason.LIMIT_EXCEEDED.code()).isEqualTo("limit-exceeded");
     }
 }

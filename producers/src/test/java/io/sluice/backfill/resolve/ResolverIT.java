@@ -149,7 +149,7 @@ class ResolverIT {
         assertThat(dead.get(PRIVATE).get("sluice.dlq.error.message")).contains("10.0.0.1", "private");
         assertThat(dead.get(ALWAYS_DOWN)).containsEntry("sluice.dlq.reason", "retries-exhausted");
         assertThat(dead.get(BAD_SYNTAX)).containsEntry("sluice.dlq.reason", "invalid-did");
-        assertThat(dead.get("(garbage)")).containsEntry("sluice.dlq.reason", "undeserializable");
+        assertThat(dead.get("(garbage)")).containsEntry("sluice.dlq.reason", "deserialization");
 
         // A restarted member of the group starts after the committed offsets: nothing is resolved twice.
         try (Resolver again = Resolver.create(config)) {

@@ -13,12 +13,13 @@ import java.util.concurrent.CompletableFuture;
 public interface ErrorReporter {
 
     /** Drops the record (the sink still logs and counts it), for sinks that want no dead-letter topic. */
-    ErrorReporter NONE = (record, error) -> CompletableFuture.completedFuture(null);
+    ErrorReporter NONE = (record, reason, error) -> CompletableFuture.completedFuture(null);
 
     /**
      * @param record the record as consumed (raw key and value bytes, headers)
-     * @param error  why it was not written
+     * @param reason why it was not written, machine-readable
+     * @param error  the failure
      * @return completes when the report is durable, exceptionally if it could not be made
      */
-    CompletableFuture<Void> report(ConsumerRecord<byte[], byte[]> record, Exception error);
+    CompletableFuture<Void> report(ConsumerRecord<byte[], byte[]> record, SinkReason reason, Exception error);
 }

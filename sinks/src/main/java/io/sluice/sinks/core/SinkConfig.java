@@ -1,5 +1,6 @@
 package io.sluice.sinks.core;
 
+import io.sluice.common.dlq.DeadLetter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.sluice.common.client.ConnectionSettings;
 import io.sluice.common.redact.Redaction;
@@ -59,7 +60,7 @@ public record SinkConfig(String stage, String groupId, List<String> topics, Conn
             "value.serializer", "enable.idempotence", "acks", "transactional.id");
 
     public SinkConfig {
-        requireText(stage, "stage");
+        DeadLetter.requireCode(stage, "stage");
         requireText(groupId, "groupId");
         Objects.requireNonNull(connection, "connection");
         requireText(jdbcUrl, "jdbcUrl");

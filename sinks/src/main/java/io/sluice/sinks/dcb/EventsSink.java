@@ -26,7 +26,7 @@ public final class EventsSink implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(EventsSink.class);
 
-    public static final String STAGE = "dcb-events-sink";
+    public static final String STAGE = "events-sink";
     public static final String DEFAULT_GROUP_ID = "sluice-dcb-events-sink";
     /**
      * Reads wait for the sink (read-your-writes), so it flushes often: a batch is due after 5 ms or

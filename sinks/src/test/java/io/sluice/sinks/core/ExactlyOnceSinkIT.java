@@ -1,5 +1,6 @@
 package io.sluice.sinks.core;
 
+import io.sluice.common.dlq.DeadLetter;
 import io.sluice.sinks.core.testing.ItemsTable;
 import io.sluice.sinks.core.testing.KafkaFixture;
 import io.sluice.sinks.core.testing.RunningSink;
@@ -161,15 +162,17 @@ class ExactlyOnceSinkIT {
             assertThat(headersById.keySet()).containsExactlyInAnyOrderElementsOf(
                     IntStream.concat(unreadable.stream().mapToInt(i -> i), rejected.stream().mapToInt(i -> i)).boxed().toList());
             assertThat(headersById.get(unreadable.getFirst()))
-                    .containsEntry(KafkaDeadLetterQueue.HEADER_TOPIC, s.topic())
-                    .containsEntry(KafkaDeadLetterQueue.HEADER_ERROR_CLASS, SerializationException.class.getName())
-                    .containsEntry(KafkaDeadLetterQueue.HEADER_STAGE, "it-poison")
-                    .containsKeys(KafkaDeadLetterQueue.HEADER_PARTITION, KafkaDeadLetterQueue.HEADER_OFFSET);
+                    .containsEntry(DeadLetter.TOPIC, s.topic())
+                    .containsEntry(DeadLetter.ERROR_CLASS, SerializationException.class.getName())
+                    .containsEntry(DeadLetter.STAGE, "it-poison")
+                    .containsEntry(DeadLetter.REASON, "deserialization")
+                    .containsKeys(DeadLetter.PARTITION, DeadLetter.OFFSET);
             assertThat(headersById.get(rejected.getFirst()))
-                    .containsEntry(KafkaDeadLetterQueue.HEADER_ERROR_CLASS, "org.postgresql.util.PSQLException")
-                    .hasEntrySatisfying(KafkaDeadLetterQueue.HEADER_ERROR_MESSAGE, m -> assertThat(m).contains("check constraint"));
-            assertThat(headersById.values()).extracting(h -> h.get(KafkaDeadLetterQueue.HEADER_PARTITION) + "@"
-                    + h.get(KafkaDeadLetterQueue.HEADER_OFFSET)).doesNotHaveDuplicates();
+                    .containsEntry(DeadLetter.ERROR_CLASS, "org.postgresql.util.PSQLException")
+                    .containsEntry(DeadLetter.REASON, "constraint-violation")
+                    .hasEntrySatisfying(DeadLetter.ERROR_MESSAGE, m -> assertThat(m).contains("check constraint"));
+            assertThat(headersById.values()).extracting(h -> h.get(DeadLetter.PARTITION) + "@"
+                    + h.get(DeadLetter.OFFSET)).doesNotHaveDuplicates();
 
             assertThat(s.table().storedOffsets(s.group())).isEqualTo(kafka.endOffsets(s.topic(), PARTITIONS));
             assertThat(sink.counters()).extracting(SinkCounters::recordsWritten, SinkCounters::deadLettered)

@@ -1,5 +1,6 @@
 package io.sluice.sinks.etl;
 
+import io.sluice.common.dlq.DeadLetter;
 import io.sluice.schemas.etl.AttachmentRow;
 import io.sluice.schemas.etl.UserRows;
 import io.sluice.schemas.serde.AvroSerdeConfig;
@@ -90,7 +91,7 @@ class EtlSinkIT {
                 Map<Long, String> errors = new TreeMap<>();
                 for (ConsumerRecord<byte[], byte[]> r : dead) {
                     Long key = topic.keySerde().deserializer().deserialize(topicName, r.key());
-                    errors.put(key, new String(r.headers().lastHeader(KafkaDeadLetterQueue.HEADER_ERROR_MESSAGE).value(),
+                    errors.put(key, new String(r.headers().lastHeader(DeadLetter.ERROR_MESSAGE).value(),
                             StandardCharsets.UTF_8));
                 }
                 assertThat(errors).containsOnlyKeys(61L, 64L);

@@ -1,8 +1,8 @@
 package io.sluice.backfill.ratelimit;
 
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.sluice.streams.dlq.DeadLetterHandler;
 import io.sluice.streams.metrics.StreamsMeters;
-import io.sluice.backfill.ratelimit.internals.DeadLetterHandler;
 import io.sluice.backfill.ratelimit.internals.HostState;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -11,7 +11,6 @@ import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
-import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
@@ -42,6 +41,9 @@ public final class RateLimiterApp implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(RateLimiterApp.class);
 
+    /** The {@code sluice.dlq.stage} of its dead letters. */
+    public static final String STAGE = "ratelimiter";
+
     private final RateLimiterConfig config;
     private final KafkaStreams streams;
 
@@ -63,9 +65,7 @@ public final class RateLimiterApp implements AutoCloseable {
         // The stream thread punctuates between polls: a poll that blocks longer than the punctuation
         // interval (default 100 ms) would delay releases while the inputs are quiet.
         p.put(StreamsConfig.POLL_MS_CONFIG, config.timing().punctuation().toMillis());
-        p.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, config.topics().dlq());
-        p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class.getName());
-        p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class.getName());
+        DeadLetterHandler.configure(p, STAGE, config.topics().dlq());
         // no global stores here; set so Kafka Streams 4.x does not warn about the coming default
         p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");

@@ -1,6 +1,7 @@
 package io.sluice.dcb.decider;
 
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.sluice.streams.dlq.DeadLetterHandler;
 import io.sluice.streams.metrics.StreamsMeters;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -23,7 +24,7 @@ import java.util.concurrent.TimeUnit;
  * read_committed consumers only once their transaction commits). An unexpected error stops the
  * whole client rather than retrying the command: bad input is already answered with REJECTED, so
  * an exception here is a bug or a broken store, and replaying it in a loop would stall every
- * append behind it. {@link #close()} commits what was decided and leaves the group.
+ * append behind it. Commands it cannot read go to the DLQ ({@link DeadLetterHandler}). {@link #close()} commits what was decided and leaves the group.
  *
  * <pre>
  *   try (DeciderApp app = DeciderApp.start(DeciderConfig.defaults(connection))) {
@@ -33,6 +34,9 @@ import java.util.concurrent.TimeUnit;
  * </pre>
  */
 public final class DeciderApp implements AutoCloseable {
+
+    /** The {@code sluice.dlq.stage} of its dead letters. */
+    public static final String STAGE = "decider";
 
     private static final Logger log = LoggerFactory.getLogger(DeciderApp.class);
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
@@ -71,8 +75,7 @@ public final class DeciderApp implements AutoCloseable {
         props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, config.cacheMaxBytes());
         // All commands share one key, hence one partition and one task: more threads would idle.
         props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
-        props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DlqDeserializationExceptionHandler.class);
-        props.put(DlqDeserializationExceptionHandler.DLQ_TOPIC_CONFIG, config.dlqTopic());
+        DeadLetterHandler.configure(props, STAGE, config.dlqTopic());
         // The 5.0 behaviour now (the decider has no global stores; this only silences the warning).
         props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
         config.stateDir().ifPresent(dir -> props.put(StreamsConfig.STATE_DIR_CONFIG, dir.toString()));

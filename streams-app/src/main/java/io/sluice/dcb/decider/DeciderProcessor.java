@@ -2,25 +2,24 @@ package io.sluice.dcb.decider;
 
 import io.sluice.schemas.dcb.AppendCommand;
 import io.sluice.schemas.dcb.Event;
-import org.apache.kafka.common.header.internals.RecordHeaders;
+import io.sluice.streams.dlq.RejectedRecordException;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.ProcessorSupplier;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Set;
 
 /**
  * The decider's one processor: consumes dcb.commands in offset order, has the {@link Decider}
  * decide each command against the stores, and forwards the appended events to
- * {@value DeciderTopology#EVENTS_SINK}, the result to {@value DeciderTopology#RESULTS_SINK}, and a
- * command without a value (nothing to answer: no request id) to {@value DeciderTopology#DLQ_SINK}.
+ * {@value DeciderTopology#EVENTS_SINK} and the result to {@value DeciderTopology#RESULTS_SINK}. A
+ * command without a value (nothing to answer: no request id) is rejected ({@link DeciderReason#NO_VALUE})
+ * for the {@link io.sluice.streams.dlq.DeadLetterHandler} to dead-letter with its original bytes.
  * Store writes and forwarded records commit in one exactly-once transaction, so after a crash
  * neither the index nor the topics show a half-decided command.
  */
@@ -55,8 +54,8 @@ final class DeciderProcessor implements Processor<String, AppendCommand, Object,
     @Override
     public void process(Record<String, AppendCommand> record) {
         if (record.value() == null) {
-            deadLetter(record, "command has no value (a tombstone or an empty payload), so there is no request to answer");
-            return;
+            throw new RejectedRecordException(DeciderReason.NO_VALUE,
+                    "command has no value (a tombstone or an empty payload), so there is no request to answer");
         }
         Decider.Decision decision = decider.decide(record.key(), record.value(), Instant.ofEpochMilli(context.currentSystemTimeMs()));
         for (Event event : decision.events()) {
@@ -64,14 +63,5 @@ final class DeciderProcessor implements Processor<String, AppendCommand, Object,
         }
         context.forward(new Record<Object, Object>(decision.result().getRequestId(), decision.result(), record.timestamp()),
                 DeciderTopology.RESULTS_SINK);
-    }
-
-    private void deadLetter(Record<String, AppendCommand> record, String reason) {
-        RecordMetadata source = context.recordMetadata().orElseThrow();
-        log.warn("sending command {}-{}@{} to the DLQ: {}", source.topic(), source.partition(), source.offset(), reason);
-        RecordHeaders headers = new RecordHeaders(record.headers().toArray());
-        DlqHeaders.add(headers, reason, source.topic(), source.partition(), source.offset());
-        byte[] key = record.key() == null ? null : record.key().getBytes(StandardCharsets.UTF_8);
-        context.forward(new Record<Object, Object>(key, null, record.timestamp(), headers), DeciderTopology.DLQ_SINK);
     }
 }

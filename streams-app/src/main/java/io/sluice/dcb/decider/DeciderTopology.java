@@ -6,23 +6,21 @@ import io.sluice.schemas.dcb.Event;
 import io.sluice.schemas.registry.HttpSchemaRegistryClient;
 import io.sluice.schemas.topics.Topic;
 import io.sluice.schemas.topics.Topics;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.streams.AutoOffsetReset;
 import org.apache.kafka.streams.Topology;
 
 /**
  * The DCB decider: consumes dcb.commands, decides each command against the index in its state
  * stores ({@link DeciderStores}), and produces dcb.events (the log, keyed by position),
- * dcb.results (one AppendResult per command, keyed by request id) and dcb.dlq (commands that
- * cannot be read). Commands are decided one at a time in offset order on their partition: one
+ * dcb.results (one AppendResult per command, keyed by request id); commands that cannot be read
+ * go to dcb.dlq through {@link io.sluice.streams.dlq.DeadLetterHandler} ({@link DeciderApp}). Commands are decided one at a time in offset order on their partition: one
  * writer, so a condition check and the append it guards cannot interleave with another append.
  * Run it with {@code exactly_once_v2} ({@link DeciderApp}): events, results, store changes and the
  * consumed offset then commit together.
  *
  * <pre>
  *   dcb-commands-source → dcb-decider ─┬→ dcb-events-sink   (dcb.events)
- *                         [4 stores]    ├→ dcb-results-sink  (dcb.results)
- *                                       └→ dcb-dlq-sink      (dcb.dlq)
+ *                         [4 stores]    └→ dcb-results-sink  (dcb.results)
  * </pre>
  */
 public final class DeciderTopology {
@@ -31,7 +29,6 @@ public final class DeciderTopology {
     public static final String PROCESSOR = "dcb-decider";
     public static final String EVENTS_SINK = "dcb-events-sink";
     public static final String RESULTS_SINK = "dcb-results-sink";
-    public static final String DLQ_SINK = "dcb-dlq-sink";
 
     private DeciderTopology() {
     }
@@ -55,7 +52,6 @@ public final class DeciderTopology {
         topology.addSink(EVENTS_SINK, events.name(), events.keySerde().serializer(), events.valueSerde().serializer(), PROCESSOR);
         topology.addSink(RESULTS_SINK, results.name(), results.keySerde().serializer(), results.valueSerde().serializer(),
                 PROCESSOR);
-        topology.addSink(DLQ_SINK, config.dlqTopic(), new ByteArraySerializer(), new ByteArraySerializer(), PROCESSOR);
         return topology;
     }
 }

@@ -1,5 +1,6 @@
 package io.sluice.etl.flatten;
 
+import io.sluice.common.dlq.DeadLetter;
 import io.sluice.schemas.serde.AvroDeserializer;
 import io.sluice.schemas.serde.AvroSerdes;
 import org.apache.avro.generic.GenericRecord;
@@ -14,12 +15,16 @@ import org.slf4j.LoggerFactory;
 /**
  * Decodes and flattens each CDC record. Consumes raw key and value bytes (so a record that is not
  * valid Avro is dead-lettered here rather than stopping the application); forwards a
- * {@link FlattenOutcome.Rows} per change or a {@link FlattenOutcome.DeadLetter} with
- * {@link DlqHeaders} naming the reason, source topic, partition and offset. Tombstones are dropped:
+ * {@link FlattenOutcome.Rows} per change or a {@link FlattenOutcome.DeadLetter} with the
+ * {@link DeadLetter} headers (stage {@value #STAGE}, a {@link FlattenReason}); the dead letter keeps the
+ * record's key and value bytes and its timestamp. Tombstones are dropped:
  * the delete event before each one already produced the deletion. A registry outage is not the
  * record's fault: it propagates, so Streams retries the record instead of dead-lettering it.
  */
 final class FlattenProcessor implements Processor<byte[], byte[], byte[], FlattenOutcome> {
+
+    /** The {@code sluice.dlq.stage} of its dead letters. */
+    static final String STAGE = "flattener";
 
     private static final Logger LOG = LoggerFactory.getLogger(FlattenProcessor.class);
 
@@ -49,9 +54,11 @@ final class FlattenProcessor implements Processor<byte[], byte[], byte[], Flatte
             // ClassCastException: a key or value that decodes to a primitive, not a record
             int partition = context.recordMetadata().map(RecordMetadata::partition).orElse(-1);
             long offset = context.recordMetadata().map(RecordMetadata::offset).orElse(-1L);
-            LOG.warn("dead-lettering {}-{}@{}: {}", topic, partition, offset, e.getMessage());
+            FlattenReason reason = e instanceof UnmappableDocumentException
+                    ? FlattenReason.INVALID_DOCUMENT : FlattenReason.DESERIALIZATION;
+            LOG.warn("dead-lettering {}-{}@{} ({}): {}", topic, partition, offset, reason.code(), e.getMessage());
             context.forward(record.withValue((FlattenOutcome) new FlattenOutcome.DeadLetter(record.value()))
-                    .withHeaders(DlqHeaders.of(record.headers(), topic, partition, offset, e)));
+                    .withHeaders(DeadLetter.headers(record.headers(), STAGE, reason.code(), topic, partition, offset, e)));
         }
     }
 }

@@ -1,6 +1,8 @@
 package io.sluice.backfill.ratelimit;
 
 import io.sluice.common.client.ConnectionSettings;
+import io.sluice.common.dlq.DeadLetter;
+import io.sluice.common.dlq.DeadLetterHeaders;
 import io.sluice.schemas.backfill.FetchTask;
 import io.sluice.schemas.backfill.ResolvedDid;
 import io.sluice.schemas.registry.HttpSchemaRegistryClient;
@@ -85,8 +87,8 @@ class RateLimiterIT {
             }
             ConsumerRecord<byte[], byte[]> dead = consumeOne(stack, config.topics().dlq());
             assertThat(new String(dead.value(), StandardCharsets.UTF_8)).isEqualTo("not avro");
-            assertThat(new String(dead.headers().lastHeader("__streams.errors.topic").value(), StandardCharsets.UTF_8))
-                    .isEqualTo(config.topics().resolved());
+            assertThat(DeadLetter.read(dead.headers())).extracting(DeadLetterHeaders::sourceTopic, DeadLetterHeaders::stage,
+                    DeadLetterHeaders::reason).containsExactly(config.topics().resolved(), "ratelimiter", "deserialization");
         }
     }
 

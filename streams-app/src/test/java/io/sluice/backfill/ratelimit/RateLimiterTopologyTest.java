@@ -1,6 +1,7 @@
 package io.sluice.backfill.ratelimit;
 
 import io.sluice.common.client.ConnectionSettings;
+import io.sluice.common.dlq.DeadLetter;
 import io.sluice.schemas.backfill.FetchTask;
 import io.sluice.schemas.backfill.RateLimitKind;
 import io.sluice.schemas.backfill.RateLimitSignal;
@@ -161,7 +162,7 @@ class RateLimiterTopologyTest {
         assertThat(h.run(Duration.ofSeconds(1))).isNotEmpty();
     }
 
-    /** Records that are not Avro at all go to the DLQ too, through Kafka Streams' own handler: see RateLimiterIT. */
+    /** Records that are not Avro at all go to the DLQ too, through the same handler: see RateLimiterIT. */
     @Test
     void recordsTheLimiterCannotAcceptGoToTheDlqAndProcessingGoesOn() {
         LimiterHarness h = harness(config().maxQueuePerHost(2).build(), stateDir, T0);
@@ -170,13 +171,16 @@ class RateLimiterTopologyTest {
 
         List<TestRecord<byte[], byte[]>> dead = h.dlq.readRecordsToList();
         assertThat(dead).hasSize(2);
-        assertThat(header(dead.get(0), "__streams.errors.message")).contains("is not its PDS host");
-        assertThat(header(dead.get(0), "__streams.errors.topic")).isEqualTo("backfill.resolved");
-        assertThat(header(dead.get(0), "__streams.errors.partition")).isEqualTo("0");
-        assertThat(header(dead.get(0), "__streams.errors.offset")).isEqualTo("0");
+        assertThat(header(dead.get(0), DeadLetter.ERROR_MESSAGE)).contains("is not its PDS host");
+        assertThat(header(dead.get(0), DeadLetter.REASON)).isEqualTo("key-mismatch");
+        assertThat(header(dead.get(0), DeadLetter.STAGE)).isEqualTo("ratelimiter");
+        assertThat(header(dead.get(0), DeadLetter.TOPIC)).isEqualTo("backfill.resolved");
+        assertThat(header(dead.get(0), DeadLetter.PARTITION)).isEqualTo("0");
+        assertThat(header(dead.get(0), DeadLetter.OFFSET)).isEqualTo("0");
         assertThat(new String(dead.get(0).key(), StandardCharsets.UTF_8)).as("the source bytes, as they were").endsWith(B);
-        assertThat(header(dead.get(1), "__streams.errors.message")).contains("queue of host a.pds.example is full");
-        assertThat(header(dead.get(1), "__streams.errors.offset")).isEqualTo("3");
+        assertThat(header(dead.get(1), DeadLetter.ERROR_MESSAGE)).contains("queue of host a.pds.example is full");
+        assertThat(header(dead.get(1), DeadLetter.REASON)).isEqualTo("queue-full");
+        assertThat(header(dead.get(1), DeadLetter.OFFSET)).isEqualTo("3");
 
         h.run(Duration.ofSeconds(1));
         assertThat(h.released).extracting(r -> r.value().getDid()).containsExactly("did:plc:a0", "did:plc:a1");

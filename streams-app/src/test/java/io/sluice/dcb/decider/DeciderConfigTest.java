@@ -1,6 +1,7 @@
 package io.sluice.dcb.decider;
 
 import io.sluice.common.client.ConnectionSettings;
+import io.sluice.streams.dlq.DeadLetterHandler;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.Test;
@@ -98,9 +99,12 @@ class DeciderConfigTest {
         // CONCURRENT_TRANSACTIONS right after a commit is retried within milliseconds, not 100.
         assertThat(props.get(StreamsConfig.producerPrefix(ProducerConfig.RETRY_BACKOFF_MS_CONFIG))).isEqualTo(10L);
         assertThat(props.get(StreamsConfig.STATE_DIR_CONFIG)).isEqualTo("/tmp/x");
-        assertThat(props.get(DlqDeserializationExceptionHandler.DLQ_TOPIC_CONFIG)).isEqualTo("dcb.dlq");
+        assertThat(props.get(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG)).isEqualTo("dcb.dlq");
+        assertThat(props.get(DeadLetterHandler.STAGE_CONFIG)).isEqualTo("decider");
         assertThat(Optional.ofNullable(props.get(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG)))
-                .contains(DlqDeserializationExceptionHandler.class);
+                .contains(DeadLetterHandler.class.getName());
+        assertThat(Optional.ofNullable(props.get(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG)))
+                .contains(DeadLetterHandler.class.getName());
         // StreamsConfig accepts them all.
         assertThat(new StreamsConfig(props).getLong(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG)).isEqualTo(35L);
     }

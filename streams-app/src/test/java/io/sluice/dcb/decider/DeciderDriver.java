@@ -8,6 +8,7 @@ import io.sluice.schemas.testing.InMemorySchemaRegistry;
 import io.sluice.schemas.topics.Topics;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
@@ -37,6 +38,7 @@ final class DeciderDriver implements AutoCloseable {
     private final TestOutputTopic<Long, Event> events;
     private final TestOutputTopic<String, AppendResult> results;
     private final TestOutputTopic<byte[], byte[]> dlq;
+    private final Serializer<String> keySerializer;
     private final List<Event> allEvents = new ArrayList<>();
 
     DeciderDriver(Path stateDir, StoreType storeType) {
@@ -55,7 +57,8 @@ final class DeciderDriver implements AutoCloseable {
         Properties props = DeciderApp.streamsProperties(config);
         if (!exactlyOnce) props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE);
         this.driver = new TopologyTestDriver(DeciderTopology.build(config, topics), props, WALL_CLOCK);
-        this.commands = driver.createInputTopic(config.commandsTopic(), topics.dcbCommands().keySerde().serializer(),
+        this.keySerializer = topics.dcbCommands().keySerde().serializer();
+        this.commands = driver.createInputTopic(config.commandsTopic(), keySerializer,
                 topics.dcbCommands().valueSerde().serializer());
         this.rawCommands = driver.createInputTopic(config.commandsTopic(), new ByteArraySerializer(), new ByteArraySerializer());
         this.events = driver.createOutputTopic(config.eventsTopic(), topics.dcbEvents().keySerde().deserializer(),
@@ -102,6 +105,11 @@ final class DeciderDriver implements AutoCloseable {
     /** A command record keyed "dcb" without a value. */
     void sendTombstone() {
         commands.pipeInput(Topics.DCB_COMMAND_KEY, null);
+    }
+
+    /** The serialized form of the key {@link #sendTombstone} sends. */
+    byte[] commandKeyBytes() {
+        return keySerializer.serialize(config.commandsTopic(), Topics.DCB_COMMAND_KEY);
     }
 
     void sendRaw(byte[] key, byte[] value) {

@@ -1,5 +1,7 @@
 package io.sluice.dcb.decider;
 
+import io.sluice.common.dlq.DeadLetter;
+import io.sluice.common.dlq.DeadLetterHeaders;
 import io.sluice.schemas.dcb.AppendCommand;
 import io.sluice.schemas.dcb.AppendOutcome;
 import io.sluice.schemas.dcb.AppendResult;
@@ -94,9 +96,9 @@ class DeciderIT {
             // Both unreadable records, the last one too: a skipped record's transaction still commits.
             List<ConsumerRecord<byte[], byte[]>> dead = readCommitted(stack, config.dlqTopic(), new ByteArrayDeserializer(), 2);
             assertThat(dead).extracting(ConsumerRecord::value).containsExactly(garbage, garbage);
-            assertThat(new String(dead.get(0).headers().lastHeader(DlqHeaders.SOURCE_TOPIC).value(), StandardCharsets.UTF_8))
-                    .isEqualTo(config.commandsTopic());
-            assertThat(dead.get(0).headers().lastHeader(DlqHeaders.REASON)).isNotNull();
+            assertThat(DeadLetter.read(dead.get(0).headers())).extracting(DeadLetterHeaders::sourceTopic,
+                    DeadLetterHeaders::stage, DeadLetterHeaders::reason)
+                    .containsExactly(config.commandsTopic(), "decider", "deserialization");
         }
 
         // Restart with no local state: the stores come back from their changelog topics.

@@ -1,6 +1,7 @@
 package io.sluice.dcb.decider;
 
 import io.sluice.common.client.ConnectionSettings;
+import io.sluice.common.dlq.DeadLetter;
 import io.sluice.dcb.index.EventIndex;
 import io.sluice.dcb.query.NewEvent;
 import io.sluice.schemas.dcb.AppendCommand;
@@ -220,10 +221,12 @@ class DeciderTopologyTest {
         assertThat(dead.get(0).key()).isEqualTo("dcb".getBytes(StandardCharsets.UTF_8));
         assertThat(dead.get(0).value()).isEqualTo(garbage);
         Headers headers = dead.get(0).headers();
-        assertThat(header(headers, DlqHeaders.REASON)).contains("cannot deserialize").contains("wire format");
-        assertThat(header(headers, DlqHeaders.SOURCE_TOPIC)).isEqualTo(decider.config().commandsTopic());
-        assertThat(header(headers, DlqHeaders.SOURCE_PARTITION)).isEqualTo("0");
-        assertThat(header(headers, DlqHeaders.SOURCE_OFFSET)).isEqualTo("0");
+        assertThat(header(headers, DeadLetter.REASON)).isEqualTo("deserialization");
+        assertThat(header(headers, DeadLetter.ERROR_MESSAGE)).contains("wire format");
+        assertThat(header(headers, DeadLetter.STAGE)).isEqualTo("decider");
+        assertThat(header(headers, DeadLetter.TOPIC)).isEqualTo(decider.config().commandsTopic());
+        assertThat(header(headers, DeadLetter.PARTITION)).isEqualTo("0");
+        assertThat(header(headers, DeadLetter.OFFSET)).isEqualTo("0");
     }
 
     @Test
@@ -233,8 +236,11 @@ class DeciderTopologyTest {
         assertThat(decider.noResultsPending()).isTrue();
         List<TestRecord<byte[], byte[]>> dead = decider.dlq();
         assertThat(dead).hasSize(1);
-        assertThat(header(dead.get(0).headers(), DlqHeaders.REASON)).contains("no value");
-        assertThat(header(dead.get(0).headers(), DlqHeaders.SOURCE_OFFSET)).isEqualTo("0");
+        assertThat(header(dead.get(0).headers(), DeadLetter.REASON)).isEqualTo("no-value");
+        assertThat(header(dead.get(0).headers(), DeadLetter.ERROR_MESSAGE)).contains("no value");
+        assertThat(header(dead.get(0).headers(), DeadLetter.OFFSET)).isEqualTo("0");
+        assertThat(dead.get(0).key()).as("the key's bytes as sent, Avro in the wire format")
+                .isEqualTo(decider.commandKeyBytes());
         assertThat(decider.send(append("r1", event("A"))).getFirstPosition()).isEqualTo(1);
     }
 
@@ -263,7 +269,7 @@ class DeciderTopologyTest {
                 DeciderStores.IDEMPOTENCY, DeciderStores.SEQUENCE);
         assertThat(description.subtopologies().iterator().next().nodes()).extracting(TopologyDescription.Node::name)
                 .containsExactlyInAnyOrder(DeciderTopology.SOURCE, DeciderTopology.PROCESSOR, DeciderTopology.EVENTS_SINK,
-                        DeciderTopology.RESULTS_SINK, DeciderTopology.DLQ_SINK);
+                        DeciderTopology.RESULTS_SINK);
     }
 
     private static String header(Headers headers, String name) {

@@ -1,6 +1,7 @@
 package io.sluice.etl.flatten;
 
 import io.sluice.common.client.ConnectionSettings;
+import io.sluice.common.dlq.DeadLetter;
 import io.sluice.schemas.etl.UserRows;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.source.SourceRecord;
@@ -107,11 +108,13 @@ class FlattenerTopologyTest {
         t.pipe(t.feed.update(5));
 
         TestRecord<byte[], byte[]> dead = t.dlq.readRecord();
-        assertThat(header(dead, DlqHeaders.ERROR_MESSAGE)).isEqualTo("age is a string; allowed: int32, int64, integral double or decimal");
-        assertThat(header(dead, DlqHeaders.TOPIC)).isEqualTo(FlattenerDriver.CDC_TOPIC);
-        assertThat(header(dead, DlqHeaders.PARTITION)).isEqualTo("0");
-        assertThat(header(dead, DlqHeaders.OFFSET)).isEqualTo("0");
-        assertThat(header(dead, DlqHeaders.STAGE)).isEqualTo("flattener");
+        assertThat(header(dead, DeadLetter.ERROR_MESSAGE)).isEqualTo("age is a string; allowed: int32, int64, integral double or decimal");
+        assertThat(header(dead, DeadLetter.TOPIC)).isEqualTo(FlattenerDriver.CDC_TOPIC);
+        assertThat(header(dead, DeadLetter.PARTITION)).isEqualTo("0");
+        assertThat(header(dead, DeadLetter.OFFSET)).isEqualTo("0");
+        assertThat(header(dead, DeadLetter.STAGE)).isEqualTo("flattener");
+        assertThat(header(dead, DeadLetter.REASON)).isEqualTo("invalid-document");
+        assertThat(header(dead, DeadLetter.ERROR_CLASS)).isEqualTo(UnmappableDocumentException.class.getName());
         assertThat(dead.value()).isEqualTo(t.encoder.encode(badEvent).value());
         assertThat(t.rows.readKeyValue().key).isEqualTo(5L);
     }
@@ -125,9 +128,12 @@ class FlattenerTopologyTest {
 
         List<TestRecord<byte[], byte[]>> dead = t.dlq.readRecordsToList();
         assertThat(dead).hasSize(2);
-        assertThat(header(dead.get(0), DlqHeaders.ERROR_MESSAGE)).contains("not in the Confluent wire format");
-        assertThat(header(dead.get(1), DlqHeaders.ERROR_MESSAGE)).startsWith("not a MongoDB extended-JSON document");
-        assertThat(header(dead.get(1), DlqHeaders.OFFSET)).isEqualTo("1");
+        assertThat(header(dead.get(0), DeadLetter.ERROR_MESSAGE)).contains("not in the Confluent wire format");
+        assertThat(header(dead.get(0), DeadLetter.REASON)).isEqualTo("deserialization");
+        assertThat(dead.get(0).key()).isEqualTo("k".getBytes(StandardCharsets.UTF_8));
+        assertThat(dead.get(0).value()).isEqualTo("not avro".getBytes(StandardCharsets.UTF_8));
+        assertThat(header(dead.get(1), DeadLetter.ERROR_MESSAGE)).startsWith("not a MongoDB extended-JSON document");
+        assertThat(header(dead.get(1), DeadLetter.OFFSET)).isEqualTo("1");
         assertThat(t.rows.isEmpty()).isTrue();
     }
 
@@ -141,9 +147,9 @@ class FlattenerTopologyTest {
         t.pipe(otherKey);
 
         List<TestRecord<byte[], byte[]>> dead = t.dlq.readRecordsToList();
-        assertThat(header(dead.get(0), DlqHeaders.ERROR_MESSAGE))
+        assertThat(header(dead.get(0), DeadLetter.ERROR_MESSAGE))
                 .isEqualTo("op 't' is not a users change; allowed: c (create), r (read), u (update), d (delete)");
-        assertThat(header(dead.get(1), DlqHeaders.ERROR_MESSAGE)).isEqualTo("the key's id 9 differs from the document's _id 8");
+        assertThat(header(dead.get(1), DeadLetter.ERROR_MESSAGE)).isEqualTo("the key's id 9 differs from the document's _id 8");
     }
 
     @Test

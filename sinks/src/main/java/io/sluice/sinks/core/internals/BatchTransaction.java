@@ -1,6 +1,7 @@
 package io.sluice.sinks.core.internals;
 
 import io.sluice.sinks.core.ErrorReporter;
+import io.sluice.sinks.core.SinkReason;
 import io.sluice.sinks.core.SinkWriter;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
@@ -44,7 +45,7 @@ public final class BatchTransaction<K, V> {
     public record Fenced(Set<TopicPartition> partitions) implements Outcome {
     }
 
-    private record Rejected(ConsumerRecord<byte[], byte[]> raw, Exception error) {
+    private record Rejected(ConsumerRecord<byte[], byte[]> raw, SinkReason reason, Exception error) {
     }
 
     private final DataSource dataSource;
@@ -72,7 +73,7 @@ public final class BatchTransaction<K, V> {
                 Set<TopicPartition> fenced = offsets.lockAndFence(c, batch.firstOffsets());
                 if (!fenced.isEmpty()) return new Fenced(fenced);
                 List<Rejected> rejected = new ArrayList<>();
-                for (PendingRecord<K, V> r : batch.undecodable()) rejected.add(new Rejected(r.raw(), r.decodeError()));
+                for (PendingRecord<K, V> r : batch.undecodable()) rejected.add(new Rejected(r.raw(), SinkReason.DESERIALIZATION, r.decodeError()));
                 int written = write(c, batch.records().stream().filter(PendingRecord::isDecoded).toList(), rejected);
                 // Before the commit: a crash from here on can only report a record twice, never lose it.
                 report(rejected);
@@ -112,10 +113,11 @@ public final class BatchTransaction<K, V> {
             } catch (SQLException e) {
                 if (SqlErrors.classify(e) != SqlErrors.Kind.RECORD) throw e;
                 c.rollback(one);
-                rejected.add(new Rejected(r.raw(), SqlErrors.mostSpecific(e)));
+                Exception specific = SqlErrors.mostSpecific(e);
+                rejected.add(new Rejected(r.raw(), SinkReason.of(specific), specific));
             } catch (RuntimeException e) {
                 c.rollback(one);
-                rejected.add(new Rejected(r.raw(), e));
+                rejected.add(new Rejected(r.raw(), SinkReason.of(e), e));
             }
         }
         return written;
@@ -124,9 +126,10 @@ public final class BatchTransaction<K, V> {
     private void report(List<Rejected> rejected) throws DeadLetterException {
         List<CompletableFuture<Void>> acks = new ArrayList<>(rejected.size());
         for (Rejected r : rejected) {
-            log.warn("dead-lettering {}-{}@{}: {}", r.raw().topic(), r.raw().partition(), r.raw().offset(), r.error().toString());
+            log.warn("dead-lettering {}-{}@{} ({}): {}", r.raw().topic(), r.raw().partition(), r.raw().offset(),
+                    r.reason().code(), r.error().toString());
             try {
-                acks.add(errors.report(r.raw(), r.error()));
+                acks.add(errors.report(r.raw(), r.reason(), r.error()));
             } catch (RuntimeException e) {
                 throw new DeadLetterException("could not report " + r.raw().topic() + "-" + r.raw().partition()
                         + "@" + r.raw().offset(), e);

@@ -43,7 +43,7 @@ class BatchTransactionIT {
     private static final TopicPartition T1 = new TopicPartition("t", 1);
 
     private final List<ConsumerRecord<byte[], byte[]>> reported = new CopyOnWriteArrayList<>();
-    private final ErrorReporter capture = (record, error) -> {
+    private final ErrorReporter capture = (record, reason, error) -> {
         reported.add(record);
         return CompletableFuture.completedFuture(null);
     };
@@ -117,7 +117,7 @@ class BatchTransactionIT {
 
     @Test
     void anUnacknowledgedDeadLetterCommitsNothing() throws Exception {
-        ErrorReporter down = (r, e) -> CompletableFuture.failedFuture(new TimeoutException("broker down"));
+        ErrorReporter down = (r, reason, e) -> CompletableFuture.failedFuture(new TimeoutException("broker down"));
         List<PendingRecord<String, String>> records = new ArrayList<>(records(T0, 0, 3, 0));
         records.add(PendingRecord.decode(Records.raw("t", 0, 3, "3", "reject-3"), new StringDeserializer(), new StringDeserializer()));
         BatchTransaction<String, String> tx = new BatchTransaction<>(dataSource, offsets, table.writer(), down);

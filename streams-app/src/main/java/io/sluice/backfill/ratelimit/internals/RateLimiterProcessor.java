@@ -5,6 +5,8 @@ import io.sluice.schemas.backfill.FetchTask;
 import io.sluice.schemas.backfill.RateLimitKind;
 import io.sluice.schemas.backfill.RateLimitSignal;
 import io.sluice.schemas.backfill.ResolvedDid;
+import io.sluice.streams.dlq.DeadLetterHandler;
+import io.sluice.streams.dlq.RejectedRecordException;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -28,7 +30,7 @@ import java.util.Set;
  * {@code WindowLimiter}), including across restarts, since the history is in the store; every
  * accepted task is released exactly once (exactly_once_v2 commits the store changes, the input
  * offsets and the released tasks together). Records it cannot accept are thrown as
- * {@link RejectedRecordException}, for {@link DeadLetterHandler} to send to the DLQ.
+ * {@link RejectedRecordException} with a {@link RejectReason}, for {@link DeadLetterHandler} to send to the DLQ.
  */
 public final class RateLimiterProcessor implements Processor<String, Object, String, FetchTask> {
 
@@ -64,15 +66,17 @@ public final class RateLimiterProcessor implements Processor<String, Object, Str
             case ResolvedDid r -> enqueue(checkedHost(record.key(), r.getPdsHost()), QueuedTask.of(r, now), now);
             case FetchTask t -> enqueue(checkedHost(record.key(), t.getPdsHost()), QueuedTask.retry(t, now), now);
             case RateLimitSignal s -> signal(checkedHost(record.key(), s.getPdsHost()), s, now);
-            case null -> throw new RejectedRecordException("record has no value (key " + record.key() + ")");
-            default -> throw new RejectedRecordException("unexpected value type " + record.value().getClass().getName());
+            case null -> throw new RejectedRecordException(RejectReason.MISSING_VALUE,
+                    "record has no value (key " + record.key() + ")");
+            default -> throw new RejectedRecordException(RejectReason.UNEXPECTED_TYPE,
+                    "unexpected value type " + record.value().getClass().getName());
         }
     }
 
     private void enqueue(String host, QueuedTask task, long now) {
         HostState state = hosts.get(host, now);
         if (state.queued() >= config.maxQueuePerHost()) {
-            throw new RejectedRecordException("queue of host " + host + " is full (" + state.queued()
+            throw new RejectedRecordException(RejectReason.QUEUE_FULL, "queue of host " + host + " is full (" + state.queued()
                     + " tasks, max " + config.maxQueuePerHost() + "); task for " + task.did() + " not queued");
         }
         queue.append(state, task);
@@ -128,9 +132,12 @@ public final class RateLimiterProcessor implements Processor<String, Object, Str
     }
 
     private static String checkedHost(String key, String host) {
-        if (key == null) throw new RejectedRecordException("record has no key; expected the PDS host " + host);
+        if (key == null) {
+            throw new RejectedRecordException(RejectReason.MISSING_KEY, "record has no key; expected the PDS host " + host);
+        }
         if (!key.equals(host)) {
-            throw new RejectedRecordException("record key '" + key + "' is not its PDS host '" + host + "'; the limiter"
+            throw new RejectedRecordException(RejectReason.KEY_MISMATCH, "record key '" + key + "' is not its PDS host '"
+                    + host + "'; the limiter"
                     + " must see every record of a host on the host's partition");
         }
         return host;
