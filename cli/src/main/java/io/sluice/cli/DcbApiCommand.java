@@ -59,6 +59,8 @@ final class DcbApiCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        OptionValues.inRange(spec, "--port", port, 0, 65535);
+        OptionValues.inRange(spec, "--commit-interval-ms", commitIntervalMs, 1, 60_000);
         Map<String, String> env = System.getenv();
         // Installed before starting, so that a Ctrl-C during start-up still shuts down what started.
         StopSignals stop = StopSignals.install(err);

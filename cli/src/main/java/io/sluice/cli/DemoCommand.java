@@ -200,6 +200,13 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     private DemoSettings settings() {
+        OptionValues.inRange(spec, "--dids", dids, 1, Integer.MAX_VALUE);
+        OptionValues.inRange(spec, "--hosts", hosts, 1, Integer.MAX_VALUE);
+        OptionValues.inRange(spec, "--users", users, 1, Integer.MAX_VALUE);
+        OptionValues.inRange(spec, "--dcb-appends", dcbAppends, 1, Integer.MAX_VALUE);
+        OptionValues.inRange(spec, "--dcb-clients", dcbClients, 1, Integer.MAX_VALUE);
+        OptionValues.inRange(spec, "--timeout", timeoutSeconds, 1, Long.MAX_VALUE);
+        if (hosts > dids) throw new ParameterException(spec.commandLine(), "--hosts (" + hosts + ") must not exceed --dids (" + dids + ")");
         try {
             return new DemoSettings(dids, hosts, users, dcbAppends, dcbClients, oneAtATime, Duration.ofSeconds(timeoutSeconds));
         } catch (IllegalArgumentException e) {

@@ -95,10 +95,13 @@ final class RateLimiterCommand implements Callable<Integer> {
         try {
             if (partitions < 1) throw new IllegalArgumentException("--partitions must be >= 1, got " + partitions);
             RateLimiterConfig.Builder b = RateLimiterConfig.builder(kafka.bootstrap(), kafka.registry())
-                    .applicationId(applicationId).defaultPolicy(RateLimitPolicy.parse(defaultPolicy));
+                    .applicationId(applicationId)
+                    .defaultPolicy(OptionValues.parse(spec, "--default-policy", () -> RateLimitPolicy.parse(defaultPolicy)));
             // PDS hosts arrive lower-cased in backfill.resolved
-            hostPolicies.forEach((host, policy) -> b.hostPolicy(host.strip().toLowerCase(Locale.ROOT), RateLimitPolicy.parse(policy)));
-            b.timing(RateLimiterConfig.Timing.defaults().withAlignment(WindowAlignment.parse(windowAlignment)));
+            hostPolicies.forEach((host, policy) -> b.hostPolicy(host.strip().toLowerCase(Locale.ROOT),
+                    OptionValues.parse(spec, "--host-policy", () -> RateLimitPolicy.parse(policy))));
+            b.timing(RateLimiterConfig.Timing.defaults().withAlignment(
+                    OptionValues.parse(spec, "--window-alignment", () -> WindowAlignment.parse(windowAlignment))));
             if (stateDir != null) b.streamsOverride(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
             return b.build();
         } catch (IllegalArgumentException e) {

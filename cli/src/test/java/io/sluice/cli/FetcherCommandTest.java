@@ -39,12 +39,12 @@ class FetcherCommandTest {
     }
 
     @Test
-    void aMissingRegistryFailsTheCommandWithOneLine() {
+    void aMissingRegistryIsAUsageErrorWithOneLine() {
         StringWriter err = new StringWriter();
         CommandLine cli = Sluice.commandLine();
         cli.setErr(new PrintWriter(err, true));
         int exit = cli.execute("fetcher", "--bootstrap-servers", "127.0.0.1:1", "--registry-url", " ");
-        assertThat(exit).isEqualTo(1);
+        assertThat(exit).isEqualTo(CommandLine.ExitCode.USAGE);
         assertThat(err.toString()).contains("sluice fetcher: no schema registry");
     }
 }
