@@ -55,6 +55,12 @@ final class DcbApiCommand implements Callable<Integer> {
                     + "Default: ${DEFAULT-VALUE}.")
     long commitIntervalMs;
 
+    @Option(names = "--state-dir", paramLabel = "DIR",
+            description = "The decider's Kafka Streams state.dir; one instance at a time. Default: a directory of this "
+                    + "instance's own, ${sys:java.io.tmpdir}/sluice-streams/<application id>[.N] (N when another "
+                    + "instance on this host holds the first); with the embedded broker, a temporary one.")
+    Path stateDir;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
@@ -102,11 +108,15 @@ final class DcbApiCommand implements Callable<Integer> {
         DcbApiConfig api = DcbApiConfig.defaults(port, stack.endpoints().bootstrapServers(), stack.endpoints().registryUrl(),
                 pg.jdbcUrl(), pg.user(), pg.password()).withHost(host);
         DcbServiceConfig config = DcbServiceConfig.defaults(api).withCommitInterval(Duration.ofMillis(commitIntervalMs));
+        if (stateDir != null) config = config.withStateDir(stateDir);
         if (!embeddedKafka) return config;
         // The embedded broker's log dies with this process: so do the decider's state and the events table's copy.
-        Path stateDir = TempDirs.create("sluice-dcb-decider-");
-        started.push(() -> TempDirs.deleteRecursively(stateDir));
-        return config.withStateDir(stateDir).withOnOtherLog(OnOtherLog.RESET);
+        if (stateDir == null) {
+            Path temporary = TempDirs.create("sluice-dcb-decider-");
+            started.push(() -> TempDirs.deleteRecursively(temporary));
+            config = config.withStateDir(temporary);
+        }
+        return config.withOnOtherLog(OnOtherLog.RESET);
     }
 
 

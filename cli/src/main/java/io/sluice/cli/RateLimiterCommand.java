@@ -6,6 +6,7 @@ import io.sluice.backfill.ratelimit.RateLimiterConfig;
 import io.sluice.backfill.ratelimit.RateLimiterTopics;
 import io.sluice.backfill.ratelimit.WindowAlignment;
 import io.sluice.cli.etl.UntilStopped;
+import io.sluice.common.state.StateDirectory;
 import io.sluice.schemas.topics.TopicAdmin;
 import org.apache.kafka.streams.StreamsConfig;
 import picocli.CommandLine.Command;
@@ -59,8 +60,10 @@ final class RateLimiterCommand implements Callable<Integer> {
     Map<String, String> hostPolicies = new LinkedHashMap<>();
 
     @Option(names = "--state-dir", paramLabel = "DIR",
-            description = "Where the local state stores live (default: Kafka Streams' default under java.io.tmpdir). "
-                    + "Keep it across restarts to avoid restoring from the changelogs.")
+            description = "Kafka Streams state.dir of this instance, one instance at a time; keep it across restarts "
+                    + "to avoid restoring from the changelogs. Default: a directory of this instance's own, "
+                    + "${sys:java.io.tmpdir}/sluice-streams/<application id>[.N] (N when another instance on this host "
+                    + "holds the first).")
     Path stateDir;
 
     @Option(names = "--partitions", paramLabel = "P", defaultValue = "" + TopicAdmin.DEFAULT_PARTITIONS,
@@ -80,13 +83,17 @@ final class RateLimiterCommand implements Callable<Integer> {
         RateLimiterConfig config = config();
         RateLimiterTopics.ensure(config, partitions, TopicAdmin.DEFAULT_TIMEOUT);
         StopSignals stop = StopSignals.install(err);
-        RateLimiterApp app = new RateLimiterApp(config);
-        app.start();
-        err.printf("ratelimiter %s running: %s -> %s, default %s, %d host overrides. Press Ctrl-C to stop.%n",
-                config.applicationId(), config.topics().resolved(), config.topics().fetch(), config.defaultPolicy(),
-                config.hostPolicies().size());
-        err.flush();
-        UntilStopped.await(stop, app, () -> UntilStopped.streamsFailure(app.state()), err);
+        try (StateDirectory state = stateDir == null
+                ? StateDirectory.claimDefault(StateDirectory.defaultBase(), config.applicationId())
+                : StateDirectory.claim(stateDir, "--state-dir")) {
+            RateLimiterApp app = new RateLimiterApp(config.withStreamsOverride(StreamsConfig.STATE_DIR_CONFIG, state.path().toString()));
+            app.start();
+            err.printf("ratelimiter %s running: %s -> %s, default %s, %d host overrides, state in %s. Press Ctrl-C to stop.%n",
+                    config.applicationId(), config.topics().resolved(), config.topics().fetch(), config.defaultPolicy(),
+                    config.hostPolicies().size(), state.path());
+            err.flush();
+            UntilStopped.await(stop, app, () -> UntilStopped.streamsFailure(app.state()), err);
+        }
         err.println("ratelimiter stopped");
         return 0;
     }
@@ -102,7 +109,6 @@ final class RateLimiterCommand implements Callable<Integer> {
                     OptionValues.parse(spec, "--host-policy", () -> RateLimitPolicy.parse(policy))));
             b.timing(RateLimiterConfig.Timing.defaults().withAlignment(
                     OptionValues.parse(spec, "--window-alignment", () -> WindowAlignment.parse(windowAlignment))));
-            if (stateDir != null) b.streamsOverride(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
             return b.build();
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage(), e);

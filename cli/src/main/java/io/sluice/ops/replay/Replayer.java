@@ -1,5 +1,6 @@
 package io.sluice.ops.replay;
 
+import io.sluice.common.state.StateDirectory;
 import io.sluice.ops.lag.GroupLag;
 import io.sluice.ops.lag.GroupLag.OffsetSource;
 import io.sluice.ops.lag.LagReader;
@@ -63,13 +64,14 @@ public final class Replayer {
     private final Admin admin;
     private final String bootstrapServers;
     private final Optional<DataSource> postgres;
-    private final Path stateDirRoot;
+    private final Optional<Path> stateDirRoot;
 
     /**
-     * @param stateDirRoot the applications' {@code state.dir} (Kafka Streams' default is
-     *                     {@code ${java.io.tmpdir}/kafka-streams})
+     * @param stateDirRoot the application's {@code state.dir} when it was given one ({@code --state-dir});
+     *                     empty: the directories sluice chose by default, {@code <base>/<application id>[.N]}
+     *                     (see {@link StateDirectory})
      */
-    public Replayer(Admin admin, String bootstrapServers, Optional<DataSource> postgres, Path stateDirRoot) {
+    public Replayer(Admin admin, String bootstrapServers, Optional<DataSource> postgres, Optional<Path> stateDirRoot) {
         this.admin = Objects.requireNonNull(admin, "admin");
         this.bootstrapServers = Objects.requireNonNull(bootstrapServers, "bootstrapServers");
         this.postgres = Objects.requireNonNull(postgres, "postgres");
@@ -118,8 +120,7 @@ public final class Replayer {
             OptionalLong byTime = t == null || t < 0 ? OptionalLong.empty() : OptionalLong.of(t);
             moves.add(new Move(tp.topic(), tp.partition(), now, target.offset(now, earliest.get(tp), end.get(tp), byTime)));
         }
-        Optional<Path> stateDir = streams ? Optional.of(stateDirRoot.resolve(groupId)) : Optional.empty();
-        return new ReplayPlan(groupId, kind, target, moves, internal, stateDir);
+        return new ReplayPlan(groupId, kind, target, moves, internal, streams ? stateDirs(groupId) : List.of());
     }
 
     /** Carries the plan out; checks again that the group has no members. */
@@ -146,7 +147,14 @@ public final class Replayer {
         args.addAll(plan.target().resetterOptions());
         int exit = new StreamsResetter().execute(args.toArray(String[]::new));
         if (exit != 0) throw new ReplayException("StreamsResetter failed for " + plan.groupId() + " (exit " + exit + "), see its output above");
-        plan.stateDir().ifPresent(Replayer::deleteRecursively);
+        plan.stateDirs().forEach(Replayer::deleteRecursively);
+    }
+
+    /** Kafka Streams keeps an application's state in {@code <state.dir>/<application id>}. */
+    private List<Path> stateDirs(String applicationId) {
+        List<Path> roots = stateDirRoot.map(List::of)
+                .orElseGet(() -> StateDirectory.instances(StateDirectory.defaultBase(), applicationId));
+        return roots.stream().map(root -> root.resolve(applicationId)).toList();
     }
 
     private void alterKafkaOffsets(ReplayPlan plan) {

@@ -4,6 +4,7 @@ import io.sluice.schemas.topics.TopicNames;
 
 import java.time.Duration;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Locale;
 import java.util.Map;
@@ -62,6 +63,14 @@ public record RateLimiterConfig(String applicationId, String bootstrapServers, S
     /** Reads the settings described in {@link ConfigProperties}; unknown {@code ratelimit.*} keys are errors. */
     public static RateLimiterConfig fromProperties(Map<String, String> properties) {
         return ConfigProperties.read(properties);
+    }
+
+    /** This config with one more Kafka Streams property, e.g. the state.dir an instance claimed at start-up. */
+    public RateLimiterConfig withStreamsOverride(String key, String value) {
+        Map<String, String> overrides = new HashMap<>(streamsOverrides);
+        overrides.put(key, value);
+        return new RateLimiterConfig(applicationId, bootstrapServers, registryUrl, topics, defaultPolicy, hostPolicies, timing,
+                maxQueuePerHost, overrides);
     }
 
     /** The policy of {@code host}: its override, else the default. */
