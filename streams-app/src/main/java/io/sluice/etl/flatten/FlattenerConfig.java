@@ -3,10 +3,8 @@ package io.sluice.etl.flatten;
 import io.sluice.schemas.topics.TopicNames;
 import org.apache.kafka.streams.StreamsConfig;
 
-import java.util.Map;
 import java.util.Properties;
 import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 
 /**
  * Settings of the flattener, validated once at start-up.
@@ -45,23 +43,6 @@ public record FlattenerConfig(String applicationId, String bootstrapServers, Str
     public static FlattenerConfig defaults(String bootstrapServers, String registryUrl) {
         return new FlattenerConfig(DEFAULT_APPLICATION_ID, bootstrapServers, registryUrl, TopicNames.CDC_USERS_PATTERN,
                 TopicNames.ETL_USER_ROWS, TopicNames.ETL_DLQ);
-    }
-
-    /**
-     * From environment-style settings: {@code SLUICE_KAFKA_BOOTSTRAP}, {@code SLUICE_REGISTRY_URL}
-     * (required), {@code SLUICE_FLATTENER_APP_ID}, {@code SLUICE_FLATTENER_SOURCE_PATTERN}.
-     */
-    public static FlattenerConfig fromEnv(Map<String, String> env) {
-        FlattenerConfig d = defaults(env.get("SLUICE_KAFKA_BOOTSTRAP"), env.get("SLUICE_REGISTRY_URL"));
-        String pattern = env.get("SLUICE_FLATTENER_SOURCE_PATTERN");
-        Pattern source;
-        try {
-            source = pattern == null ? d.sourcePattern() : Pattern.compile(pattern);
-        } catch (PatternSyntaxException e) {
-            throw new IllegalArgumentException("SLUICE_FLATTENER_SOURCE_PATTERN is not a regular expression: " + e.getMessage(), e);
-        }
-        return new FlattenerConfig(env.getOrDefault("SLUICE_FLATTENER_APP_ID", d.applicationId()), d.bootstrapServers(),
-                d.registryUrl(), source, d.outputTopic(), d.dlqTopic());
     }
 
     /** Kafka Streams settings: exactly-once v2, so a change's rows are written once or not at all. */

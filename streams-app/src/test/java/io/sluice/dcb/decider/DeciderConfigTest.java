@@ -9,7 +9,6 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.function.UnaryOperator;
@@ -59,23 +58,6 @@ class DeciderConfigTest {
     void refusesMissingClusterSettings() {
         assertThatThrownBy(() -> DeciderConfig.defaults(null, "http://r")).hasMessageContaining("bootstrapServers");
         assertThatThrownBy(() -> DeciderConfig.defaults("k:9092", "registry:8080")).hasMessageContaining("http(s) URL");
-    }
-
-    @Test
-    void readsTheEnvironment() {
-        DeciderConfig config = DeciderConfig.fromEnvironment(Map.of(
-                "SLUICE_KAFKA_BOOTSTRAP", "k:9092",
-                "SLUICE_REGISTRY_URL", "http://r:8080/apis/ccompat/v7",
-                "SLUICE_DCB_COMMIT_INTERVAL_MS", "50",
-                "SLUICE_DCB_STORE_TYPE", "in-memory",
-                "SLUICE_DCB_STATE_DIR", "/var/lib/sluice"));
-        assertThat(config.bootstrapServers()).isEqualTo("k:9092");
-        assertThat(config.commitInterval()).isEqualTo(Duration.ofMillis(50));
-        assertThat(config.storeType()).isEqualTo(StoreType.IN_MEMORY);
-        assertThat(config.stateDir()).contains(Path.of("/var/lib/sluice"));
-        assertThatThrownBy(() -> DeciderConfig.fromEnvironment(Map.of("SLUICE_KAFKA_BOOTSTRAP", "k:9092",
-                "SLUICE_REGISTRY_URL", "http://r", "SLUICE_DCB_COMMIT_INTERVAL_MS", "soon")))
-                .hasMessageContaining("SLUICE_DCB_COMMIT_INTERVAL_MS");
     }
 
     @Test
