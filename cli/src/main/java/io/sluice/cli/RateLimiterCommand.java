@@ -7,6 +7,9 @@ import io.sluice.backfill.ratelimit.RateLimiterTopics;
 import io.sluice.backfill.ratelimit.WindowAlignment;
 import io.sluice.cli.etl.UntilStopped;
 import io.sluice.common.state.StateDirectory;
+import io.sluice.ops.metrics.ComponentMetrics;
+import io.sluice.ops.metrics.MetricsOptions;
+import io.sluice.ops.metrics.RateLimitHostMetrics;
 import io.sluice.schemas.topics.TopicAdmin;
 import org.apache.kafka.streams.StreamsConfig;
 import picocli.CommandLine.Command;
@@ -45,6 +48,9 @@ final class RateLimiterCommand implements Callable<Integer> {
 
     @Mixin
     KafkaOptions kafka;
+
+    @Mixin
+    MetricsOptions metricsOptions;
 
     @Option(names = "--application-id", paramLabel = "ID", defaultValue = RateLimiterConfig.DEFAULT_APPLICATION_ID,
             description = "Streams application id: consumer group and changelog prefix (default: ${DEFAULT-VALUE}).")
@@ -87,12 +93,17 @@ final class RateLimiterCommand implements Callable<Integer> {
                 ? StateDirectory.claimDefault(StateDirectory.defaultBase(), config.applicationId())
                 : StateDirectory.claim(stateDir, "--state-dir")) {
             RateLimiterApp app = new RateLimiterApp(config.withStreamsOverride(StreamsConfig.STATE_DIR_CONFIG, state.path().toString()));
-            app.start();
-            err.printf("ratelimiter %s running: %s -> %s, default %s, %d host overrides, state in %s. Press Ctrl-C to stop.%n",
-                    config.applicationId(), config.topics().resolved(), config.topics().fetch(), config.defaultPolicy(),
-                    config.hostPolicies().size(), state.path());
-            err.flush();
-            UntilStopped.await(stop, app, () -> UntilStopped.streamsFailure(app.state()), err);
+            try (ComponentMetrics metrics = metricsOptions.start("ratelimiter", err)) {
+                metrics.bind(app.metrics());
+                RateLimitHostMetrics hosts = metrics.bind(new RateLimitHostMetrics(app::hosts));
+                metrics.beforeScrape(hosts::refresh);
+                app.start();
+                err.printf("ratelimiter %s running: %s -> %s, default %s, %d host overrides, state in %s. Press Ctrl-C to stop.%n",
+                        config.applicationId(), config.topics().resolved(), config.topics().fetch(), config.defaultPolicy(),
+                        config.hostPolicies().size(), state.path());
+                err.flush();
+                UntilStopped.await(stop, app, () -> UntilStopped.streamsFailure(app.state()), err);
+            }
         }
         err.println("ratelimiter stopped");
         return 0;

@@ -40,6 +40,7 @@ class UsageErrorsTest {
                 c("port out of range", "--port", "dcb-api", "--port", "70000"),
                 c("port out of range", "--port", "simulate-pds", "--port", "-1"),
                 c("port out of range", "--metrics-port", "fetcher", FETCHER_KAFKA, "--metrics-port", "65536"),
+                c("malformed port", "--metrics-port", "ratelimiter", KAFKA, "--metrics-port", "90a"),
                 c("interval out of range", "--commit-interval-ms", "dcb-api", "--commit-interval-ms", "0"),
                 c("malformed duration", "--interval", "lag", "--interval", "2 parsecs"),
                 c("non-positive duration", "--stall-after", "lag", "--stall-after", "0s"),
