@@ -55,10 +55,18 @@ final class DcbApiCommand implements Callable<Integer> {
                     + "Default: ${DEFAULT-VALUE}.")
     long commitIntervalMs;
 
+    @Option(names = "--state-dir", paramLabel = "DIR",
+            description = "The decider's Kafka Streams state.dir; one instance at a time. Default: a directory of this "
+                    + "instance's own, ${sys:java.io.tmpdir}/sluice-streams/<application id>[.N] (N when another "
+                    + "instance on this host holds the first); with the embedded broker, a temporary one.")
+    Path stateDir;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        OptionValues.inRange(spec, "--port", port, 0, 65535);
+        OptionValues.inRange(spec, "--commit-interval-ms", commitIntervalMs, 1, 60_000);
         Map<String, String> env = System.getenv();
         // Installed before starting, so that a Ctrl-C during start-up still shuts down what started.
         StopSignals stop = StopSignals.install(err);
@@ -100,11 +108,15 @@ final class DcbApiCommand implements Callable<Integer> {
         DcbApiConfig api = DcbApiConfig.defaults(port, stack.endpoints().connection(),
                 pg.jdbcUrl(), pg.user(), pg.password()).withHost(host);
         DcbServiceConfig config = DcbServiceConfig.defaults(api).withCommitInterval(Duration.ofMillis(commitIntervalMs));
+        if (stateDir != null) config = config.withStateDir(stateDir);
         if (!embeddedKafka) return config;
         // The embedded broker's log dies with this process: so do the decider's state and the events table's copy.
-        Path stateDir = TempDirs.create("sluice-dcb-decider-");
-        started.push(() -> TempDirs.deleteRecursively(stateDir));
-        return config.withStateDir(stateDir).withOnOtherLog(OnOtherLog.RESET);
+        if (stateDir == null) {
+            Path temporary = TempDirs.create("sluice-dcb-decider-");
+            started.push(() -> TempDirs.deleteRecursively(temporary));
+            config = config.withStateDir(temporary);
+        }
+        return config.withOnOtherLog(OnOtherLog.RESET);
     }
 
 

@@ -86,6 +86,9 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--keep-database", description = "Keep the run's PostgreSQL database (sluice_demo_<run>) at the end.")
     boolean keepDatabase;
 
+    @Option(names = "--show-password", description = "Print the PostgreSQL password in the export line (hidden by default).")
+    boolean showPassword;
+
     @Option(names = "--json", description = "Print the summary as one JSON object.")
     boolean json;
 
@@ -155,7 +158,7 @@ final class DemoCommand implements Callable<Integer> {
             Path stateDir = TempDirs.create("sluice-demo-");
             try (DemoMonitor monitor = DemoMonitor.start(endpoints, db, names)) {
                 // With --json stdout carries the summary alone.
-                introduce(json ? err : out, settings, names, stackSeconds, monitor.url());
+                introduce(json ? err : out, settings, names, stackSeconds, endpoints, db, monitor.url());
                 DemoSummary summary = runWorkloads(settings, endpoints, db, names, stateDir, begin, stackSeconds,
                         monitor.url(), err);
                 if (json) out.println(summary.toJson()); else summary.printTable(out);
@@ -187,10 +190,11 @@ final class DemoCommand implements Callable<Integer> {
         return new DemoSummary(names.database(), stackSeconds, (end - start) / 1e9, (end - begin) / 1e9, monitorUrl, results);
     }
 
-    private void introduce(PrintWriter out, DemoSettings settings, DemoNames names, double stackSeconds, Optional<String> monitorUrl) {
+    private void introduce(PrintWriter out, DemoSettings settings, DemoNames names, double stackSeconds, StackEndpoints endpoints,
+                           DemoDatabase db, Optional<String> monitorUrl) {
         out.printf(Locale.ROOT, "Stack up in %.1f s. Run %s writes to PostgreSQL database %s.%n", stackSeconds, names.runId(),
                 names.database());
-        out.println("Monitor: " + monitorUrl.orElse("none (on an external broker the demo prefixes its names; sluice monitor shows the standard ones)"));
+        DemoAddresses.print(out, endpoints, db.endpoint(), monitorUrl, showPassword);
         out.printf(Locale.ROOT, "Workloads%s: backfill of %,d DIDs over %,d hosts, ETL of %,d users, %,d DCB appends from %d clients%n",
                 settings.sequential() ? " (one at a time)" : " (all at once)", settings.dids(), settings.hosts(), settings.users(),
                 settings.dcbAppends(), settings.dcbClients());
@@ -208,6 +212,13 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     private DemoSettings settings() {
+        OptionValues.inRange(spec, "--dids", dids, 1, Integer.MAX_VALUE);
+        OptionValues.inRange(spec, "--hosts", hosts, 1, Integer.MAX_VALUE);
+        OptionValues.inRange(spec, "--users", users, 1, Integer.MAX_VALUE);
+        OptionValues.inRange(spec, "--dcb-appends", dcbAppends, 1, Integer.MAX_VALUE);
+        OptionValues.inRange(spec, "--dcb-clients", dcbClients, 1, Integer.MAX_VALUE);
+        OptionValues.inRange(spec, "--timeout", timeoutSeconds, 1, Long.MAX_VALUE);
+        if (hosts > dids) throw new ParameterException(spec.commandLine(), "--hosts (" + hosts + ") must not exceed --dids (" + dids + ")");
         try {
             return new DemoSettings(dids, hosts, users, dcbAppends, dcbClients, oneAtATime, Duration.ofSeconds(timeoutSeconds));
         } catch (IllegalArgumentException e) {

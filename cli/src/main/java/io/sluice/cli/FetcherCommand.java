@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
@@ -117,6 +118,20 @@ final class FetcherCommand implements Callable<Integer> {
     }
 
     FetcherConfig config() {
+        OptionValues.inRange(spec, "--max-in-flight", maxInFlight, 1, Integer.MAX_VALUE);
+        OptionValues.inRange(spec, "--max-car-mb", maxCarMb, 1, Long.MAX_VALUE / (1024 * 1024));
+        OptionValues.inRange(spec, "--max-attempts", maxAttempts, 1, Integer.MAX_VALUE);
+        OptionValues.inRange(spec, "--progress-seconds", progressSeconds, 0, Integer.MAX_VALUE);
+        if (blockMemoryMb != null) OptionValues.inRange(spec, "--block-memory-mb", blockMemoryMb, 1, Long.MAX_VALUE / (1024 * 1024));
+        try {
+            return build();
+        } catch (IllegalArgumentException e) {
+            // what the config itself refuses (a limit out of its range) is still a bad option value
+            throw new ParameterException(spec.commandLine(), e.getMessage(), e);
+        }
+    }
+
+    private FetcherConfig build() {
         FetcherConfig.Builder b = FetcherConfig.builder(connection.kafkaAndRegistry()).groupId(group).maxInFlight(maxInFlight)
                 .limits(new Limits(Limits.DEFAULT.maxBlockBytes(), maxCarMb * 1024 * 1024))
                 .retry(new RetryPolicy(maxAttempts, RetryPolicy.DEFAULT.initialBackoff(), RetryPolicy.DEFAULT.maxBackoff()))

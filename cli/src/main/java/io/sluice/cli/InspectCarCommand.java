@@ -49,9 +49,7 @@ final class InspectCarCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         PrintWriter err = spec.commandLine().getErr();
         String name = spec.qualifiedName();
-        if (!Files.exists(file)) return fail(err, name + ": " + file + ": no such file");
-        if (!Files.isRegularFile(file)) return fail(err, name + ": " + file + ": not a regular file");
-        if (!Files.isReadable(file)) return fail(err, name + ": " + file + ": not readable");
+        OptionValues.existingFile(spec, "FILE", file);
         PrintStream out = new PrintStream(new WriterOutputStream(spec.commandLine().getOut()), false, StandardCharsets.UTF_8);
         try {
             InspectCar.run(file, out, summary);

@@ -25,8 +25,9 @@ public final class MetricsOptions {
                     + "default: $SLUICE_METRICS_PORT, else no metrics endpoint).")
     Integer port;
 
-    @Option(names = "--metrics-host", paramLabel = "ADDRESS", defaultValue = "0.0.0.0",
-            description = "Address the metrics endpoint listens on (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--metrics-host", paramLabel = "ADDRESS", defaultValue = "127.0.0.1",
+            description = "Address the metrics endpoint listens on (default: ${DEFAULT-VALUE}, like every sluice "
+                    + "listener; 0.0.0.0 for every interface).")
     String host;
 
     /**

@@ -19,7 +19,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -82,10 +81,7 @@ final class PublishDidsCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), e.getMessage(), e);
         }
         boolean stdin = "-".equals(file);
-        Path path = stdin ? null : Path.of(file);
-        if (path != null && !Files.isRegularFile(path)) {
-            throw new NoSuchFileException(file, null, Files.exists(path) ? "not a regular file" : "no such file");
-        }
+        Path path = stdin ? null : OptionValues.existingFile(spec, "FILE", Path.of(file));
         ClusterCheck.verify(config.connection()); // a wrong password fails here, not in silent retries
         ProgressDisplay progress = ProgressDisplay.forTerminal(err);
         PublishSummary summary;

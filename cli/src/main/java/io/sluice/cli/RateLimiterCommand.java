@@ -7,6 +7,9 @@ import io.sluice.backfill.ratelimit.RateLimiterTopics;
 import io.sluice.backfill.ratelimit.WindowAlignment;
 import io.sluice.cli.etl.UntilStopped;
 import io.sluice.common.client.ClusterCheck;
+import io.sluice.common.state.StateDirectory;
+import io.sluice.ops.metrics.ComponentMetrics;
+import io.sluice.ops.metrics.RateLimitHostMetrics;
 import io.sluice.schemas.topics.TopicAdmin;
 import org.apache.kafka.streams.StreamsConfig;
 import picocli.CommandLine.Command;
@@ -46,6 +49,9 @@ final class RateLimiterCommand implements Callable<Integer> {
     @Mixin
     ConnectionOptions kafka;
 
+    @Mixin
+    MetricsOptions metricsOptions;
+
     @Option(names = "--application-id", paramLabel = "ID", defaultValue = RateLimiterConfig.DEFAULT_APPLICATION_ID,
             description = "Streams application id: consumer group and changelog prefix (default: ${DEFAULT-VALUE}).")
     String applicationId;
@@ -60,8 +66,10 @@ final class RateLimiterCommand implements Callable<Integer> {
     Map<String, String> hostPolicies = new LinkedHashMap<>();
 
     @Option(names = "--state-dir", paramLabel = "DIR",
-            description = "Where the local state stores live (default: Kafka Streams' default under java.io.tmpdir). "
-                    + "Keep it across restarts to avoid restoring from the changelogs.")
+            description = "Kafka Streams state.dir of this instance, one instance at a time; keep it across restarts "
+                    + "to avoid restoring from the changelogs. Default: a directory of this instance's own, "
+                    + "${sys:java.io.tmpdir}/sluice-streams/<application id>[.N] (N when another instance on this host "
+                    + "holds the first).")
     Path stateDir;
 
     @Option(names = "--partitions", paramLabel = "P", defaultValue = "" + TopicAdmin.DEFAULT_PARTITIONS,
@@ -82,13 +90,22 @@ final class RateLimiterCommand implements Callable<Integer> {
         ClusterCheck.verify(config.connection());
         RateLimiterTopics.ensure(config, partitions, TopicAdmin.DEFAULT_TIMEOUT);
         StopSignals stop = StopSignals.install(err);
-        RateLimiterApp app = new RateLimiterApp(config);
-        app.start();
-        err.printf("ratelimiter %s running: %s -> %s, default %s, %d host overrides. Press Ctrl-C to stop.%n",
-                config.applicationId(), config.topics().resolved(), config.topics().fetch(), config.defaultPolicy(),
-                config.hostPolicies().size());
-        err.flush();
-        UntilStopped.await(stop, app, () -> UntilStopped.streamsFailure(app.state()), err);
+        try (StateDirectory state = stateDir == null
+                ? StateDirectory.claimDefault(StateDirectory.defaultBase(), config.applicationId())
+                : StateDirectory.claim(stateDir, "--state-dir")) {
+            RateLimiterApp app = new RateLimiterApp(config.withStreamsOverride(StreamsConfig.STATE_DIR_CONFIG, state.path().toString()));
+            try (ComponentMetrics metrics = metricsOptions.start("ratelimiter", err)) {
+                metrics.bind(app.metrics());
+                RateLimitHostMetrics hosts = metrics.bind(new RateLimitHostMetrics(app::hosts));
+                metrics.beforeScrape(hosts::refresh);
+                app.start();
+                err.printf("ratelimiter %s running: %s -> %s, default %s, %d host overrides, state in %s. Press Ctrl-C to stop.%n",
+                        config.applicationId(), config.topics().resolved(), config.topics().fetch(), config.defaultPolicy(),
+                        config.hostPolicies().size(), state.path());
+                err.flush();
+                UntilStopped.await(stop, app, () -> UntilStopped.streamsFailure(app.state()), err);
+            }
+        }
         err.println("ratelimiter stopped");
         return 0;
     }
@@ -97,11 +114,13 @@ final class RateLimiterCommand implements Callable<Integer> {
         try {
             if (partitions < 1) throw new IllegalArgumentException("--partitions must be >= 1, got " + partitions);
             RateLimiterConfig.Builder b = RateLimiterConfig.builder(kafka.kafkaAndRegistry())
-                    .applicationId(applicationId).defaultPolicy(RateLimitPolicy.parse(defaultPolicy));
+                    .applicationId(applicationId)
+                    .defaultPolicy(OptionValues.parse(spec, "--default-policy", () -> RateLimitPolicy.parse(defaultPolicy)));
             // PDS hosts arrive lower-cased in backfill.resolved
-            hostPolicies.forEach((host, policy) -> b.hostPolicy(host.strip().toLowerCase(Locale.ROOT), RateLimitPolicy.parse(policy)));
-            b.timing(RateLimiterConfig.Timing.defaults().withAlignment(WindowAlignment.parse(windowAlignment)));
-            if (stateDir != null) b.streamsOverride(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+            hostPolicies.forEach((host, policy) -> b.hostPolicy(host.strip().toLowerCase(Locale.ROOT),
+                    OptionValues.parse(spec, "--host-policy", () -> RateLimitPolicy.parse(policy))));
+            b.timing(RateLimiterConfig.Timing.defaults().withAlignment(
+                    OptionValues.parse(spec, "--window-alignment", () -> WindowAlignment.parse(windowAlignment))));
             return b.build();
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage(), e);

@@ -9,6 +9,7 @@ import io.sluice.backfill.simulator.RecordCounts;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 import java.io.IOException;
@@ -121,10 +122,19 @@ final class SimulatePdsCommand implements Callable<Integer> {
     }
 
     PdsSimulatorConfig config() {
-        Faults faults = new Faults(p429, p5xx, pTruncated, pSlow, slowBytesPerSecond, stormChance, stormMillis);
-        return PdsSimulatorConfig.builder().hosts(hosts).dids(dids).seed(seed).records(recordCounts(records, recordsShape))
-                .rateLimit(parseRate(rateLimit)).latency(new Latency(latencyMillis, jitterMillis)).faults(faults)
-                .bigRepoBytes(bigRepoBytes).port(port).build();
+        OptionValues.inRange(spec, "--port", port, 0, 65535);
+        RateLimitPolicy rate = OptionValues.parse(spec, "--rate-limit", () -> parseRate(rateLimit));
+        RecordCounts.Shape shape = OptionValues.parse(spec, "--records-shape", () -> RecordCounts.Shape.parse(recordsShape));
+        RecordCounts counts = OptionValues.parse(spec, "--records", () -> recordCounts(records, shape.name()));
+        Latency latency = OptionValues.parse(spec, "--latency", () -> new Latency(latencyMillis, jitterMillis));
+        Faults faults = OptionValues.parse(spec, "--p429", // the fault options are checked together; the message names the field
+                () -> new Faults(p429, p5xx, pTruncated, pSlow, slowBytesPerSecond, stormChance, stormMillis));
+        try {
+            return PdsSimulatorConfig.builder().hosts(hosts).dids(dids).seed(seed).records(counts)
+                    .rateLimit(rate).latency(latency).faults(faults).bigRepoBytes(bigRepoBytes).port(port).build();
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage(), e);
+        }
     }
 
     static void printUrls(PdsSimulator simulator, PrintWriter out) {

@@ -12,13 +12,16 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.HelpCommand;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
 
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.stream.Stream;
 
 /**
  * The {@code sluice} executable: one subcommand per job. Exit codes follow picocli: 0 success,
@@ -70,9 +73,25 @@ public final class Sluice implements Callable<Integer> {
 
     /** The command line with sluice's error handling; tests execute it like {@link #main}. */
     public static CommandLine commandLine() {
-        return new CommandLine(new Sluice())
+        CommandLine cli = new CommandLine(new Sluice())
                 .setExecutionExceptionHandler(new ExecutionErrorHandler())
                 .setParameterExceptionHandler(new UsageErrorHandler());
+        addHelpOptions(cli);
+        return cli;
+    }
+
+    /**
+     * Gives every command in the tree {@code -h, --help} unless it declares its own: a command added
+     * without one would answer "Unknown option: '--help'", which a user cannot get past.
+     */
+    static void addHelpOptions(CommandLine command) {
+        CommandSpec spec = command.getCommandSpec();
+        if (spec.options().stream().noneMatch(OptionSpec::usageHelp)) {
+            List<String> names = Stream.of("-h", "--help").filter(n -> spec.findOption(n) == null).toList();
+            spec.addOption(OptionSpec.builder(names.toArray(String[]::new)).usageHelp(true)
+                    .description("Show this help message and exit.").build());
+        }
+        command.getSubcommands().values().forEach(Sluice::addHelpOptions);
     }
 
     /** {@code sluice} without a command: show what there is, as a usage error. */

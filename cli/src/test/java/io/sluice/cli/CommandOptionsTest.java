@@ -30,7 +30,7 @@ class CommandOptionsTest {
     @Test
     void aMissingDidFileFailsBeforeConnecting(@TempDir Path dir) {
         assertThat(run("publish-dids", "--bootstrap=127.0.0.1:1", "--registry=http://127.0.0.1:1",
-                dir.resolve("missing.txt").toString())).isEqualTo(1);
+                dir.resolve("missing.txt").toString())).isEqualTo(CommandLine.ExitCode.USAGE);
         assertThat(err.toString()).contains("missing.txt", "no such file");
     }
 

@@ -21,11 +21,11 @@ class DemoCommandTest {
     @Test
     void badSizesAreUsageErrors() {
         assertThat(run("demo", "--dids", "0")).isEqualTo(CommandLine.ExitCode.USAGE);
-        assertThat(err.toString()).contains("dids must be at least 1, got 0");
+        assertThat(err.toString()).contains("--dids must be >= 1, got 0");
         assertThat(run("demo", "--dids", "10", "--hosts", "20")).isEqualTo(CommandLine.ExitCode.USAGE);
-        assertThat(err.toString()).contains("hosts (20) must not exceed dids (10)");
+        assertThat(err.toString()).contains("--hosts (20) must not exceed --dids (10)");
         assertThat(run("demo", "--timeout", "0")).isEqualTo(CommandLine.ExitCode.USAGE);
-        assertThat(err.toString()).contains("timeout must be positive");
+        assertThat(err.toString()).contains("--timeout must be >= 1, got 0");
     }
 
     @Test

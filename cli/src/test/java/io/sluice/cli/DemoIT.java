@@ -50,7 +50,9 @@ class DemoIT {
         PostgresEndpoint db = stack.postgres().withDatabase(summary.get("database").asText());
         try {
             assertThat(exit).as("stdout %s%nstderr %s", output, err).isZero();
-            assertThat(err.toString()).as("the monitor's address (or its absence) is said at the start").contains("Monitor: ");
+            assertThat(err.toString()).as("every address is said at the start")
+                    .contains("Kafka bootstrap servers   " + stack.bootstrapServers(), "Schema registry (ccompat) " + stack.registryUrl(),
+                            "PostgreSQL database       " + db.jdbcUrl(), "Monitor  ", "export SLUICE_KAFKA_BOOTSTRAP=");
             assertThat(summary.get("ok").asBoolean()).isTrue();
             Map<String, JsonNode> workloads = new HashMap<>();
             summary.get("workloads").forEach(w -> workloads.put(w.get("workload").asText(), w));

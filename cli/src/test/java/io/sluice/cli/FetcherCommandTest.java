@@ -40,7 +40,7 @@ class FetcherCommandTest {
     }
 
     @Test
-    void aMissingRegistryFailsTheCommandWithOneLine() {
+    void aMissingRegistryIsAUsageErrorWithOneLine() {
         StringWriter err = new StringWriter();
         CommandLine cli = Sluice.commandLine();
         cli.setErr(new PrintWriter(err, true));

@@ -58,12 +58,12 @@ class InspectCarCommandTest {
     }
 
     @Test
-    void aMissingFileIsAClearErrorWithExitCodeOne(@TempDir Path dir) {
+    void aMissingFileIsAUsageError(@TempDir Path dir) {
         Path missing = dir.resolve("nope.car");
 
-        assertThat(run("inspect-car", missing.toString())).isEqualTo(1);
+        assertThat(run("inspect-car", missing.toString())).isEqualTo(2);
 
-        assertThat(err.toString().strip()).isEqualTo("sluice inspect-car: " + missing + ": no such file");
+        assertThat(err.toString()).startsWith("sluice inspect-car: FILE " + missing + ": no such file");
         assertThat(out.toString()).isEmpty();
     }
 
@@ -89,7 +89,7 @@ class InspectCarCommandTest {
 
     @Test
     void aDirectoryIsNotAFile(@TempDir Path dir) {
-        assertThat(run("inspect-car", dir.toString())).isEqualTo(1);
+        assertThat(run("inspect-car", dir.toString())).isEqualTo(2);
         assertThat(err.toString()).contains("not a regular file");
     }
 }

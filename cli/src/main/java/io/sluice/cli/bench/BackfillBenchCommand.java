@@ -114,7 +114,12 @@ public final class BackfillBenchCommand implements Callable<Integer> {
     /** The simulator counts fixed one-second windows, so only per-second limits compare like for like. */
     private static OptionalInt perSecond(String text) {
         if (text == null) return OptionalInt.empty();
-        RateLimitPolicy policy = RateLimitPolicy.parse(text);
+        RateLimitPolicy policy;
+        try {
+            policy = RateLimitPolicy.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--host-limit: " + e.getMessage(), e);
+        }
         if (!policy.window().equals(Duration.ofSeconds(1))) {
             throw new IllegalArgumentException("--host-limit must be per second (e.g. 20/s), got " + text);
         }

@@ -3,6 +3,7 @@ package io.sluice.cli.etl;
 import io.sluice.cli.ConnectionOptions;
 import io.sluice.cli.StopSignals;
 import io.sluice.common.client.ClusterCheck;
+import io.sluice.common.state.StateDirectory;
 import io.sluice.etl.cdc.CdcEventPublisher;
 import io.sluice.etl.flatten.FlattenerApp;
 import io.sluice.etl.flatten.FlattenerConfig;
@@ -21,6 +22,7 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -78,6 +80,12 @@ public final class FlattenerCommand implements Callable<Integer> {
             description = "Partitions of etl.user-rows when this command creates it (default: ${DEFAULT-VALUE}).")
     int partitions;
 
+    @Option(names = "--state-dir", paramLabel = "DIR",
+            description = "Kafka Streams state.dir of this instance; one instance at a time. Default: a directory of "
+                    + "this instance's own, ${sys:java.io.tmpdir}/sluice-streams/<application id>[.N] (N when another "
+                    + "instance on this host holds the first).")
+    Path stateDir;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
@@ -88,15 +96,20 @@ public final class FlattenerCommand implements Callable<Integer> {
             CdcEventPublisher.ensureTopic(admin, config.dlqTopic(), 1, (short) 1, Duration.ofSeconds(60));
         }
         StopSignals stop = StopSignals.install(err);
-        FlattenerApp app = new FlattenerApp(config, Map.of(StreamsConfig.NUM_STREAM_THREADS_CONFIG, threads));
-        ComponentMetrics metrics = metricsOptions.start("flattener", err);
-        metrics.bind(app.metrics());
-        app.start();
-        err.printf("flattener %s running: %s -> %s (dead letters: %s). Press Ctrl-C to stop.%n",
-                config.applicationId(), config.sourcePattern(), config.outputTopic(), config.dlqTopic());
-        err.flush();
-        try (metrics) {
-            UntilStopped.await(stop, app, () -> failure(app.state()), err);
+        try (StateDirectory state = stateDir == null
+                ? StateDirectory.claimDefault(StateDirectory.defaultBase(), config.applicationId())
+                : StateDirectory.claim(stateDir, "--state-dir")) {
+            FlattenerApp app = new FlattenerApp(config, Map.of(StreamsConfig.NUM_STREAM_THREADS_CONFIG, threads,
+                    StreamsConfig.STATE_DIR_CONFIG, state.path().toString()));
+            ComponentMetrics metrics = metricsOptions.start("flattener", err);
+            metrics.bind(app.metrics());
+            app.start();
+            err.printf("flattener %s running: %s -> %s (dead letters: %s, state: %s). Press Ctrl-C to stop.%n",
+                    config.applicationId(), config.sourcePattern(), config.outputTopic(), config.dlqTopic(), state.path());
+            err.flush();
+            try (metrics) {
+                UntilStopped.await(stop, app, () -> failure(app.state()), err);
+            }
         }
         err.println("flattener stopped");
         return 0;

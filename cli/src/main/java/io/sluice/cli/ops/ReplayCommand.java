@@ -92,9 +92,9 @@ public final class ReplayCommand implements Callable<Integer> {
     boolean dryRun;
 
     @Option(names = "--state-dir", paramLabel = "DIR",
-            defaultValue = "${sys:java.io.tmpdir}/kafka-streams",
-            description = "The Streams applications' state.dir (Kafka Streams' default: ${DEFAULT-VALUE}; the DCB "
-                    + "decider's is $SLUICE_DCB_STATE_DIR when set).")
+            description = "The --state-dir the Streams application ran with, if it was given one; its local state "
+                    + "there is deleted. Default: the directories sluice chooses, "
+                    + "${sys:java.io.tmpdir}/sluice-streams/<application id>[.N], one per instance that ran on this host.")
     Path stateDir;
 
     @Override
@@ -107,7 +107,7 @@ public final class ReplayCommand implements Callable<Integer> {
                     + "give --pg-url or set SLUICE_PG_URL, or the rerun would not re-read");
         }
         try (Admin admin = OpsOptions.admin(connection)) {
-            Replayer replayer = new Replayer(admin, connection.kafka(), postgres, stateDir);
+            Replayer replayer = new Replayer(admin, connection.kafka(), postgres, Optional.ofNullable(stateDir));
             ReplayPlan plan = replayer.plan(group, t, topics, streamsApp);
             out.print(render(plan));
             if (dryRun) {
@@ -154,7 +154,7 @@ public final class ReplayCommand implements Callable<Integer> {
         if (plan.kind() == ReplayPlan.Kind.STREAMS) {
             sb.append("  internal topics to delete: ").append(plan.internalTopics().isEmpty() ? "none" : String.join(", ", plan.internalTopics()))
                     .append(System.lineSeparator());
-            plan.stateDir().ifPresent(d -> sb.append("  local state to delete on this machine: ").append(d).append(System.lineSeparator()));
+            plan.stateDirs().forEach(d -> sb.append("  local state to delete on this machine: ").append(d).append(System.lineSeparator()));
         }
         return sb.toString();
     }

@@ -10,6 +10,7 @@ import io.sluice.ops.metrics.ComponentMetrics;
 import io.sluice.ops.metrics.MetricsServer;
 import io.sluice.ops.metrics.PrometheusText;
 import io.sluice.ops.metrics.PrometheusText.Sample;
+import io.sluice.testing.ForcedGc;
 import io.sluice.schemas.registry.HttpSchemaRegistryClient;
 import io.sluice.testing.WithSluiceStack;
 import io.sluice.testing.TestStack;
@@ -52,13 +53,20 @@ class EtlMetricsIT {
                      .withMeterRegistry(metrics.registry()), stack.registryUrl())) {
             metrics.bind(flattener.metrics());
             flattener.start();
+            // a counter Micrometer held only weakly would be gone now and read 0 to the end
+            ForcedGc.collect();
             publisher.publish(feed.create(1, USERS));
 
             Map<String, String> sinkTags = Map.of("component", "etl-it", "stage", "etl-sink", "group", group);
             await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).failFast(sink::assertRunning)
                     .until(() -> value(scrape(http, server), "sluice_sink_records_written_total", sinkTags) == USERS);
+            ForcedGc.collect();
 
             List<Sample> samples = scrape(http, server);
+            // the flattener's own count of processed records (Streams' process-total; the one Streams app here)
+            assertThat(PrometheusText.find(samples, "kafka_stream_thread_process_total", Map.of("component", "etl-it"))
+                    .stream().mapToDouble(Sample::value).sum())
+                    .isEqualTo(flattener.recordsProcessed()).isGreaterThanOrEqualTo(USERS);
             assertThat(value(samples, "sluice_sink_records_consumed_total", sinkTags)).isEqualTo(USERS);
             assertThat(value(samples, "sluice_sink_records_dead_lettered_total", sinkTags)).isZero();
             assertThat(value(samples, "sluice_sink_batch_size_records_sum", sinkTags)).isEqualTo(USERS);

@@ -13,6 +13,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -29,6 +30,12 @@ public final class ComponentMetrics implements AutoCloseable {
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final Deque<AutoCloseable> owned = new ArrayDeque<>();
+    /**
+     * Every binder bound, held for as long as these meters: Micrometer's function counters and gauges
+     * hold their source object weakly, so a binder's source reachable only from the meter is collected
+     * at the next GC and its counters read 0 (or NaN) from then on.
+     */
+    private final List<MeterBinder> bound = new ArrayList<>();
     private final List<Runnable> beforeScrape = new CopyOnWriteArrayList<>();
 
     public ComponentMetrics(String component) {
@@ -46,6 +53,7 @@ public final class ComponentMetrics implements AutoCloseable {
     /** Binds {@code binder}; if it is {@link AutoCloseable} it is closed with this object. */
     public synchronized <B extends MeterBinder> B bind(B binder) {
         binder.bindTo(registry);
+        bound.add(binder);
         if (binder instanceof AutoCloseable c) owned.push(c);
         return binder;
     }

@@ -11,6 +11,8 @@ import java.util.function.ToLongFunction;
 /**
  * The fetcher's {@link FetcherStats} as counters: the stats stay the one place that counts. Read through
  * a supplier, so a fetcher restarted in the same process (a new instance, new stats) is what is shown.
+ * The counters read through this binder, which {@link ComponentMetrics#bind} holds strongly (Micrometer
+ * holds a function counter's object weakly: a lambda passed as that object is gone at the first GC).
  */
 public record FetcherMetrics(Supplier<FetcherStats> stats) implements MeterBinder {
 
@@ -22,11 +24,11 @@ public record FetcherMetrics(Supplier<FetcherStats> stats) implements MeterBinde
         counter(registry, "sluice.fetcher.tasks.expired", "tasks sent back unfetched, past their deadline", FetcherStats.Snapshot::expired);
         counter(registry, "sluice.fetcher.throttled", "429 responses", FetcherStats.Snapshot::throttled);
         counter(registry, "sluice.fetcher.records.out", "RepoRecords produced", FetcherStats.Snapshot::records);
-        FunctionCounter.builder("sluice.fetcher.downloaded", stats, s -> s.get().snapshot().bytes()).baseUnit("bytes")
+        FunctionCounter.builder("sluice.fetcher.downloaded", this, m -> m.stats().get().snapshot().bytes()).baseUnit("bytes")
                 .description("CAR bytes downloaded by successful attempts").register(registry);
     }
 
     private void counter(MeterRegistry registry, String name, String description, ToLongFunction<FetcherStats.Snapshot> value) {
-        FunctionCounter.builder(name, stats, s -> value.applyAsLong(s.get().snapshot())).description(description).register(registry);
+        FunctionCounter.builder(name, this, m -> value.applyAsLong(m.stats().get().snapshot())).description(description).register(registry);
     }
 }

@@ -8,7 +8,11 @@ import io.sluice.backfill.resolve.ResolverCounters;
 
 import java.util.function.ToLongFunction;
 
-/** The resolver's {@link ResolverCounters} as counters, read from the running resolver at each scrape. */
+/**
+ * The resolver's {@link ResolverCounters} as counters, read from the running resolver at each scrape,
+ * through this binder, which {@link ComponentMetrics#bind} holds strongly (Micrometer holds a function
+ * counter's object weakly).
+ */
 public record ResolverMetrics(Resolver resolver) implements MeterBinder {
 
     @Override
@@ -22,6 +26,6 @@ public record ResolverMetrics(Resolver resolver) implements MeterBinder {
     }
 
     private void counter(MeterRegistry registry, String name, String description, ToLongFunction<ResolverCounters> value) {
-        FunctionCounter.builder(name, resolver, r -> value.applyAsLong(r.counters())).description(description).register(registry);
+        FunctionCounter.builder(name, this, m -> value.applyAsLong(m.resolver().counters())).description(description).register(registry);
     }
 }

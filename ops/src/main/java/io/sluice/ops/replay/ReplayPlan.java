@@ -14,10 +14,11 @@ import java.util.OptionalLong;
  * @param target         where to
  * @param moves          per partition of the (input) topics, current and target offset
  * @param internalTopics for a Streams application, the changelog and repartition topics the reset deletes
- * @param stateDir       for a Streams application, its local state directory on this machine (deleted if present)
+ * @param stateDirs      for a Streams application, its local state directories on this machine, one per
+ *                       instance that ran here (deleted if present)
  */
 public record ReplayPlan(String groupId, Kind kind, ReplayTarget target, List<Move> moves,
-                         List<String> internalTopics, Optional<Path> stateDir) {
+                         List<String> internalTopics, List<Path> stateDirs) {
 
     /** How a group keeps its offsets. */
     public enum Kind {
@@ -39,7 +40,7 @@ public record ReplayPlan(String groupId, Kind kind, ReplayTarget target, List<Mo
         Objects.requireNonNull(target, "target");
         moves = List.copyOf(moves);
         internalTopics = List.copyOf(internalTopics);
-        Objects.requireNonNull(stateDir, "stateDir");
+        stateDirs = List.copyOf(stateDirs);
     }
 
     public List<String> inputTopics() {

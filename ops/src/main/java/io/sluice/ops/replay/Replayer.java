@@ -1,6 +1,7 @@
 package io.sluice.ops.replay;
 
 import io.sluice.common.client.ConnectionSettings;
+import io.sluice.common.state.StateDirectory;
 import io.sluice.ops.lag.GroupLag;
 import io.sluice.ops.lag.GroupLag.OffsetSource;
 import io.sluice.ops.lag.LagReader;
@@ -64,13 +65,14 @@ public final class Replayer {
     private final Admin admin;
     private final ConnectionSettings connection;
     private final Optional<DataSource> postgres;
-    private final Path stateDirRoot;
+    private final Optional<Path> stateDirRoot;
 
     /**
-     * @param stateDirRoot the applications' {@code state.dir} (Kafka Streams' default is
-     *                     {@code ${java.io.tmpdir}/kafka-streams})
+     * @param stateDirRoot the application's {@code state.dir} when it was given one ({@code --state-dir});
+     *                     empty: the directories sluice chose by default, {@code <base>/<application id>[.N]}
+     *                     (see {@link StateDirectory})
      */
-    public Replayer(Admin admin, ConnectionSettings connection, Optional<DataSource> postgres, Path stateDirRoot) {
+    public Replayer(Admin admin, ConnectionSettings connection, Optional<DataSource> postgres, Optional<Path> stateDirRoot) {
         this.admin = Objects.requireNonNull(admin, "admin");
         this.connection = Objects.requireNonNull(connection, "connection");
         this.postgres = Objects.requireNonNull(postgres, "postgres");
@@ -119,8 +121,7 @@ public final class Replayer {
             OptionalLong byTime = t == null || t < 0 ? OptionalLong.empty() : OptionalLong.of(t);
             moves.add(new Move(tp.topic(), tp.partition(), now, target.offset(now, earliest.get(tp), end.get(tp), byTime)));
         }
-        Optional<Path> stateDir = streams ? Optional.of(stateDirRoot.resolve(groupId)) : Optional.empty();
-        return new ReplayPlan(groupId, kind, target, moves, internal, stateDir);
+        return new ReplayPlan(groupId, kind, target, moves, internal, streams ? stateDirs(groupId) : List.of());
     }
 
     /** Carries the plan out; checks again that the group has no members. */
@@ -180,7 +181,14 @@ public final class Replayer {
             if (clientConfig != null) deleteQuietly(clientConfig);
         }
         if (exit != 0) throw new ReplayException("StreamsResetter failed for " + plan.groupId() + " (exit " + exit + "), see its output above");
-        plan.stateDir().ifPresent(Replayer::deleteRecursively);
+        plan.stateDirs().forEach(Replayer::deleteRecursively);
+    }
+
+    /** Kafka Streams keeps an application's state in {@code <state.dir>/<application id>}. */
+    private List<Path> stateDirs(String applicationId) {
+        List<Path> roots = stateDirRoot.map(List::of)
+                .orElseGet(() -> StateDirectory.instances(StateDirectory.defaultBase(), applicationId));
+        return roots.stream().map(root -> root.resolve(applicationId)).toList();
     }
 
     private void alterKafkaOffsets(ReplayPlan plan) {

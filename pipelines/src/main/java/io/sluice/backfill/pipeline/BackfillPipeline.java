@@ -11,6 +11,7 @@ import io.sluice.backfill.ratelimit.RateLimiterTopics;
 import io.sluice.backfill.resolve.AddressGuard;
 import io.sluice.backfill.resolve.Resolver;
 import io.sluice.backfill.resolve.ResolverConfig;
+import io.sluice.backfill.resolve.ResolverCounters;
 import io.sluice.ops.metrics.ComponentMetrics;
 import io.sluice.ops.metrics.FetcherMetrics;
 import io.sluice.ops.metrics.RateLimitHostMetrics;
@@ -22,6 +23,7 @@ import io.sluice.sinks.backfill.RecordsSink;
 import io.sluice.sinks.backfill.RecordsSinkTopics;
 import io.sluice.sinks.core.ExactlyOnceSink;
 import io.sluice.sinks.core.SinkConfig;
+import io.sluice.sinks.core.SinkCounters;
 import io.sluice.stack.PostgresEndpoint;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.KafkaStreams;
@@ -216,6 +218,16 @@ public final class BackfillPipeline implements AutoCloseable {
     /** The rate limiter's per-host state (its hosts store), for the monitor; empty while it is not running. */
     public synchronized List<RateLimiterApp.HostView> rateLimitHosts() {
         return limiter == null ? List.of() : limiter.hosts();
+    }
+
+    /** The resolver's counters (zeros before it started). */
+    public synchronized ResolverCounters resolverCounters() {
+        return resolver == null ? new ResolverCounters(0, 0, 0, 0, 0, 0) : resolver.counters();
+    }
+
+    /** The counters of the records sink running now (or the last one); null before it first started. */
+    public synchronized SinkCounters sinkCounters() {
+        return sink == null ? null : sink.counters();
     }
 
     /** The counters of the fetcher instance running now (or the last one). */

@@ -1,6 +1,7 @@
 package io.sluice.dcb.service;
 
 import io.sluice.common.lifecycle.Closer;
+import io.sluice.common.state.StateDirectory;
 import io.sluice.dcb.api.DcbApi;
 import io.sluice.dcb.api.DcbApiConfig;
 import io.sluice.dcb.decider.DeciderApp;
@@ -57,7 +58,12 @@ public final class DcbService implements AutoCloseable {
         try {
             prepare(config, progress);
             progress.accept("starting the decider (commit interval " + config.commitInterval().toMillis() + " ms)");
-            DeciderApp decider = DeciderApp.start(config.deciderConfig());
+            // claimed, not just named: a second instance on this host gets a directory of its own
+            StateDirectory state = config.stateDir().map(dir -> StateDirectory.claim(dir, "--state-dir"))
+                    .orElseGet(() -> StateDirectory.claimDefault(StateDirectory.defaultBase(), config.deciderApplicationId()));
+            started.push(state);
+            progress.accept("decider state in " + state.path());
+            DeciderApp decider = DeciderApp.start(config.withStateDir(state.path()).deciderConfig());
             started.push(decider);
             if (metrics != null) started.push(metrics.bind(decider.metrics()));
             if (!decider.awaitRunning(config.startTimeout())) {

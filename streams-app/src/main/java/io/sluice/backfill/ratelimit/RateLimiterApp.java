@@ -18,18 +18,12 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.IOException;
-import java.io.Reader;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Runs {@link RateLimiterTopology} in a KafkaStreams instance: exactly_once_v2, records that are not
@@ -145,33 +139,5 @@ public final class RateLimiterApp implements AutoCloseable {
     @Override
     public void close() {
         if (!close(Duration.ofSeconds(30))) log.warn("rate limiter {} did not stop within 30 s", config.applicationId());
-    }
-
-    /** {@code RateLimiterApp <settings.properties>}: runs until SIGTERM (see {@link RateLimiterConfig#fromProperties}). */
-    public static void main(String[] args) throws IOException, InterruptedException {
-        if (args.length != 1) {
-            System.err.println("usage: RateLimiterApp <settings.properties>");
-            System.exit(2);
-        }
-        Properties file = new Properties();
-        try (Reader in = Files.newBufferedReader(Path.of(args[0]))) {
-            file.load(in);
-        }
-        Map<String, String> settings = new HashMap<>();
-        file.stringPropertyNames().forEach(k -> settings.put(k, file.getProperty(k)));
-        CountDownLatch stopped = new CountDownLatch(1);
-        try (RateLimiterApp app = new RateLimiterApp(RateLimiterConfig.fromProperties(settings))) {
-            app.streams.setStateListener((now, before) -> {
-                if (now == KafkaStreams.State.NOT_RUNNING || now == KafkaStreams.State.ERROR) stopped.countDown();
-            });
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                app.close();
-                stopped.countDown();
-            }, "ratelimiter-shutdown"));
-            app.start();
-            while (!stopped.await(1, TimeUnit.SECONDS)) {
-                // wait for a signal or a fatal error
-            }
-        }
     }
 }

@@ -5,6 +5,7 @@ import io.sluice.schemas.topics.TopicNames;
 
 import java.time.Duration;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Locale;
 import java.util.Map;
@@ -61,6 +62,14 @@ public record RateLimiterConfig(String applicationId, ConnectionSettings connect
     /** Reads the settings described in {@link ConfigProperties}; unknown {@code ratelimit.*} keys are errors. */
     public static RateLimiterConfig fromProperties(Map<String, String> properties) {
         return ConfigProperties.read(properties);
+    }
+
+    /** This config with one more Kafka Streams property, e.g. the state.dir an instance claimed at start-up. */
+    public RateLimiterConfig withStreamsOverride(String key, String value) {
+        Map<String, String> overrides = new HashMap<>(streamsOverrides);
+        overrides.put(key, value);
+        return new RateLimiterConfig(applicationId, connection, topics, defaultPolicy, hostPolicies, timing,
+                maxQueuePerHost, overrides);
     }
 
     /** The policy of {@code host}: its override, else the default. */

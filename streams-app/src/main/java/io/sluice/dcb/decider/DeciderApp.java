@@ -15,8 +15,6 @@ import org.slf4j.LoggerFactory;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Properties;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Runs the {@link DeciderTopology} in a KafkaStreams instance with {@code exactly_once_v2} and a
@@ -124,25 +122,5 @@ public final class DeciderApp implements AutoCloseable {
         CloseOptions options = CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
                 .withTimeout(CLOSE_TIMEOUT);
         if (!streams.close(options)) log.warn("dcb decider did not stop within {}", CLOSE_TIMEOUT);
-    }
-
-    /**
-     * Runs the decider configured by the environment ({@link DeciderConfig#fromEnvironment}) until
-     * SIGTERM, or until it fails (exit status 1).
-     */
-    public static void main(String[] args) throws InterruptedException {
-        DeciderApp app = start(DeciderConfig.fromEnvironment(System.getenv()));
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            app.close();
-            stopped.countDown();
-        }, "dcb-decider-shutdown"));
-        while (!stopped.await(1, TimeUnit.SECONDS)) {
-            KafkaStreams.State state = app.state();
-            if (state == KafkaStreams.State.ERROR || state == KafkaStreams.State.PENDING_ERROR) {
-                app.close();
-                System.exit(1);
-            }
-        }
     }
 }

@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -84,30 +83,6 @@ public record DeciderConfig(
         return new DeciderConfig(DEFAULT_APPLICATION_ID, connection, true, TopicNames.DCB_COMMANDS,
                 TopicNames.DCB_EVENTS, TopicNames.DCB_RESULTS, TopicNames.DCB_DLQ, DEFAULT_COMMIT_INTERVAL,
                 StoreType.ROCKSDB, Optional.empty(), -1, DEFAULT_CACHE_MAX_BYTES);
-    }
-
-    /**
-     * The defaults, overridden by environment variables: {@code SLUICE_KAFKA_BOOTSTRAP} and
-     * {@code SLUICE_REGISTRY_URL} (required), {@code SLUICE_DCB_APPLICATION_ID},
-     * {@code SLUICE_DCB_COMMIT_INTERVAL_MS}, {@code SLUICE_DCB_STORE_TYPE} (rocksdb, in_memory),
-     * {@code SLUICE_DCB_STATE_DIR}.
-     */
-    public static DeciderConfig fromEnvironment(Map<String, String> env) {
-        DeciderConfig config = defaults(ConnectionSettings.plaintext(env.get("SLUICE_KAFKA_BOOTSTRAP"),
-                env.get("SLUICE_REGISTRY_URL")));
-        if (env.containsKey("SLUICE_DCB_APPLICATION_ID")) config = config.withApplicationId(env.get("SLUICE_DCB_APPLICATION_ID"));
-        if (env.containsKey("SLUICE_DCB_COMMIT_INTERVAL_MS")) {
-            String millis = env.get("SLUICE_DCB_COMMIT_INTERVAL_MS");
-            try {
-                config = config.withCommitInterval(Duration.ofMillis(Long.parseLong(millis.trim())));
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("SLUICE_DCB_COMMIT_INTERVAL_MS must be a whole number of milliseconds, got '"
-                        + millis + "'", e);
-            }
-        }
-        if (env.containsKey("SLUICE_DCB_STORE_TYPE")) config = config.withStoreType(StoreType.parse(env.get("SLUICE_DCB_STORE_TYPE")));
-        if (env.containsKey("SLUICE_DCB_STATE_DIR")) config = config.withStateDir(Path.of(env.get("SLUICE_DCB_STATE_DIR")));
-        return config;
     }
 
     public DeciderConfig withApplicationId(String id) {

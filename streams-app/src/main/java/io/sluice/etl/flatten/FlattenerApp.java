@@ -15,7 +15,6 @@ import org.slf4j.LoggerFactory;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.CountDownLatch;
 
 /**
  * Runs the flattener topology as a Kafka Streams application (exactly_once_v2). Schemas of
@@ -76,16 +75,5 @@ public final class FlattenerApp implements AutoCloseable {
     @Override
     public void close() {
         streams.close(Duration.ofSeconds(30));
-    }
-
-    public static void main(String[] args) throws InterruptedException {
-        FlattenerConfig config = FlattenerConfig.fromEnv(System.getenv());
-        CountDownLatch stopped = new CountDownLatch(1);
-        try (FlattenerApp app = new FlattenerApp(config)) {
-            Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown, "flattener-shutdown"));
-            app.start();
-            LOG.info("flattener running: {} -> {} (dlq {})", config.sourcePattern(), config.outputTopic(), config.dlqTopic());
-            stopped.await();
-        }
     }
 }

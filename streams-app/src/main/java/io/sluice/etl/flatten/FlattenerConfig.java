@@ -4,10 +4,8 @@ import io.sluice.common.client.ConnectionSettings;
 import io.sluice.schemas.topics.TopicNames;
 import org.apache.kafka.streams.StreamsConfig;
 
-import java.util.Map;
 import java.util.Properties;
 import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 
 /**
  * Settings of the flattener, validated once at start-up.
@@ -45,24 +43,6 @@ public record FlattenerConfig(String applicationId, ConnectionSettings connectio
     public static FlattenerConfig defaults(ConnectionSettings connection) {
         return new FlattenerConfig(DEFAULT_APPLICATION_ID, connection, TopicNames.CDC_USERS_PATTERN,
                 TopicNames.ETL_USER_ROWS, TopicNames.ETL_DLQ);
-    }
-
-    /**
-     * From environment-style settings: {@code SLUICE_KAFKA_BOOTSTRAP}, {@code SLUICE_REGISTRY_URL}
-     * (required), {@code SLUICE_FLATTENER_APP_ID}, {@code SLUICE_FLATTENER_SOURCE_PATTERN}.
-     */
-    public static FlattenerConfig fromEnv(Map<String, String> env) {
-        FlattenerConfig d = defaults(ConnectionSettings.plaintext(env.get("SLUICE_KAFKA_BOOTSTRAP"),
-                env.get("SLUICE_REGISTRY_URL")));
-        String pattern = env.get("SLUICE_FLATTENER_SOURCE_PATTERN");
-        Pattern source;
-        try {
-            source = pattern == null ? d.sourcePattern() : Pattern.compile(pattern);
-        } catch (PatternSyntaxException e) {
-            throw new IllegalArgumentException("SLUICE_FLATTENER_SOURCE_PATTERN is not a regular expression: " + e.getMessage(), e);
-        }
-        return new FlattenerConfig(env.getOrDefault("SLUICE_FLATTENER_APP_ID", d.applicationId()), d.connection(),
-                source, d.outputTopic(), d.dlqTopic());
     }
 
     /** Kafka Streams settings: exactly-once v2, so a change's rows are written once or not at all. */

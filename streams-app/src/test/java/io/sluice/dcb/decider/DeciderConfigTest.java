@@ -11,7 +11,6 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.function.UnaryOperator;
@@ -62,23 +61,6 @@ class DeciderConfigTest {
         assertThatThrownBy(() -> DeciderConfig.defaults(null)).hasMessageContaining("connection");
         assertThatThrownBy(() -> DeciderConfig.defaults(ConnectionSettings.plaintext("k:9092", null)))
                 .hasMessageContaining("--registry-url");
-    }
-
-    @Test
-    void readsTheEnvironment() {
-        DeciderConfig config = DeciderConfig.fromEnvironment(Map.of(
-                "SLUICE_KAFKA_BOOTSTRAP", "k:9092",
-                "SLUICE_REGISTRY_URL", "http://r:8080/apis/ccompat/v7",
-                "SLUICE_DCB_COMMIT_INTERVAL_MS", "50",
-                "SLUICE_DCB_STORE_TYPE", "in-memory",
-                "SLUICE_DCB_STATE_DIR", "/var/lib/sluice"));
-        assertThat(config.connection().bootstrapServers()).isEqualTo("k:9092");
-        assertThat(config.commitInterval()).isEqualTo(Duration.ofMillis(50));
-        assertThat(config.storeType()).isEqualTo(StoreType.IN_MEMORY);
-        assertThat(config.stateDir()).contains(Path.of("/var/lib/sluice"));
-        assertThatThrownBy(() -> DeciderConfig.fromEnvironment(Map.of("SLUICE_KAFKA_BOOTSTRAP", "k:9092",
-                "SLUICE_REGISTRY_URL", "http://r", "SLUICE_DCB_COMMIT_INTERVAL_MS", "soon")))
-                .hasMessageContaining("SLUICE_DCB_COMMIT_INTERVAL_MS");
     }
 
     @Test
