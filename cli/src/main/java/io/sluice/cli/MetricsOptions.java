@@ -20,10 +20,18 @@ public final class MetricsOptions {
     @Spec(Spec.Target.MIXEE)
     CommandSpec spec;
 
+    Integer port;
+
+    /** Checked as it is parsed, so a bad port is a usage error before the command connects anywhere. */
     @Option(names = "--metrics-port", paramLabel = "PORT", defaultValue = "${env:SLUICE_METRICS_PORT}",
             description = "Serve Prometheus metrics at http://HOST:PORT/metrics (0: any free port, printed; "
                     + "default: $SLUICE_METRICS_PORT, else no metrics endpoint).")
-    Integer port;
+    void port(Integer value) {
+        if (value != null && (value < 0 || value > 65535)) {
+            throw new ParameterException(spec.commandLine(), "--metrics-port must be 0..65535, got " + value);
+        }
+        this.port = value;
+    }
 
     @Option(names = "--metrics-host", paramLabel = "ADDRESS", defaultValue = "127.0.0.1",
             description = "Address the metrics endpoint listens on (default: ${DEFAULT-VALUE}, like every sluice "
@@ -35,9 +43,6 @@ public final class MetricsOptions {
      * {@code err}); closing them stops the endpoint.
      */
     public ComponentMetrics start(String component, PrintWriter err) {
-        if (port != null && (port < 0 || port > 65535)) {
-            throw new ParameterException(spec.commandLine(), "--metrics-port must be 0..65535, got " + port);
-        }
         ComponentMetrics metrics = new ComponentMetrics(component);
         if (port != null) {
             MetricsServer server;
