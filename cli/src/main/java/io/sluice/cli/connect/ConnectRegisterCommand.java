@@ -1,5 +1,7 @@
 package io.sluice.cli.connect;
 
+import io.sluice.connect.ConnectRestClient;
+import io.sluice.connect.ConnectorRegistration;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;

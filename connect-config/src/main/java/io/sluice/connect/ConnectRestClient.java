@@ -1,4 +1,4 @@
-package io.sluice.cli.connect;
+package io.sluice.connect;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -19,7 +19,7 @@ import java.util.Optional;
  * /connectors/{name}/config} (create or update, idempotent) and {@code GET /connectors/{name}/status}.
  * Errors carry Connect's own {@code message}. Thread-safe.
  */
-final class ConnectRestClient {
+public final class ConnectRestClient {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
@@ -28,7 +28,7 @@ final class ConnectRestClient {
     private final HttpClient http;
 
     /** A failed call: the HTTP status (0 when Connect could not be reached) and Connect's message. */
-    static final class ConnectException extends IOException {
+    public static final class ConnectException extends IOException {
         private final int status;
 
         ConnectException(int status, String message, Throwable cause) {
@@ -36,12 +36,12 @@ final class ConnectRestClient {
             this.status = status;
         }
 
-        int status() {
+        public int status() {
             return status;
         }
     }
 
-    ConnectRestClient(URI base) {
+    public ConnectRestClient(URI base) {
         String text = base.toString();
         this.base = URI.create(text.endsWith("/") ? text : text + "/");
         this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();

@@ -1,4 +1,4 @@
-package io.sluice.cli.connect;
+package io.sluice.connect;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -20,14 +20,14 @@ import java.util.function.Consumer;
  * trace, when the connector or a task is FAILED, and after the timeout when they never get there.
  * Placeholders such as {@code ${file:…}} are left for the worker's config providers to resolve.
  */
-final class ConnectorRegistration {
+public final class ConnectorRegistration {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** A connector file: its name and config. */
-    record ConnectorFile(String name, ObjectNode config) {
+    public record ConnectorFile(String name, ObjectNode config) {
 
-        static ConnectorFile parse(String json, String source) {
+        public static ConnectorFile parse(String json, String source) {
             JsonNode root;
             try {
                 root = JSON.readTree(json);
@@ -49,8 +49,8 @@ final class ConnectorRegistration {
     }
 
     /** What the last status said, for progress lines and errors. */
-    record State(String connector, List<String> tasks) {
-        boolean running() {
+    public record State(String connector, List<String> tasks) {
+        public boolean running() {
             return connector.equals("RUNNING") && !tasks.isEmpty() && tasks.stream().allMatch("RUNNING"::equals);
         }
 
@@ -63,7 +63,7 @@ final class ConnectorRegistration {
     private final ConnectRestClient client;
     private final Duration pollInterval;
 
-    ConnectorRegistration(ConnectRestClient client, Duration pollInterval) {
+    public ConnectorRegistration(ConnectRestClient client, Duration pollInterval) {
         this.client = client;
         this.pollInterval = pollInterval;
     }
@@ -72,7 +72,7 @@ final class ConnectorRegistration {
      * @return the state once the connector and its tasks run
      * @throws IllegalStateException naming what FAILED, with Connect's trace, or what was not RUNNING in time
      */
-    State register(ConnectorFile file, Duration timeout, Consumer<String> progress) throws IOException, InterruptedException {
+    public State register(ConnectorFile file, Duration timeout, Consumer<String> progress) throws IOException, InterruptedException {
         boolean created = client.putConfig(file.name(), file.config());
         progress.accept((created ? "created" : "updated") + " connector " + file.name() + " at " + client.base());
         long deadline = System.nanoTime() + timeout.toNanos();
