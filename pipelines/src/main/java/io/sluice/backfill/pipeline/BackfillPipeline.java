@@ -8,7 +8,7 @@ import io.sluice.backfill.fetch.FetcherStats;
 import io.sluice.backfill.ratelimit.RateLimiterApp;
 import io.sluice.backfill.ratelimit.RateLimiterConfig;
 import io.sluice.backfill.ratelimit.RateLimiterTopics;
-import io.sluice.backfill.resolve.AddressGuard;
+import io.sluice.backfill.net.AddressGuard;
 import io.sluice.backfill.resolve.Resolver;
 import io.sluice.backfill.resolve.ResolverConfig;
 import io.sluice.backfill.resolve.ResolverCounters;

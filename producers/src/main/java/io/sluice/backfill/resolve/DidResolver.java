@@ -1,9 +1,12 @@
 package io.sluice.backfill.resolve;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.sluice.backfill.net.AddressGuard;
 
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -85,11 +88,21 @@ public final class DidResolver {
     }
 
     private PdsEndpoint attempt(String did, DidMethods.Location location) throws ResolutionException, InterruptedException {
-        if (location.guardedHost() != null) guard.check(location.guardedHost());
+        if (location.guardedHost() != null) check(location.guardedHost());
         JsonNode document = documents.get(location.url());
         PdsEndpoint pds = DidDocuments.pdsEndpoint(document, did);
-        guard.check(pds.host());
+        check(pds.host());
         return pds;
+    }
+
+    private void check(String host) throws ResolutionException {
+        Optional<String> refused;
+        try {
+            refused = guard.refusal(host);
+        } catch (UnknownHostException e) {
+            throw ResolutionException.retryable("host " + host + " does not resolve", e);
+        }
+        if (refused.isPresent()) throw ResolutionException.permanent(FailureReason.FORBIDDEN_ADDRESS, refused.get());
     }
 
     /** Full jitter: uniform in [min, min(max, min * 2^(attempt-1))]. */

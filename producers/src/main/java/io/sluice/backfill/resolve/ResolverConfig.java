@@ -1,5 +1,7 @@
 package io.sluice.backfill.resolve;
 
+import io.sluice.backfill.net.AddressGuard;
+import io.sluice.backfill.net.CidrBlock;
 import io.sluice.common.client.ConnectionSettings;
 import io.sluice.schemas.topics.TopicAdmin;
 import io.sluice.schemas.topics.TopicNames;

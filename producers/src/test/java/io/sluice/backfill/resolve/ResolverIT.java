@@ -1,6 +1,7 @@
 package io.sluice.backfill.resolve;
 
 import com.sun.net.httpserver.HttpServer;
+import io.sluice.backfill.net.AddressGuard;
 import io.sluice.schemas.backfill.DidState;
 import io.sluice.schemas.backfill.DidStatus;
 import io.sluice.schemas.backfill.DidWorkItem;
