@@ -2,12 +2,12 @@ package io.sluice.backfill.resolve;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.sluice.backfill.net.AddressGuard;
+import io.sluice.common.retry.Backoff;
 
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -32,8 +32,7 @@ public final class DidResolver {
     private final AddressGuard guard;
     private final ResolutionCache cache;
     private final int maxAttempts;
-    private final Duration backoffMin;
-    private final Duration backoffMax;
+    private final Backoff backoff;
     private final Sleeper sleeper;
     final LongAdder cacheHits = new LongAdder();
     final LongAdder retries = new LongAdder();
@@ -45,8 +44,8 @@ public final class DidResolver {
         this.guard = guard;
         this.cache = cache;
         this.maxAttempts = maxAttempts;
-        this.backoffMin = backoffMin;
-        this.backoffMax = backoffMax;
+        // Full jitter: many lookups failing together (the directory is down) do not retry in step.
+        this.backoff = Backoff.doubling(backoffMin, backoffMax, 1);
         this.sleeper = sleeper;
     }
 
@@ -107,8 +106,6 @@ public final class DidResolver {
 
     /** Full jitter: uniform in [min, min(max, min * 2^(attempt-1))]. */
     Duration backoff(int attempt) {
-        long min = backoffMin.toMillis();
-        long cap = Math.min(backoffMax.toMillis(), min << Math.min(attempt - 1, 30));
-        return Duration.ofMillis(cap <= min ? min : ThreadLocalRandom.current().nextLong(min, cap + 1));
+        return backoff.delay(attempt);
     }
 }
