@@ -18,7 +18,7 @@ import io.sluice.ops.metrics.RateLimitHostMetrics;
 import io.sluice.ops.metrics.ResolverMetrics;
 import io.sluice.schemas.registry.HttpSchemaRegistryClient;
 import io.sluice.schemas.serde.AvroSerdes;
-import io.sluice.schemas.topics.TopicAdmin;
+import io.sluice.common.topics.TopicAdmin;
 import io.sluice.sinks.backfill.RecordsSink;
 import io.sluice.sinks.backfill.RecordsSinkTopics;
 import io.sluice.sinks.core.ExactlyOnceSink;
