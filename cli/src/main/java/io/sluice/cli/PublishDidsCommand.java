@@ -5,7 +5,7 @@ import io.sluice.backfill.publish.InvalidLine;
 import io.sluice.backfill.publish.PublishDidsConfig;
 import io.sluice.backfill.publish.PublishSummary;
 import io.sluice.common.client.ClusterCheck;
-import io.sluice.schemas.topics.TopicAdmin;
+import io.sluice.common.topics.TopicAdmin;
 import io.sluice.schemas.topics.TopicNames;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

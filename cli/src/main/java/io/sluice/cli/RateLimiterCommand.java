@@ -10,7 +10,7 @@ import io.sluice.common.client.ClusterCheck;
 import io.sluice.common.state.StateDirectory;
 import io.sluice.ops.metrics.ComponentMetrics;
 import io.sluice.ops.metrics.RateLimitHostMetrics;
-import io.sluice.schemas.topics.TopicAdmin;
+import io.sluice.common.topics.TopicAdmin;
 import org.apache.kafka.streams.StreamsConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

@@ -5,7 +5,7 @@ import io.sluice.common.client.ConnectionSettings;
 import io.sluice.ops.metrics.ComponentMetrics;
 import io.sluice.schemas.serde.AvroSerdes;
 import io.sluice.schemas.registry.HttpSchemaRegistryClient;
-import io.sluice.schemas.topics.TopicAdmin;
+import io.sluice.common.topics.TopicAdmin;
 import io.sluice.schemas.topics.TopicNames;
 import io.sluice.sinks.backfill.RecordsSink;
 import io.sluice.sinks.backfill.RecordsSinkTopics;

@@ -1,6 +1,6 @@
 package io.sluice.cli;
 
-import io.sluice.backfill.resolve.CidrBlock;
+import io.sluice.backfill.net.CidrBlock;
 import io.sluice.backfill.resolve.Resolver;
 import io.sluice.backfill.resolve.ResolverConfig;
 import io.sluice.backfill.resolve.ResolverCounters;

@@ -5,7 +5,7 @@ import io.sluice.bench.BenchResult;
 import io.sluice.bench.backfill.BackfillBenchSettings;
 import io.sluice.bench.backfill.BackfillBenchmark;
 import io.sluice.bench.OnEmbeddedStack;
-import io.sluice.schemas.topics.TopicAdmin;
+import io.sluice.common.topics.TopicAdmin;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;

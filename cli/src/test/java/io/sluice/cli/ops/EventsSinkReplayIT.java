@@ -7,7 +7,7 @@ import io.sluice.ops.testing.SluiceRun;
 import io.sluice.schemas.dcb.Event;
 import io.sluice.schemas.registry.HttpSchemaRegistryClient;
 import io.sluice.schemas.topics.Topic;
-import io.sluice.schemas.topics.TopicAdmin;
+import io.sluice.common.topics.TopicAdmin;
 import io.sluice.schemas.topics.Topics;
 import io.sluice.sinks.core.SinkConfig;
 import io.sluice.sinks.dcb.EventsSink;

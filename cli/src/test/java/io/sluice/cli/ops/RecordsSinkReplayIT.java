@@ -6,7 +6,7 @@ import io.sluice.schemas.backfill.DidStatus;
 import io.sluice.schemas.backfill.RepoRecord;
 import io.sluice.schemas.registry.HttpSchemaRegistryClient;
 import io.sluice.schemas.serde.AvroSerdes;
-import io.sluice.schemas.topics.TopicAdmin;
+import io.sluice.common.topics.TopicAdmin;
 import io.sluice.sinks.backfill.RecordsSink;
 import io.sluice.sinks.backfill.RecordsSinkTopics;
 import io.sluice.sinks.core.ExactlyOnceSink;

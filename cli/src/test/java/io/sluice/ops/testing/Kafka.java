@@ -1,6 +1,6 @@
 package io.sluice.ops.testing;
 
-import io.sluice.schemas.topics.TopicAdmin;
+import io.sluice.common.topics.TopicAdmin;
 import io.sluice.testing.TestStack;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;

@@ -4,7 +4,7 @@ import io.sluice.backfill.ratelimit.RateLimiterApp.HostView;
 import io.sluice.ops.metrics.ComponentMetrics;
 import io.sluice.ops.metrics.MetricsServer;
 import io.sluice.ops.metrics.RateLimitHostMetrics;
-import io.sluice.schemas.topics.TopicAdmin;
+import io.sluice.common.topics.TopicAdmin;
 import io.sluice.sinks.core.SinkMigrations;
 import io.sluice.testing.WithSluiceStack;
 import io.sluice.testing.TestStack;

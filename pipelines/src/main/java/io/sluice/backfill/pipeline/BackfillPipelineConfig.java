@@ -2,7 +2,7 @@ package io.sluice.backfill.pipeline;
 
 import io.sluice.backfill.ratelimit.RateLimitPolicy;
 import io.sluice.backfill.ratelimit.RateLimiterConfig;
-import io.sluice.schemas.topics.TopicAdmin;
+import io.sluice.common.topics.TopicAdmin;
 import io.sluice.schemas.topics.TopicNames;
 
 import java.net.URI;

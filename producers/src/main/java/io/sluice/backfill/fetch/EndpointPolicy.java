@@ -1,22 +1,24 @@
 package io.sluice.backfill.fetch;
 
-import java.net.Inet6Address;
-import java.net.InetAddress;
+import io.sluice.backfill.net.AddressGuard;
+
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URLEncoder;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 
 /**
  * Which PDS endpoints the fetcher may call, and the {@code getRepo} URL for one. A PDS endpoint
  * comes from a DID document, which anyone can write: without a check, a DID could point the fetcher
  * at an internal service (loopback, private networks, cloud metadata at 169.254.169.254). So http
- * and https only, no user info, and a host that resolves to a loopback, private, link-local,
- * unique-local, wildcard or multicast address is refused unless it is on the allowlist (the
- * simulator and local tests use {@code 127.0.0.1}).
+ * and https only, no user info, and a host that resolves to an internal address (the backfill's one
+ * {@link AddressGuard}, the same the resolver uses) is refused unless the host is on this stage's
+ * allowlist (the simulator and local tests use {@code 127.0.0.1}).
  *
  * <p>Limit: the address is checked when the task starts and the HTTP client resolves the name again,
  * so a DNS server that changes its answer in between (DNS rebinding) is not stopped here; real
@@ -34,9 +36,16 @@ final class EndpointPolicy {
     }
 
     private final Set<String> allowedPrivateHosts;
+    private final AddressGuard guard;
 
     EndpointPolicy(Set<String> allowedPrivateHosts) {
+        this(allowedPrivateHosts, new AddressGuard(List.of()));
+    }
+
+    /** @param guard the address check; the fetcher's allowlist is by host name, so it allows no networks */
+    EndpointPolicy(Set<String> allowedPrivateHosts, AddressGuard guard) {
         this.allowedPrivateHosts = Set.copyOf(allowedPrivateHosts);
+        this.guard = guard;
     }
 
     /**
@@ -60,28 +69,16 @@ final class EndpointPolicy {
                 || uri.getRawFragment() != null) {
             throw new RejectedEndpointException("PDS endpoint '" + endpoint + "' must be scheme://host[:port][/path]");
         }
-        String host = uri.getHost().toLowerCase(Locale.ROOT);
+        // An IPv6 literal comes bracketed ("[::1]"); the allowlist spells it bare.
+        String host = uri.getHost().toLowerCase(Locale.ROOT).replaceAll("^\\[(.*)]$", "$1");
         if (!allowedPrivateHosts.contains(host)) {
-            for (InetAddress address : InetAddress.getAllByName(host)) {
-                if (isPrivate(address)) {
-                    throw new RejectedEndpointException("PDS endpoint '" + endpoint + "' resolves to the non-public address "
-                            + address.getHostAddress() + "; allow the host explicitly to fetch from it");
-                }
+            Optional<String> refused = guard.refusal(host);
+            if (refused.isPresent()) {
+                throw new RejectedEndpointException("PDS endpoint '" + endpoint + "' is refused: " + refused.get()
+                        + "; allow the host explicitly to fetch from it");
             }
         }
         String base = endpoint.endsWith("/") ? endpoint.substring(0, endpoint.length() - 1) : endpoint;
         return URI.create(base + GET_REPO + "?did=" + URLEncoder.encode(did, StandardCharsets.UTF_8));
-    }
-
-    static boolean isPrivate(InetAddress address) {
-        if (address.isLoopbackAddress() || address.isSiteLocalAddress() || address.isLinkLocalAddress()
-                || address.isAnyLocalAddress() || address.isMulticastAddress()) {
-            return true;
-        }
-        byte[] b = address.getAddress();
-        if (address instanceof Inet6Address) return (b[0] & 0xfe) == 0xfc; // fc00::/7 unique local
-        int first = b[0] & 0xff;
-        int second = b[1] & 0xff;
-        return first == 0 || (first == 100 && second >= 64 && second < 128); // "this network", carrier-grade NAT
     }
 }

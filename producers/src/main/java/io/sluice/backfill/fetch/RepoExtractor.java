@@ -7,6 +7,7 @@ import io.sluice.backfill.atproto.car.Limits;
 import io.sluice.backfill.atproto.cbor.DagCborJson;
 import io.sluice.backfill.atproto.cid.Cid;
 import io.sluice.backfill.atproto.mst.MstWalker;
+import io.sluice.backfill.atproto.repo.Commit;
 import io.sluice.backfill.atproto.repo.RepoFormatException;
 
 import java.io.IOException;
@@ -61,7 +62,9 @@ final class RepoExtractor {
             throw new RepoFormatException("commit block " + loaded.root() + " (the CAR root) is not in the CAR"
                     + (loaded.badCids() > 0 ? " or is corrupt" : ""));
         }
-        CommitHead commit = CommitHead.decode(loaded.root(), commitBytes);
+        Commit commit = Commit.decode(loaded.root(), commitBytes);
+        // RepoRecord.rev is required; a version 2 commit has none, so its CID stands in for it.
+        String rev = commit.rev() != null ? commit.rev() : commit.cid().toString();
         if (!commit.did().equals(expectedDid)) {
             throw new RepoFormatException("asked for the repository of " + expectedDid + " but the commit is "
                     + commit.did() + "'s");
@@ -80,10 +83,10 @@ final class RepoExtractor {
             } catch (AtprotoFormatException e) {
                 throw new RepoFormatException("record " + key + " (" + cid + ") is not valid DAG-CBOR: " + e.getMessage(), e);
             }
-            emitter.record(commit.rev(), key.substring(0, slash), key.substring(slash + 1), cid, json);
+            emitter.record(rev, key.substring(0, slash), key.substring(slash + 1), cid, json);
             counts[0]++;
         });
-        return new Summary(commit.did(), commit.rev(), loaded.bytes(), loaded.blocks(), counts[0], loaded.badCids(),
+        return new Summary(commit.did(), rev, loaded.bytes(), loaded.blocks(), counts[0], loaded.badCids(),
                 result.missingNodes() + counts[1]);
     }
 }

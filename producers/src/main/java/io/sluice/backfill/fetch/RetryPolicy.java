@@ -1,8 +1,9 @@
 package io.sluice.backfill.fetch;
 
+import io.sluice.common.retry.Backoff;
+
 import java.time.Duration;
 import java.util.Objects;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * How often and how patiently a task is retried after a retryable {@link FailureReason}. Every
@@ -40,10 +41,10 @@ public record RetryPolicy(int maxAttempts, Duration initialBackoff, Duration max
      * fixed, half random) so tasks that failed together do not come back together.
      */
     public Duration backoffAfter(int attempt) {
-        long base = initialBackoff.toMillis();
-        long capped = Math.min(maxBackoff.toMillis(), base << Math.min(30, Math.max(0, attempt - 1)));
-        if (capped <= 1) return Duration.ofMillis(capped);
-        long half = capped / 2;
-        return Duration.ofMillis(half + ThreadLocalRandom.current().nextLong(capped - half + 1));
+        return backoff().delay(Math.max(1, attempt));
+    }
+
+    public Backoff backoff() {
+        return Backoff.doubling(initialBackoff, maxBackoff, 0.5);
     }
 }

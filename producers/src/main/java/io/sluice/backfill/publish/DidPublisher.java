@@ -3,7 +3,7 @@ package io.sluice.backfill.publish;
 import io.sluice.schemas.backfill.DidWorkItem;
 import io.sluice.schemas.serde.AvroSerdeConfig;
 import io.sluice.schemas.topics.Topic;
-import io.sluice.schemas.topics.TopicAdmin;
+import io.sluice.common.topics.TopicAdmin;
 import io.sluice.schemas.topics.Topics;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;

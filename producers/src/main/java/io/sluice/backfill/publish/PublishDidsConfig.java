@@ -1,7 +1,7 @@
 package io.sluice.backfill.publish;
 
 import io.sluice.common.client.ConnectionSettings;
-import io.sluice.schemas.topics.TopicAdmin;
+import io.sluice.common.topics.TopicAdmin;
 import io.sluice.schemas.topics.TopicNames;
 
 import java.time.Clock;

@@ -1,10 +1,13 @@
 package io.sluice.backfill.resolve;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.sluice.backfill.net.AddressGuard;
+import io.sluice.common.retry.Backoff;
 
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.time.Duration;
-import java.util.concurrent.ThreadLocalRandom;
+import java.util.Optional;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -29,8 +32,7 @@ public final class DidResolver {
     private final AddressGuard guard;
     private final ResolutionCache cache;
     private final int maxAttempts;
-    private final Duration backoffMin;
-    private final Duration backoffMax;
+    private final Backoff backoff;
     private final Sleeper sleeper;
     final LongAdder cacheHits = new LongAdder();
     final LongAdder retries = new LongAdder();
@@ -42,8 +44,8 @@ public final class DidResolver {
         this.guard = guard;
         this.cache = cache;
         this.maxAttempts = maxAttempts;
-        this.backoffMin = backoffMin;
-        this.backoffMax = backoffMax;
+        // Full jitter: many lookups failing together (the directory is down) do not retry in step.
+        this.backoff = Backoff.doubling(backoffMin, backoffMax, 1);
         this.sleeper = sleeper;
     }
 
@@ -85,17 +87,25 @@ public final class DidResolver {
     }
 
     private PdsEndpoint attempt(String did, DidMethods.Location location) throws ResolutionException, InterruptedException {
-        if (location.guardedHost() != null) guard.check(location.guardedHost());
+        if (location.guardedHost() != null) check(location.guardedHost());
         JsonNode document = documents.get(location.url());
         PdsEndpoint pds = DidDocuments.pdsEndpoint(document, did);
-        guard.check(pds.host());
+        check(pds.host());
         return pds;
+    }
+
+    private void check(String host) throws ResolutionException {
+        Optional<String> refused;
+        try {
+            refused = guard.refusal(host);
+        } catch (UnknownHostException e) {
+            throw ResolutionException.retryable("host " + host + " does not resolve", e);
+        }
+        if (refused.isPresent()) throw ResolutionException.permanent(FailureReason.FORBIDDEN_ADDRESS, refused.get());
     }
 
     /** Full jitter: uniform in [min, min(max, min * 2^(attempt-1))]. */
     Duration backoff(int attempt) {
-        long min = backoffMin.toMillis();
-        long cap = Math.min(backoffMax.toMillis(), min << Math.min(attempt - 1, 30));
-        return Duration.ofMillis(cap <= min ? min : ThreadLocalRandom.current().nextLong(min, cap + 1));
+        return backoff.delay(attempt);
     }
 }

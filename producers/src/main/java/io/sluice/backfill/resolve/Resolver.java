@@ -2,7 +2,7 @@ package io.sluice.backfill.resolve;
 
 import io.sluice.schemas.backfill.DidWorkItem;
 import io.sluice.schemas.serde.AvroSerdeConfig;
-import io.sluice.schemas.topics.TopicAdmin;
+import io.sluice.common.topics.TopicAdmin;
 import io.sluice.schemas.topics.Topics;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.CommitFailedException;

@@ -1,7 +1,9 @@
 package io.sluice.backfill.resolve;
 
+import io.sluice.backfill.net.AddressGuard;
+import io.sluice.backfill.net.CidrBlock;
 import io.sluice.common.client.ConnectionSettings;
-import io.sluice.schemas.topics.TopicAdmin;
+import io.sluice.common.topics.TopicAdmin;
 import io.sluice.schemas.topics.TopicNames;
 
 import java.net.URI;

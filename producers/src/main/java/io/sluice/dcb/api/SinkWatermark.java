@@ -1,5 +1,6 @@
 package io.sluice.dcb.api;
 
+import io.sluice.common.retry.Backoff;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
 import org.slf4j.Logger;
@@ -29,7 +30,7 @@ public final class SinkWatermark implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(SinkWatermark.class);
     private static final int WAIT_MILLIS = 200;
-    private static final Duration MAX_BACKOFF = Duration.ofSeconds(2);
+    private static final Backoff RECONNECT = new Backoff(Duration.ofMillis(50), Duration.ofSeconds(2), 2, 0);
 
     private final DcbApiConfig config;
     private final ReadFence fence;
@@ -50,7 +51,7 @@ public final class SinkWatermark implements AutoCloseable {
     }
 
     private void run() {
-        long backoff = 50;
+        int failures = 0;
         while (!closed) {
             try (Connection c = connect()) {
                 try (Statement st = c.createStatement()) {
@@ -58,13 +59,13 @@ public final class SinkWatermark implements AutoCloseable {
                 }
                 // After LISTEN: a batch committed in between is seen by one or the other.
                 fence.committed(maxPosition(c));
-                backoff = 50;
+                failures = 0;
                 listen(c);
             } catch (SQLException e) {
                 if (closed) return;
+                long backoff = RECONNECT.delay(++failures).toMillis();
                 log.warn("following the events sink's progress failed, reconnecting in {} ms: {}", backoff, e.toString());
                 if (!sleep(backoff)) return;
-                backoff = Math.min(backoff * 2, MAX_BACKOFF.toMillis());
             }
         }
     }

@@ -1,15 +1,14 @@
 package io.sluice.etl.cdc;
 
 import io.sluice.common.client.ConnectionSettings;
+import io.sluice.common.topics.TopicAdmin;
 import io.sluice.schemas.registry.SchemaRegistryClient;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.connect.source.SourceRecord;
 
@@ -19,7 +18,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
-import java.util.concurrent.TimeoutException;
 
 /**
  * Publishes Debezium change events (SourceRecords from {@link MongoChangeEvents}) to their
@@ -56,30 +54,13 @@ public final class CdcEventPublisher implements AutoCloseable {
     }
 
     /**
-     * Creates {@code topic} unless it exists, then waits until every partition has a leader.
+     * Creates {@code topic} unless it exists, then waits until every partition has a leader; kept for
+     * its callers, it is {@link TopicAdmin#ensureTopics} for one topic.
      *
-     * @throws TimeoutException when the partitions have no leaders within {@code timeout}
+     * @throws org.apache.kafka.common.KafkaException when the topic cannot be created or is not ready within {@code timeout}
      */
-    public static void ensureTopic(Admin admin, String topic, int partitions, short replicationFactor, Duration timeout)
-            throws InterruptedException, TimeoutException {
-        try {
-            admin.createTopics(List.of(new NewTopic(topic, partitions, replicationFactor))).all().get();
-        } catch (ExecutionException e) {
-            if (!(e.getCause() instanceof TopicExistsException)) {
-                throw new IllegalStateException("cannot create topic " + topic + ": " + e.getCause(), e.getCause());
-            }
-        }
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (true) {
-            try {
-                TopicDescription d = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic);
-                if (d.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty())) return;
-            } catch (ExecutionException e) {
-                // metadata not propagated yet: retry until the deadline
-            }
-            if (System.nanoTime() > deadline) throw new TimeoutException("partitions of " + topic + " have no leader after " + timeout);
-            Thread.sleep(50);
-        }
+    public static void ensureTopic(Admin admin, String topic, int partitions, short replicationFactor, Duration timeout) {
+        TopicAdmin.ensureTopics(admin, List.of(new NewTopic(topic, partitions, replicationFactor)), timeout);
     }
 
     /** Sends one event; the future completes when the broker acknowledged it. */

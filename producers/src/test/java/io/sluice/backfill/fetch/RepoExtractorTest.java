@@ -1,7 +1,11 @@
 package io.sluice.backfill.fetch;
 
 import io.sluice.backfill.atproto.car.CarFormatException;
+import io.sluice.backfill.atproto.car.CarWriter;
 import io.sluice.backfill.atproto.car.Limits;
+import io.sluice.backfill.atproto.cbor.DagCborDecoder;
+import io.sluice.backfill.atproto.cbor.DagCborEncoder;
+import io.sluice.backfill.atproto.cid.Cid;
 import io.sluice.backfill.atproto.repo.RepoFormatException;
 import io.sluice.backfill.atproto.testing.Cars;
 import io.sluice.backfill.atproto.testing.RawCar;
@@ -22,7 +26,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -97,6 +103,30 @@ class RepoExtractorTest {
         String did = simulator.dids().getFirst();
         assertThatThrownBy(() -> extract("did:plc:someoneelse234567abcdefg", car(did), 0, (rev, c, r, cid, json) -> { }))
                 .isInstanceOf(RepoFormatException.class).hasMessageContaining("commit is " + did);
+    }
+
+    /** The fetcher reads the commit with the repository parser's {@code Commit.decode}, so it refuses what that refuses. */
+    @Test
+    void aCommitTheRepositoryParserRefusesIsRefusedHereToo() throws IOException {
+        String did = simulator.dids().getFirst();
+        RawCar.Car raw = RawCar.parse(car(did));
+        RawCar.Section commitSection = raw.sections().stream()
+                .filter(sec -> DagCborDecoder.decodeMap(sec.data()).containsKey("sig")).findFirst().orElseThrow();
+        Map<String, Object> unsigned = new HashMap<>(DagCborDecoder.decodeMap(commitSection.data()));
+        unsigned.remove("sig");
+        Map<String, Object> badPrev = new HashMap<>(DagCborDecoder.decodeMap(commitSection.data()));
+        badPrev.put("prev", "not a link");
+
+        for (Map<String, Object> commit : List.of(unsigned, badPrev)) {
+            Cid root = DagCborEncoder.cidOf(commit);
+            List<byte[][]> sections = new ArrayList<>(raw.sections().stream()
+                    .filter(sec -> sec != commitSection).map(sec -> new byte[][] {sec.cid(), sec.data()}).toList());
+            sections.add(new byte[][] {root.toBytes(), DagCborEncoder.encodeValue(commit)});
+            byte[] car = Cars.write(CarWriter.headerBytes(List.of(root)), sections);
+
+            assertThatThrownBy(() -> extract(did, car, 0, (rev, c, r, cid, json) -> { })).as(commit.keySet().toString())
+                    .isInstanceOf(RepoFormatException.class).hasMessageContaining("commit " + root);
+        }
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.sluice.backfill.resolve;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sluice.backfill.net.AddressGuard;
 import org.junit.jupiter.api.Test;
 
 import java.net.InetAddress;

@@ -1,13 +1,14 @@
 package io.sluice.backfill.resolve;
 
 import com.sun.net.httpserver.HttpServer;
+import io.sluice.backfill.net.AddressGuard;
 import io.sluice.schemas.backfill.DidState;
 import io.sluice.schemas.backfill.DidStatus;
 import io.sluice.schemas.backfill.DidWorkItem;
 import io.sluice.schemas.backfill.ResolvedDid;
 import io.sluice.schemas.registry.HttpSchemaRegistryClient;
 import io.sluice.schemas.serde.AvroSerdes;
-import io.sluice.schemas.topics.TopicAdmin;
+import io.sluice.common.topics.TopicAdmin;
 import io.sluice.testing.WithSluiceStack;
 import io.sluice.testing.TestStack;
 import org.apache.kafka.clients.admin.Admin;

@@ -1,5 +1,6 @@
 package io.sluice.schemas.registry;
 
+import io.sluice.common.retry.Backoff;
 import io.sluice.common.client.RegistrySettings;
 
 import java.time.Duration;
@@ -51,6 +52,14 @@ public record RegistryClientConfig(RegistrySettings registry, int maxRetries, Du
     /** Where requests go: the URL without user info (credentials travel in a header), safe to print. */
     public String url() {
         return registry.requestUrl();
+    }
+
+    /**
+     * The wait before each retry: {@code initialBackoff}, doubled before each further one, without jitter
+     * (one client per process: no herd to spread). Capped where {@code maxRetries} ends it anyway.
+     */
+    public Backoff backoff() {
+        return Backoff.doubling(initialBackoff, initialBackoff.multipliedBy(1L << Math.min(30, Math.max(0, maxRetries - 1))), 0);
     }
 
     public RegistryClientConfig withRetries(int maxRetries, Duration initialBackoff) {

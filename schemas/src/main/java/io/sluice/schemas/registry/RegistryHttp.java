@@ -3,6 +3,7 @@ package io.sluice.schemas.registry;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sluice.common.retry.Backoff;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -91,9 +92,10 @@ final class RegistryHttp {
                 .header("Accept", ACCEPT);
         if (authorization != null) builder.header("Authorization", authorization);
         HttpRequest request = method.apply(builder).build();
-        Duration backoff = config.initialBackoff();
+        Backoff backoffs = config.backoff();
         for (int attempt = 0; ; attempt++) {
             boolean last = attempt >= config.maxRetries();
+            Duration backoff = last ? Duration.ZERO : backoffs.delay(attempt + 1);
             try {
                 HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
                 Answer answer = new Answer(response.statusCode(), parse(response.body()));
@@ -114,7 +116,6 @@ final class RegistryHttp {
                 throw interrupted(e);
             }
             sleep(backoff);
-            backoff = backoff.multipliedBy(2);
         }
     }
 

@@ -3,7 +3,7 @@ package io.sluice.sinks.core;
 import com.zaxxer.hikari.HikariDataSource;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
-import io.sluice.sinks.core.internals.Backoff;
+import io.sluice.common.retry.Backoff;
 import io.sluice.sinks.core.internals.Batch;
 import io.sluice.sinks.core.internals.BatchTransaction;
 import io.sluice.sinks.core.internals.Buffer;
@@ -116,7 +116,8 @@ public final class ExactlyOnceSink<K, V> implements AutoCloseable {
         this.transaction = new BatchTransaction<>(dataSource, offsets, writer, errors);
         this.positions = new StoredPositions(consumer, dataSource, offsets);
         this.buffer = new Buffer<>(config.batchSize(), config.flushInterval());
-        this.backoff = new Backoff(config.backoffMin(), config.backoffMax());
+        // Equal jitter: sinks knocked out by one PostgreSQL restart do not come back in lockstep.
+        this.backoff = Backoff.doubling(config.backoffMin(), config.backoffMax(), 0.5);
         this.counters = new Counters(config.meterRegistry(), config.stage(), config.groupId());
         // records-lag-max, fetch rates and the like, straight from the consumer; looked at again every
         // few seconds because per-partition metrics appear only once partitions are assigned. No extra

@@ -5,7 +5,7 @@ import io.sluice.schemas.backfill.DidStatus;
 import io.sluice.schemas.backfill.RepoRecord;
 import io.sluice.schemas.registry.HttpSchemaRegistryClient;
 import io.sluice.schemas.serde.AvroSerdes;
-import io.sluice.schemas.topics.TopicAdmin;
+import io.sluice.common.topics.TopicAdmin;
 import io.sluice.sinks.core.ExactlyOnceSink;
 import io.sluice.sinks.core.SinkConfig;
 import io.sluice.sinks.core.testing.KafkaFixture;

@@ -1,6 +1,7 @@
 package io.sluice.backfill.ratelimit;
 
 import io.sluice.common.client.ConnectionSettings;
+import io.sluice.common.retry.Backoff;
 import io.sluice.schemas.topics.TopicNames;
 
 import java.time.Duration;
@@ -199,9 +200,8 @@ public record RateLimiterConfig(String applicationId, ConnectionSettings connect
 
         /** The pause after the {@code n}th consecutive 429 that came without a reset time. */
         public Duration backoffAfter(int consecutive429s) {
-            int doublings = Math.max(0, Math.min(30, consecutive429s - 1));
-            // at most a day shifted by 30: no overflow
-            return Duration.ofMillis(Math.min(maxThrottleBackoff.toMillis(), throttleBackoff.toMillis() << doublings));
+            // No jitter: one limiter task owns the host's pause, so there is no herd to spread.
+            return new Backoff(throttleBackoff, maxThrottleBackoff, 2, 0).delay(Math.max(1, consecutive429s));
         }
 
         private static void between(String name, Duration d, Duration min, Duration max) {

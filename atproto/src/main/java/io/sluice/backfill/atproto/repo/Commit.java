@@ -14,7 +14,12 @@ import java.util.Map;
  */
 public record Commit(Cid cid, String did, int version, Cid data, String rev, Cid prev, byte[] sig) {
 
-    static Commit decode(Cid cid, byte[] bytes) {
+    /**
+     * The one commit parser: the repository parser and the fetcher both read the CAR root with it.
+     *
+     * @throws RepoFormatException naming the commit and what is wrong with it
+     */
+    public static Commit decode(Cid cid, byte[] bytes) {
         Map<String, Object> map;
         try {
             map = DagCborDecoder.decodeMap(bytes);

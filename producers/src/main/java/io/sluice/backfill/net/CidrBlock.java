@@ -1,4 +1,4 @@
-package io.sluice.backfill.resolve;
+package io.sluice.backfill.net;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;

@@ -1,4 +1,4 @@
-package io.sluice.backfill.resolve;
+package io.sluice.backfill.net;
 
 import java.net.Inet4Address;
 import java.net.Inet6Address;
@@ -8,16 +8,18 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Refuses hosts that resolve to addresses inside the operator's network, so that a DID document
- * cannot point the resolver or the fetchers at internal services (SSRF): loopback, private
- * (RFC 1918, IPv6 unique-local and site-local), shared carrier-grade NAT, link-local (cloud metadata
- * lives at 169.254.169.254), unspecified, multicast and reserved addresses, and IPv6 forms that
- * embed such an IPv4 address (IPv4-compatible, NAT64, 6to4). An address in one of the
- * {@code allowed} networks passes whatever its kind: tests and the PDS simulator allow loopback.
+ * The one SSRF guard of the backfill: refuses hosts that resolve to addresses inside the operator's
+ * network, so that a DID document cannot point the resolver or the fetchers at internal services:
+ * loopback, private (RFC 1918, IPv6 unique-local and site-local), shared carrier-grade NAT, link-local
+ * (cloud metadata lives at 169.254.169.254), unspecified, multicast and reserved addresses, and IPv6
+ * forms that embed such an IPv4 address (IPv4-mapped, IPv4-compatible, NAT64, 6to4). An address in one
+ * of the {@code allowed} networks passes whatever its kind: tests and the PDS simulator allow loopback.
+ * Each stage keeps its own policy on top (the resolver's allowed networks, the fetcher's allowed hosts)
+ * and its own error type; what counts as internal is decided here only.
  *
- * <p>Every address a host resolves to must pass, since a client may connect to any of them. This
- * check happens at resolution time; a host whose DNS changes later (rebinding) must be checked again
- * by whoever connects, which is why this class is public for the fetcher.
+ * <p>Every address a host resolves to must pass, since a client may connect to any of them. The check
+ * happens when asked; a host whose DNS changes later (rebinding) must be checked again by whoever
+ * connects, which is why the fetcher checks again before each download.
  */
 public final class AddressGuard {
 
@@ -51,23 +53,20 @@ public final class AddressGuard {
     }
 
     /**
-     * @throws ResolutionException {@link FailureReason#FORBIDDEN_ADDRESS} if any address of {@code host}
-     *                             is refused; a retryable one if the host does not resolve (DNS may be down)
+     * Why {@code host} is refused (naming the refused address and its kind), or empty when every
+     * address it resolves to passes.
+     *
+     * @throws UnknownHostException the host does not resolve now (DNS may be down: retryable)
      */
-    public void check(String host) throws ResolutionException {
-        InetAddress[] addresses;
-        try {
-            addresses = lookup.lookup(host);
-        } catch (UnknownHostException e) {
-            throw ResolutionException.retryable("host " + host + " does not resolve", e);
-        }
-        for (InetAddress a : addresses) {
+    public Optional<String> refusal(String host) throws UnknownHostException {
+        for (InetAddress a : lookup.lookup(host)) {
             Optional<String> refused = refusal(a);
             if (refused.isPresent()) {
-                throw ResolutionException.permanent(FailureReason.FORBIDDEN_ADDRESS, "host " + host + " resolves to "
-                        + a.getHostAddress() + ", a " + refused.get() + " address (not in the allowlist " + allowed + ")");
+                return Optional.of("host " + host + " resolves to " + a.getHostAddress() + ", a " + refused.get()
+                        + " address (not in the allowlist " + allowed + ")");
             }
         }
+        return Optional.empty();
     }
 
     /** Why {@code address} is refused ("loopback", "private", ...), or empty when it is allowed. */
@@ -77,7 +76,7 @@ public final class AddressGuard {
     }
 
     /** The kind of internal address {@code a} is, or null for a public one. */
-    static String internalKind(InetAddress a) {
+    public static String internalKind(InetAddress a) {
         if (a.isAnyLocalAddress()) return "unspecified";
         if (a.isLoopbackAddress()) return "loopback";
         if (a.isLinkLocalAddress()) return "link-local";

@@ -1,4 +1,4 @@
-package io.sluice.backfill.resolve;
+package io.sluice.backfill.net;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
