@@ -1,11 +1,11 @@
 package io.sluice.cli.bench;
 
-import io.sluice.cli.ConnectionOptions;
 import io.sluice.backfill.ratelimit.RateLimitPolicy;
 import io.sluice.bench.BenchResult;
 import io.sluice.bench.backfill.BackfillBenchSettings;
 import io.sluice.bench.backfill.BackfillBenchmark;
 import io.sluice.bench.OnEmbeddedStack;
+import io.sluice.cli.ConnectionOptions;
 import io.sluice.schemas.topics.TopicAdmin;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

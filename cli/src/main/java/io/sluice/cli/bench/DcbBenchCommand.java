@@ -1,9 +1,9 @@
 package io.sluice.cli.bench;
 
-import io.sluice.cli.ConnectionOptions;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.sluice.cli.ConnectionOptions;
 import io.sluice.dcb.api.DcbApiConfig;
 import io.sluice.dcb.api.DcbLoad;
 import io.sluice.dcb.service.DcbService;

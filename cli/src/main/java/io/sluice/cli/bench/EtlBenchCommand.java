@@ -1,10 +1,10 @@
 package io.sluice.cli.bench;
 
-import io.sluice.cli.ConnectionOptions;
 import io.sluice.bench.BenchResult;
 import io.sluice.bench.etl.EtlBenchSettings;
 import io.sluice.bench.etl.EtlBenchmark;
 import io.sluice.bench.OnEmbeddedStack;
+import io.sluice.cli.ConnectionOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
