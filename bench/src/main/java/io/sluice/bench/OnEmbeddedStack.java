@@ -8,8 +8,8 @@ import java.io.PrintWriter;
 import java.util.function.Consumer;
 
 /**
- * How a {@code sluice bench} workload runs: on the embedded stack (or the services the {@code SLUICE_*}
- * variables name), progress lines on stderr, then the {@link BenchResult} on stdout, as the summary
+ * How a {@code sluice bench} workload runs: on the embedded stack (or the services the command's
+ * connection options name, with their client and registry settings), progress lines on stderr, then the {@link BenchResult} on stdout, as the summary
  * or, with {@code --json}, one JSON object.
  */
 public final class OnEmbeddedStack {
@@ -23,14 +23,15 @@ public final class OnEmbeddedStack {
     private OnEmbeddedStack() {
     }
 
-    /** Runs {@code benchmark} and prints its result; exit code 0. */
-    public static int run(Benchmark benchmark, boolean json, PrintWriter out, PrintWriter err) throws Exception {
+    /** Runs {@code benchmark} on the stack {@code config} describes and prints its result; exit code 0. */
+    public static int run(StackConfig config, Benchmark benchmark, boolean json, PrintWriter out, PrintWriter err)
+            throws Exception {
         Consumer<String> progress = line -> {
             err.println(line);
             err.flush();
         };
         BenchResult result;
-        try (EmbeddedStack stack = EmbeddedStack.start(StackConfig.fromEnvironment(System.getenv(), progress))) {
+        try (EmbeddedStack stack = EmbeddedStack.start(config.withProgress(progress))) {
             result = benchmark.run(stack.endpoints(), progress);
         }
         if (json) {

@@ -1,8 +1,10 @@
 package io.sluice.cli;
 
 import io.sluice.common.client.ConnectionSettings;
+import io.sluice.common.client.RegistrySettings;
 import io.sluice.common.redact.Redaction;
 import io.sluice.stack.PostgresEndpoint;
+import io.sluice.stack.StackConfig;
 import io.sluice.stack.postgres.PostgresUrls;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Model.CommandSpec;
@@ -12,6 +14,7 @@ import picocli.CommandLine.Spec;
 
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * The one connection vocabulary of every command that connects, as Kafka's own tools spell it:
@@ -86,6 +89,36 @@ public final class ConnectionOptions {
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), PG + ": " + Redaction.text(e.getMessage()));
         }
+    }
+
+    /**
+     * For the commands that start the embedded stack for what is not given ({@code dcb-api}, {@code demo},
+     * {@code stack}, {@code bench}): a given cluster (option, variable or {@code bootstrap.servers} in the
+     * command config) with every client and registry property of the command config, a given registry and
+     * PostgreSQL; the embedded, plaintext services for the rest. A command config that names no cluster is a
+     * usage error: its settings could not apply to the embedded broker.
+     */
+    public StackConfig stack(Consumer<String> progress) {
+        Optional<String> pg = postgresIfGiven().map(given -> value(values.pgUrl, null, "SLUICE_PG_URL"));
+        boolean clusterGiven = value(values.bootstrap, values.bootstrapAlias, "SLUICE_KAFKA_BOOTSTRAP") != null
+                || commandConfig().isPresent();
+        if (!clusterGiven) {
+            String registry = value(values.registry, values.registryAlias, "SLUICE_REGISTRY_URL");
+            if (registry != null) {
+                try {
+                    RegistrySettings.plaintext(registry);
+                } catch (IllegalArgumentException e) {
+                    throw new ParameterException(spec.commandLine(), REGISTRY + ": " + Redaction.text(e.getMessage()));
+                }
+            }
+            return new StackConfig(Optional.empty(), Optional.ofNullable(registry), pg, progress);
+        }
+        return StackConfig.given(load(false), pg, progress);
+    }
+
+    /** The {@code --command-config} file (or {@code SLUICE_CLIENT_CONFIG}), when given. */
+    public Optional<Path> commandConfig() {
+        return Optional.ofNullable(value(values.commandConfig, null, "SLUICE_CLIENT_CONFIG")).map(Path::of);
     }
 
     private ConnectionSettings load(boolean registryRequired) {

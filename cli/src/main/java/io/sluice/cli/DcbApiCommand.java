@@ -11,6 +11,7 @@ import io.sluice.stack.PostgresEndpoint;
 import io.sluice.stack.StackConfig;
 import io.sluice.stack.TempDirs;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -18,13 +19,13 @@ import picocli.CommandLine.Spec;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
 import java.util.concurrent.Callable;
 
 /**
  * {@code sluice dcb-api}: runs the DCB event store behind the dcb.events benchmark suite's HTTP
  * contract ({@code GET /read}, {@code POST /append}) until Ctrl-C or SIGTERM: the stack (Kafka,
- * registry, PostgreSQL, each replaced by the service its {@code SLUICE_*} variable names), then the
+ * registry, PostgreSQL, each replaced by the service the connection options name, with the TLS, SASL and
+ * registry auth of {@code --command-config}; a given cluster is checked first), then the
  * topics, the decider, the events sink and the HTTP server, which is ready when {@code GET /read}
  * answers. Closes them in reverse order and exits 0. The URL goes to stdout, progress to stderr.
  *
@@ -35,12 +36,15 @@ import java.util.concurrent.Callable;
 @Command(name = "dcb-api",
         description = {
                 "Run the DCB event store (GET /read, POST /append) until Ctrl-C.",
-                "Starts what it needs (Kafka, registry, PostgreSQL, decider, events sink); the SLUICE_* "
-                        + "variables point it at existing services instead."})
+                "Starts what it needs (Kafka, registry, PostgreSQL, decider, events sink); the connection "
+                        + "options point it at existing services instead."})
 final class DcbApiCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
+
+    @Mixin
+    ConnectionOptions connection;
 
     @Option(names = "--port", paramLabel = "PORT", defaultValue = "8080",
             description = "HTTP port (0: any free port). Default: ${DEFAULT-VALUE}.")
@@ -67,7 +71,7 @@ final class DcbApiCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         OptionValues.inRange(spec, "--port", port, 0, 65535);
         OptionValues.inRange(spec, "--commit-interval-ms", commitIntervalMs, 1, 60_000);
-        Map<String, String> env = System.getenv();
+        StackConfig stackConfig = connection.stack(err::println);
         // Installed before starting, so that a Ctrl-C during start-up still shuts down what started.
         StopSignals stop = StopSignals.install(err);
         Closer started = new Closer("stopping the dcb api");
@@ -82,7 +86,6 @@ final class DcbApiCommand implements Callable<Integer> {
         Thread hook = new Thread(close, "sluice-dcb-api-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
-            StackConfig stackConfig = StackConfig.fromEnvironment(env, err::println);
             EmbeddedStack stack = EmbeddedStack.start(stackConfig);
             started.push(stack);
             DcbServiceConfig config = serviceConfig(stack, stackConfig.kafkaBootstrap().isEmpty(), started);

@@ -14,6 +14,7 @@ import io.sluice.stack.StackEndpoints;
 import io.sluice.stack.TempDirs;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
@@ -41,7 +42,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 @Command(name = "demo",
         description = {
                 "Run all three workloads on the embedded stack and check the results in PostgreSQL.",
-                "Starts the stack (or uses the services the SLUICE_* variables name), then at once: a backfill of --dids DIDs "
+                "Starts the stack (or uses the services the connection options name, with the TLS, SASL and registry "
+                        + "auth of --command-config), then at once: a backfill of --dids DIDs "
                         + "from the PDS simulator (the rate limiter at 20/s per host), the ETL of --users users through the "
                         + "flattener and the ETL sink, and --dcb-appends conditional appends through the DCB HTTP API. Prints a "
                         + "progress bar per workload, then a summary (items, rows, seconds, dead letters, rate-limit violations) "
@@ -92,38 +94,23 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the summary as one JSON object.")
     boolean json;
 
-    @Option(names = "--bootstrap-server", paramLabel = "HOST:PORT", defaultValue = "${env:SLUICE_KAFKA_BOOTSTRAP}",
-            description = "Use this Kafka cluster, not the embedded broker (default: $SLUICE_KAFKA_BOOTSTRAP). "
-                    + "Topics and groups then get the run's prefix, demo-<run>.")
-    String bootstrap;
-
-    @Option(names = "--registry-url", paramLabel = "URL", defaultValue = "${env:SLUICE_REGISTRY_URL}",
-            description = "Use this schema registry (default: $SLUICE_REGISTRY_URL).")
-    String registry;
-
-    // Old spellings, kept hidden for one release.
-    @Option(names = "--bootstrap", hidden = true)
-    String bootstrapAlias;
-
-    @Option(names = "--registry", hidden = true)
-    String registryAlias;
-
-    @Option(names = "--pg-url", paramLabel = "JDBC_URL", defaultValue = "${env:SLUICE_PG_URL}",
-            description = "Use this PostgreSQL server (default: $SLUICE_PG_URL); the run creates its database there.")
-    String pgUrl;
+    // A given cluster gets the run's prefix, demo-<run>, on its topics and groups.
+    @Mixin
+    ConnectionOptions connection;
 
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         DemoSettings settings = settings();
+        StackConfig stackConfig = connection.stack(err::println);
         long begin = System.nanoTime();
         // The stages log the retries they recover from (a transaction still being committed, a broker
         // answering late) as warnings, which would scroll the bars away: unless SLUICE_LOG_LEVEL asks
         // for logs, they go to a file, named here and kept.
         Optional<StderrToFile> logs = logsToFile(err);
         try {
-            return run(settings, begin, out, err);
+            return run(stackConfig, settings, begin, out, err);
         } finally {
             logs.ifPresent(StderrToFile::close);
         }
@@ -138,9 +125,7 @@ final class DemoCommand implements Callable<Integer> {
         return Optional.of(StderrToFile.start(file));
     }
 
-    private int run(DemoSettings settings, long begin, PrintWriter out, PrintWriter err) throws Exception {
-        StackConfig stackConfig = new StackConfig(given(bootstrapAlias != null ? bootstrapAlias : bootstrap),
-                given(registryAlias != null ? registryAlias : registry), given(pgUrl), err::println);
+    private int run(StackConfig stackConfig, DemoSettings settings, long begin, PrintWriter out, PrintWriter err) throws Exception {
         EmbeddedStack stack = EmbeddedStack.start(stackConfig);
         AtomicBoolean closed = new AtomicBoolean();
         Runnable closeStack = () -> {
@@ -224,9 +209,5 @@ final class DemoCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
-    }
-
-    private static Optional<String> given(String value) {
-        return value == null || value.isBlank() ? Optional.empty() : Optional.of(value.trim());
     }
 }

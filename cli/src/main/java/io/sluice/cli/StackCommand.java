@@ -1,9 +1,12 @@
 package io.sluice.cli;
 
+import io.sluice.common.redact.Redaction;
 import io.sluice.stack.EmbeddedStack;
+import io.sluice.stack.PostgresEndpoint;
 import io.sluice.stack.StackConfig;
 import io.sluice.stack.StackEndpoints;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -15,15 +18,18 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Pattern;
 
 /**
  * {@code sluice stack}: starts the embedded stack (Kafka broker, schema registry, PostgreSQL; each
- * replaced by an external service when its {@code SLUICE_*} variable is set), prints where each
- * service is and runs until Ctrl-C or SIGTERM, then closes the stack, stopping the processes it
- * started, and exits 0. Connection strings go to stdout, progress and errors to stderr.
+ * replaced by the external service the connection options name, a given cluster checked first), prints
+ * where each service is and the client settings other commands would use (credentials hidden), and runs
+ * until Ctrl-C or SIGTERM, then closes the stack, stopping the processes it started, and exits 0.
+ * Connection strings go to stdout, progress and errors to stderr.
  */
 @Command(name = "stack",
         description = {
@@ -37,6 +43,9 @@ final class StackCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    @Mixin
+    ConnectionOptions connection;
+
     @Option(names = "--env-file", paramLabel = "FILE",
             description = "Also write the export line to FILE once the stack is up (for `source FILE` "
                     + "in another shell, or to wait for); removed when the stack stops.")
@@ -46,9 +55,11 @@ final class StackCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        StackConfig config = connection.stack(err::println);
+        Optional<Path> commandConfig = connection.commandConfig();
         // Installed before starting, so that a Ctrl-C during start-up still shuts down what started.
         StopSignals stop = StopSignals.install(err);
-        EmbeddedStack stack = EmbeddedStack.start(StackConfig.fromEnvironment(System.getenv(), err::println));
+        EmbeddedStack stack = EmbeddedStack.start(config);
         AtomicBoolean closed = new AtomicBoolean();
         Runnable close = () -> {
             if (closed.compareAndSet(false, true)) {
@@ -61,9 +72,11 @@ final class StackCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(hook);
         try {
             StackEndpoints endpoints = stack.endpoints();
-            printEndpoints(endpoints, out);
+            // A PostgreSQL password the user gave is theirs to paste: not printed.
+            StackEndpoints shown = config.pgUrl().isPresent() ? withoutPassword(endpoints) : endpoints;
+            printEndpoints(shown, commandConfig, out);
             if (envFile != null) {
-                writeEnvFile(envFile, exportLine(endpoints));
+                writeEnvFile(envFile, exportLine(endpoints, commandConfig));
                 err.println("wrote " + envFile);
             }
             out.println();
@@ -83,6 +96,11 @@ final class StackCommand implements Callable<Integer> {
     }
 
     static void printEndpoints(StackEndpoints endpoints, PrintWriter out) {
+        printEndpoints(endpoints, Optional.empty(), out);
+    }
+
+    /** The addresses, the client and registry settings of given services (credentials hidden) and the export line. */
+    static void printEndpoints(StackEndpoints endpoints, Optional<Path> commandConfig, PrintWriter out) {
         out.println("sluice stack is up:");
         out.println();
         out.println("  Kafka bootstrap servers   " + endpoints.bootstrapServers());
@@ -90,17 +108,34 @@ final class StackCommand implements Callable<Integer> {
         out.println("  PostgreSQL JDBC URL       " + endpoints.postgres().jdbcUrl());
         out.println("  PostgreSQL user           " + endpoints.postgres().user()
                 + (endpoints.postgres().password().isEmpty() ? "" : " (password in SLUICE_PG_URL below)"));
+        Map<String, String> client = endpoints.connection().clientProperties();
+        if (!client.isEmpty()) out.println("  Kafka client settings     " + Redaction.config(client));
+        Map<String, String> registry = endpoints.connection().registry().properties();
+        if (!registry.isEmpty()) out.println("  Registry client settings  " + Redaction.config(registry));
+        commandConfig.ifPresent(file -> out.println("  Command config            " + file));
         out.println();
         out.println("To use it from another shell, a sluice command or the tests:");
         out.println();
-        out.println(exportLine(endpoints));
+        out.println(exportLine(endpoints, commandConfig));
         out.flush();
     }
 
     static String exportLine(StackEndpoints endpoints) {
+        return exportLine(endpoints, Optional.empty());
+    }
+
+    static String exportLine(StackEndpoints endpoints, Optional<Path> commandConfig) {
         return "export SLUICE_KAFKA_BOOTSTRAP=" + shellQuote(endpoints.bootstrapServers())
                 + " SLUICE_REGISTRY_URL=" + shellQuote(endpoints.registryUrl())
-                + " SLUICE_PG_URL=" + shellQuote(endpoints.postgres().jdbcUrlWithCredentials());
+                + " SLUICE_PG_URL=" + shellQuote(endpoints.postgres().jdbcUrlWithCredentials())
+                + commandConfig.map(file -> " SLUICE_CLIENT_CONFIG=" + shellQuote(file.toAbsolutePath().toString())).orElse("");
+    }
+
+    static StackEndpoints withoutPassword(StackEndpoints endpoints) {
+        PostgresEndpoint pg = endpoints.postgres();
+        if (pg.password().isEmpty()) return endpoints;
+        return new StackEndpoints(endpoints.bootstrapServers(), endpoints.registryUrl(),
+                new PostgresEndpoint(pg.jdbcUrl(), pg.user(), DemoAddresses.HIDDEN_PASSWORD), endpoints.connection());
     }
 
     /** The value as one word for a POSIX shell: as is when that is safe, else in single quotes. */

@@ -3,9 +3,11 @@ package io.sluice.cli;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import io.sluice.stack.StackConfig;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.ParameterException;
 
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -18,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** Every command that connects speaks the one connection vocabulary, and says clearly what is missing. */
@@ -26,7 +29,9 @@ class ConnectionOptionsTest {
     private static final List<String> CONNECTION = List.of("--bootstrap-server", "--registry-url", "--pg-url",
             "--command-config");
 
-    private static final List<String> EMBEDDED = List.of("demo", "stack", "dcb-api", "backfill", "etl", "dcb");
+    /** The commands that start the embedded stack for what is not given: they take the same options. */
+    private static final List<List<String>> EMBEDDED = List.of(List.of("dcb-api"), List.of("demo"), List.of("stack"),
+            List.of("bench", "backfill"), List.of("bench", "etl"), List.of("bench", "dcb"));
 
     /** The commands that connect, with the arguments each needs besides the connection. */
     private static final Map<String, List<String>> CONNECTING = new LinkedHashMap<>();
@@ -60,10 +65,13 @@ class ConnectionOptionsTest {
     @Test
     void every_connecting_command_accepts_the_four_connection_options() {
         CommandLine root = Sluice.commandLine();
-        for (String name : CONNECTING.keySet()) {
-            CommandSpec spec = root.getSubcommands().get(name).getCommandSpec();
+        List<List<String>> commands = new ArrayList<>(EMBEDDED);
+        CONNECTING.keySet().forEach(name -> commands.add(List.of(name)));
+        for (List<String> path : commands) {
+            CommandLine line = root;
+            for (String name : path) line = line.getSubcommands().get(name);
             for (String option : CONNECTION) {
-                assertThat(spec.findOption(option)).as("%s %s", name, option).isNotNull();
+                assertThat(line.getCommandSpec().findOption(option)).as("%s %s", path, option).isNotNull();
             }
         }
     }
@@ -73,10 +81,7 @@ class ConnectionOptionsTest {
         List<String> checked = new ArrayList<>();
         walk(Sluice.commandLine(), spec -> {
             boolean any = CONNECTION.stream().anyMatch(o -> spec.findOption(o) != null);
-            // demo, stack, dcb-api and bench start the embedded stack for what is not given: plaintext
-            // endpoints only for now, so they take no --command-config yet.
-            boolean embedded = EMBEDDED.contains(spec.name());
-            if (any && !embedded) {
+            if (any) {
                 checked.add(spec.qualifiedName());
                 for (String option : CONNECTION) assertThat(spec.findOption(option)).as("%s %s", spec.qualifiedName(), option).isNotNull();
             }
@@ -86,7 +91,7 @@ class ConnectionOptionsTest {
                         .doesNotContain("--bootstrap", "--bootstrap-servers", "--registry");
             }
         });
-        assertThat(checked).hasSizeGreaterThanOrEqualTo(CONNECTING.size());
+        assertThat(checked).hasSizeGreaterThanOrEqualTo(CONNECTING.size() + EMBEDDED.size());
     }
 
     @Test
@@ -117,8 +122,11 @@ class ConnectionOptionsTest {
     @Test
     void a_command_config_naming_a_missing_file_is_a_usage_error_naming_the_option() {
         Path missing = dir.resolve("no-such-client.properties");
-        for (var command : CONNECTING.entrySet()) {
-            List<String> args = new ArrayList<>(List.of(command.getKey(), "--bootstrap-server", "127.0.0.1:1",
+        Map<String, List<String>> commands = new LinkedHashMap<>(CONNECTING);
+        for (List<String> path : EMBEDDED) commands.put(String.join(" ", path), List.of());
+        for (var command : commands.entrySet()) {
+            List<String> args = new ArrayList<>(List.of(command.getKey().split(" ")));
+            args.addAll(List.of("--bootstrap-server", "127.0.0.1:1",
                     "--registry-url", "http://127.0.0.1:1", "--pg-url", "jdbc:postgresql://127.0.0.1:1/none",
                     "--command-config", missing.toString()));
             args.addAll(command.getValue());
@@ -139,6 +147,44 @@ class ConnectionOptionsTest {
         assertThat(run(List.of("resolver", "--bootstrap-server", "127.0.0.1:1", "--registry-url", "http://127.0.0.1:1",
                 "--command-config", file.toString()))).isEqualTo(CommandLine.ExitCode.USAGE);
         assertThat(err.toString()).contains("--command-config", "group.id").doesNotContain("s3cr3t-pw");
+    }
+
+    @Test
+    void a_given_cluster_takes_every_client_and_registry_setting_of_the_command_config_to_the_stack() throws IOException {
+        Path file = Files.writeString(dir.resolve("stack.properties"), """
+                security.protocol=SASL_SSL
+                sasl.mechanism=SCRAM-SHA-512
+                schema.registry.url=http://registry.example:8081
+                basic.auth.credentials.source=USER_INFO
+                basic.auth.user.info=u:p
+                """);
+        DcbApiCommand command = new DcbApiCommand();
+        new CommandLine(command).parseArgs("--bootstrap-server", "kafka.example:9096", "--command-config", file.toString());
+
+        StackConfig config = command.connection.stack(line -> { });
+
+        assertThat(config.kafkaBootstrap()).contains("kafka.example:9096");
+        assertThat(config.registryUrl()).contains("http://registry.example:8081");
+        assertThat(config.clientProperties()).containsEntry("security.protocol", "SASL_SSL")
+                .containsEntry("sasl.mechanism", "SCRAM-SHA-512");
+        assertThat(config.registryProperties()).containsEntry("basic.auth.user.info", "u:p");
+    }
+
+    @Test
+    void without_a_cluster_the_stack_is_embedded_and_a_command_config_naming_none_is_a_usage_error() throws IOException {
+        assumeTrue(System.getenv("SLUICE_KAFKA_BOOTSTRAP") == null && System.getenv("SLUICE_CLIENT_CONFIG") == null,
+                "the environment names a broker");
+        DcbApiCommand embedded = new DcbApiCommand();
+        new CommandLine(embedded).parseArgs();
+        StackConfig config = embedded.connection.stack(line -> { });
+        assertThat(config.kafkaBootstrap()).isEmpty();
+        assertThat(config.clientProperties()).isEmpty();
+
+        Path file = Files.writeString(dir.resolve("no-cluster.properties"), "security.protocol=SASL_SSL\n");
+        DcbApiCommand secured = new DcbApiCommand();
+        new CommandLine(secured).parseArgs("--command-config", file.toString());
+        assertThatThrownBy(() -> secured.connection.stack(line -> { })).isInstanceOf(ParameterException.class)
+                .hasMessageContaining("--command-config").hasMessageContaining("bootstrap.servers");
     }
 
     @Test

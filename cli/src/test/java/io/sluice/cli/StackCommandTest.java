@@ -1,5 +1,7 @@
 package io.sluice.cli;
 
+import io.sluice.common.client.ConnectionSettings;
+import io.sluice.common.client.RegistrySettings;
 import io.sluice.stack.PostgresEndpoint;
 import io.sluice.stack.StackEndpoints;
 import org.junit.jupiter.api.Test;
@@ -12,6 +14,8 @@ import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -37,6 +41,27 @@ class StackCommandTest {
                 .contains("export SLUICE_KAFKA_BOOTSTRAP=127.0.0.1:39211"
                         + " SLUICE_REGISTRY_URL=http://127.0.0.1:38080/apis/ccompat/v7"
                         + " SLUICE_PG_URL='jdbc:postgresql://127.0.0.1:5432/postgres?user=postgres&password=it'\\''s $ecret'");
+    }
+
+    @Test
+    void printsTheSettingsOfGivenServicesAndTheCommandConfigButNoCredential() {
+        ConnectionSettings secured = new ConnectionSettings("kafka.example:9096",
+                Map.of("security.protocol", "SASL_SSL", "sasl.mechanism", "SCRAM-SHA-512", "sasl.jaas.config",
+                        "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"u\" password=\"s3cr3t\";"),
+                new RegistrySettings("https://registry.example", Map.of("basic.auth.credentials.source", "USER_INFO",
+                        "basic.auth.user.info", "u:s3cr3t")));
+        StackEndpoints given = new StackEndpoints("kafka.example:9096", "https://registry.example",
+                new PostgresEndpoint("jdbc:postgresql://db.example:5432/sluice", "sluice", "s3cr3t"), secured);
+        StringWriter out = new StringWriter();
+
+        StackCommand.printEndpoints(StackCommand.withoutPassword(given), Optional.of(Path.of("/etc/sluice/client.properties")),
+                new PrintWriter(out));
+
+        assertThat(out.toString())
+                .contains("Kafka bootstrap servers   kafka.example:9096")
+                .contains("security.protocol=SASL_SSL", "sasl.mechanism=SCRAM-SHA-512", "basic.auth.credentials.source=USER_INFO")
+                .contains(" SLUICE_CLIENT_CONFIG=/etc/sluice/client.properties")
+                .doesNotContain("s3cr3t");
     }
 
     @Test

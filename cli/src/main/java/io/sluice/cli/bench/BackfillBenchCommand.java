@@ -5,8 +5,10 @@ import io.sluice.bench.BenchResult;
 import io.sluice.bench.backfill.BackfillBenchSettings;
 import io.sluice.bench.backfill.BackfillBenchmark;
 import io.sluice.bench.OnEmbeddedStack;
+import io.sluice.cli.ConnectionOptions;
 import io.sluice.common.topics.TopicAdmin;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -57,6 +59,9 @@ public final class BackfillBenchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    @Mixin
+    ConnectionOptions connection;
+
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
     boolean help;
 
@@ -97,7 +102,7 @@ public final class BackfillBenchCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         BackfillBenchSettings settings = settings();
-        return OnEmbeddedStack.run((stack, progress) -> new BackfillBenchmark(stack, settings, progress).run(), json, out, err);
+        return OnEmbeddedStack.run(connection.stack(line -> { }), (stack, progress) -> new BackfillBenchmark(stack, settings, progress).run(), json, out, err);
     }
 
     BackfillBenchSettings settings() {

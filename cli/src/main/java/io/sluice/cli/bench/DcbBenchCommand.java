@@ -3,6 +3,7 @@ package io.sluice.cli.bench;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.sluice.cli.ConnectionOptions;
 import io.sluice.dcb.api.DcbApiConfig;
 import io.sluice.dcb.api.DcbLoad;
 import io.sluice.dcb.service.DcbService;
@@ -14,6 +15,7 @@ import io.sluice.stack.PostgresEndpoint;
 import io.sluice.stack.StackConfig;
 import io.sluice.stack.TempDirs;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -51,6 +53,9 @@ public final class DcbBenchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    @Mixin
+    ConnectionOptions connection;
+
     @Option(names = "--clients", split = ",", paramLabel = "N", defaultValue = "1,16,64,256",
             description = "Client counts to measure, comma-separated. Default: ${DEFAULT-VALUE}.")
     List<Integer> clients;
@@ -86,7 +91,7 @@ public final class DcbBenchCommand implements Callable<Integer> {
         String run = UUID.randomUUID().toString().substring(0, 8);
         Measured sluice;
         Measured baseline;
-        StackConfig stackConfig = StackConfig.fromEnvironment(System.getenv(), err::println);
+        StackConfig stackConfig = connection.stack(err::println);
         Path stateDir = TempDirs.create("sluice-bench-dcb-");
         try (EmbeddedStack stack = EmbeddedStack.start(stackConfig)) {
             PostgresEndpoint server = stack.endpoints().postgres();

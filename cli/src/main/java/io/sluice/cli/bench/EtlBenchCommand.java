@@ -4,7 +4,9 @@ import io.sluice.bench.BenchResult;
 import io.sluice.bench.etl.EtlBenchSettings;
 import io.sluice.bench.etl.EtlBenchmark;
 import io.sluice.bench.OnEmbeddedStack;
+import io.sluice.cli.ConnectionOptions;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -39,6 +41,9 @@ public final class EtlBenchCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
+
+    @Mixin
+    ConnectionOptions connection;
 
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
     boolean help;
@@ -88,6 +93,6 @@ public final class EtlBenchCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
         EtlBenchSettings chosen = settings;
-        return OnEmbeddedStack.run((stack, progress) -> new EtlBenchmark(stack, chosen, progress).run(), json, out, err);
+        return OnEmbeddedStack.run(connection.stack(line -> { }), (stack, progress) -> new EtlBenchmark(stack, chosen, progress).run(), json, out, err);
     }
 }

@@ -30,14 +30,19 @@ class WrongPasswordIT {
     Path dir;
 
     @ParameterizedTest
-    @ValueSource(strings = {"lag", "publish-dids"})
+    @ValueSource(strings = {"lag", "publish-dids", "dcb-api"})
     void failsFastNamingListenerAndMechanism(String command, SecuredKafka kafka) throws Exception {
         Path config = SecuredKafka.writeCommandConfig(dir.resolve("client.properties"), kafka.saslSslProperties(WRONG));
         Path dids = Files.writeString(dir.resolve("dids.txt"), "did:plc:aaaaaaaaaaaaaaaaaaaaaaaa\n");
-        String[] args = command.equals("lag")
-                ? new String[]{"lag", "--bootstrap-server", kafka.bootstrapServers(), "--command-config", config.toString()}
-                : new String[]{"publish-dids", dids.toString(), "--bootstrap-server", kafka.bootstrapServers(),
-                        "--registry-url", "http://127.0.0.1:9/apis/ccompat/v7", "--command-config", config.toString()};
+        String[] args = switch (command) {
+            case "lag" -> new String[]{"lag", "--bootstrap-server", kafka.bootstrapServers(), "--command-config", config.toString()};
+            case "publish-dids" -> new String[]{"publish-dids", dids.toString(), "--bootstrap-server", kafka.bootstrapServers(),
+                    "--registry-url", "http://127.0.0.1:9/apis/ccompat/v7", "--command-config", config.toString()};
+            // the check comes before the stack: nothing answers at the registry and PostgreSQL addresses
+            default -> new String[]{"dcb-api", "--port", "0", "--bootstrap-server", kafka.bootstrapServers(),
+                    "--registry-url", "http://127.0.0.1:9/apis/ccompat/v7", "--pg-url", "jdbc:postgresql://127.0.0.1:9/none",
+                    "--command-config", config.toString()};
+        };
 
         CliRun run = CliRun.of(args);
 
