@@ -71,7 +71,10 @@ public record EtlPipelineConfig(ConnectionSettings connection, PostgresEndpoint 
             throw new IllegalArgumentException("postgres is required when sinks run (sinkInstances " + sinkInstances + ")");
         }
         Objects.requireNonNull(dbSchema, "dbSchema");
-        if (!SCHEMA.matcher(dbSchema).matches()) throw new IllegalArgumentException("not a plain schema name: " + dbSchema);
+        if (!SCHEMA.matcher(dbSchema).matches()) {
+            // the sink's rule and wording: the schema is used unquoted in SQL
+            throw new IllegalArgumentException("schema must match " + SCHEMA + " (it is used unquoted), got " + dbSchema);
+        }
         if (sinkBatchSize < 1) throw new IllegalArgumentException("sinkBatchSize must be >= 1, got " + sinkBatchSize);
         Objects.requireNonNull(sinkFlushInterval, "sinkFlushInterval");
         if (sinkFlushInterval.isNegative() || sinkFlushInterval.isZero()) {
