@@ -4,19 +4,14 @@ import io.debezium.util.Clock;
 import io.sluice.etl.cdc.CdcEventPublisher;
 import io.sluice.etl.cdc.MongoChangeEvents;
 import io.sluice.etl.cdc.UserChangeFeed;
-import io.sluice.etl.flatten.FlattenerApp;
 import io.sluice.etl.flatten.FlattenerConfig;
 import io.sluice.etl.generate.UserGenerator;
-import io.sluice.schemas.etl.UserRows;
+import io.sluice.etl.pipeline.EtlPipeline;
+import io.sluice.etl.pipeline.EtlPipelineConfig;
 import io.sluice.schemas.registry.HttpSchemaRegistryClient;
 import io.sluice.schemas.registry.SchemaRegistryClient;
 import io.sluice.schemas.topics.TopicNames;
-import io.sluice.schemas.topics.Topics;
-import io.sluice.sinks.core.ExactlyOnceSink;
-import io.sluice.sinks.core.SinkConfig;
 import io.sluice.sinks.etl.EtlSink;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.connect.source.SourceRecord;
 import org.apache.kafka.streams.StreamsConfig;
@@ -25,9 +20,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeoutException;
-import java.util.regex.Pattern;
 
 /**
  * The MongoDB CDC ETL without MongoDB: the users generator's documents as Debezium change events
@@ -53,7 +46,6 @@ final class EtlWorkload implements Workload {
             StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 5);
     private static final int PARTITIONS = 3;
     private static final long SEED = 7;
-    private static final Duration SETUP_TIMEOUT = Duration.ofSeconds(60);
 
     private final DemoContext run;
 
@@ -86,63 +78,45 @@ final class EtlWorkload implements Workload {
         long start = System.nanoTime();
         String database = run.names().isolated() ? run.names().prefix().replace('-', '_') : "demo";
         UserChangeFeed feed = new UserChangeFeed(new UserGenerator(SEED), new MongoChangeEvents(database, Clock.system()));
-        String rowsTopic = run.names().topic(TopicNames.ETL_USER_ROWS);
-        String dlqTopic = run.names().topic(TopicNames.ETL_DLQ);
-        try (Admin admin = Admin.create(run.stack().connection().admin())) {
-            // Before anything produces (KAFKA-15591), with the partitions the flattener's input and output share.
-            CdcEventPublisher.ensureTopic(admin, feed.topic(), PARTITIONS, (short) 1, SETUP_TIMEOUT);
-            CdcEventPublisher.ensureTopic(admin, rowsTopic, PARTITIONS, (short) 1, SETUP_TIMEOUT);
-            CdcEventPublisher.ensureTopic(admin, dlqTopic, 1, (short) 1, SETUP_TIMEOUT);
-        }
+        EtlPipelineConfig config = EtlPipelineConfig.builder(run.stack().connection(), run.db().endpoint())
+                .sourceTopic(feed.topic())
+                .rowsTopic(run.names().topic(TopicNames.ETL_USER_ROWS))
+                .dlqTopic(run.names().topic(TopicNames.ETL_DLQ))
+                .applicationId(run.names().id(FlattenerConfig.DEFAULT_APPLICATION_ID))
+                .groupId(run.names().id(EtlSink.GROUP_ID))
+                .partitions(PARTITIONS)
+                .dbSchema(SCHEMA)
+                .sinkFlushInterval(Duration.ofMillis(200))
+                .flattenerOverrides(FLATTENER_OVERRIDES)
+                .build();
         SchemaRegistryClient registry = HttpSchemaRegistryClient.create(run.stack().connection().requireRegistry());
-        FlattenerConfig flattenerConfig = new FlattenerConfig(run.names().id(FlattenerConfig.DEFAULT_APPLICATION_ID),
-                run.stack().connection(), Pattern.compile(Pattern.quote(feed.topic())), rowsTopic,
-                dlqTopic);
-        ExactlyOnceSink<Long, UserRows> sink = EtlSink.create(sinkConfig(rowsTopic, dlqTopic),
-                Topics.create(registry, false).etlUserRows().withName(rowsTopic));
-        try (FlattenerApp flattener = new FlattenerApp(flattenerConfig, FLATTENER_OVERRIDES);
+        long written;
+        try (EtlPipeline pipeline = EtlPipeline.start(config);
              CdcEventPublisher publisher = CdcEventPublisher.create(run.stack().connection(), registry,
                      Map.of(ProducerConfig.LINGER_MS_CONFIG, 5, ProducerConfig.BATCH_SIZE_CONFIG, 1024 * 1024))) {
-            CompletableFuture<Void> sinkRun = CompletableFuture.runAsync(sink::run,
-                    task -> Thread.ofPlatform().name("demo-etl-sink").daemon().start(task));
-            flattener.start();
             List<SourceRecord> events = feed.create(1, run.settings().users());
             publisher.publish(events);
-            awaitWritten(sink, sinkRun, start);
-        } finally {
-            sink.close();
+            awaitWritten(pipeline, start);
+            written = pipeline.bundlesWritten();
         }
         double seconds = (System.nanoTime() - start) / 1e9;
-        long dlq = DlqCount.of(run.stack().connection(), dlqTopic);
+        long dlq = DlqCount.of(run.stack().connection(), config.dlqTopic());
         long rows = run.db().count(SCHEMA, ALL_ROWS);
         return new WorkloadResult(name(), run.settings().users(), rows, seconds, dlq, -1, List.of(
                 WorkloadResult.Check.of("users rows (users generated)", run.settings().users(), done()),
-                WorkloadResult.Check.of("bundles the sink committed", run.settings().users(), sink.counters().recordsWritten())));
+                WorkloadResult.Check.of("bundles the sink committed", run.settings().users(), written)));
     }
 
     /** Until the sink has committed one bundle per user (its counter moves after PostgreSQL's commit). */
-    private void awaitWritten(ExactlyOnceSink<Long, UserRows> sink, CompletableFuture<Void> sinkRun, long start) throws Exception {
+    private void awaitWritten(EtlPipeline pipeline, long start) throws Exception {
         long deadline = start + run.settings().timeout().toNanos();
-        while (sink.counters().recordsWritten() < run.settings().users()) {
-            if (sinkRun.isDone()) {
-                sinkRun.join(); // its exception, if it failed
-                throw new IllegalStateException("the ETL sink stopped after " + sink.counters());
-            }
+        while (pipeline.bundlesWritten() < run.settings().users()) {
+            pipeline.assertHealthy();
             if (System.nanoTime() > deadline) {
                 throw new TimeoutException("etl: after " + run.settings().timeout().toSeconds() + " s the sink wrote "
-                        + sink.counters().recordsWritten() + " of " + run.settings().users() + " users");
+                        + pipeline.bundlesWritten() + " of " + run.settings().users() + " users");
             }
             Thread.sleep(50);
         }
-    }
-
-    private SinkConfig sinkConfig(String rowsTopic, String dlqTopic) {
-        return EtlSink.config(run.names().id(EtlSink.GROUP_ID), run.stack().connection(), run.db().endpoint().jdbcUrl())
-                .credentials(run.db().endpoint().user(), run.db().endpoint().password())
-                .topics(rowsTopic)
-                .schema(SCHEMA)
-                .dlqTopicPattern(dlqTopic)
-                .flushInterval(Duration.ofMillis(200))
-                .build();
     }
 }

@@ -7,34 +7,23 @@ import io.sluice.bench.StageCpu;
 import io.sluice.etl.cdc.CdcEventPublisher;
 import io.sluice.etl.cdc.MongoChangeEvents;
 import io.sluice.etl.cdc.UserChangeFeed;
-import io.sluice.etl.flatten.FlattenerApp;
-import io.sluice.etl.flatten.FlattenerConfig;
 import io.sluice.etl.generate.UserGenerator;
-import io.sluice.schemas.etl.UserRows;
+import io.sluice.etl.pipeline.EtlPipeline;
+import io.sluice.etl.pipeline.EtlPipelineConfig;
 import io.sluice.schemas.registry.SchemaRegistryClient;
-import io.sluice.schemas.topics.Topic;
-import io.sluice.schemas.topics.Topics;
-import io.sluice.sinks.core.ExactlyOnceSink;
-import io.sluice.sinks.core.SinkConfig;
+import io.sluice.sinks.core.SinkCounters;
 import io.sluice.sinks.etl.EtlSink;
 import io.sluice.stack.StackEndpoints;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.ConsumerGroupDescription;
-import org.apache.kafka.clients.admin.MemberDescription;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.common.errors.GroupIdNotFoundException;
 import org.apache.kafka.connect.source.SourceRecord;
-import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
-import java.util.regex.Pattern;
 
 /**
  * One measured pass of the whole Kafka path: Debezium change events for the users (built before the
@@ -52,7 +41,6 @@ final class KafkaPathRun {
     private static final String PUBLISHER_THREAD = "bench-etl-publisher";
     private static final String PUBLISHER_CLIENT_ID = "sluice-bench-cdc-publisher";
     private static final String FLATTENER_ID_PREFIX = "sluice-bench-flattener-";
-    private static final String SINK_THREAD_PREFIX = "bench-etl-sink-";
     private static final String SINK_GROUP_PREFIX = "sluice-bench-sink-";
     private static final String SINK_APPLICATION_NAME = "sluice-bench-etl-sink";
 
@@ -81,45 +69,39 @@ final class KafkaPathRun {
         String database = "bench_" + runId;
         UserChangeFeed feed = new UserChangeFeed(new UserGenerator(settings.seed()), new MongoChangeEvents(database, Clock.system()));
         List<SourceRecord> events = feed.create(1, settings.users());
-        String rowsTopic = "etl.user-rows." + runId;
-        String dlqTopic = "etl.dlq." + runId;
+        EtlPipelineConfig config = EtlPipelineConfig.builder(stack.connection(), stack.postgres())
+                .sourceTopic(feed.topic())
+                .rowsTopic("etl.user-rows." + runId)
+                .dlqTopic("etl.dlq." + runId)
+                .applicationId(FLATTENER_ID_PREFIX + runId)
+                .groupId(SINK_GROUP_PREFIX + runId)
+                .partitions(settings.partitions())
+                .sinkInstances(settings.sinkInstances())
+                .dbSchema(schema)
+                .sinkBatchSize(settings.sinkBatch())
+                .sinkFlushInterval(settings.sinkFlush())
+                .sinkApplicationName(SINK_APPLICATION_NAME)
+                .flattenerOverrides(flattenerOverrides())
+                .build();
         try (Admin admin = Admin.create(stack.connection().admin())) {
-            CdcEventPublisher.ensureTopic(admin, feed.topic(), settings.partitions(), (short) 1, SETUP_TIMEOUT);
-            CdcEventPublisher.ensureTopic(admin, rowsTopic, settings.partitions(), (short) 1, SETUP_TIMEOUT);
-            CdcEventPublisher.ensureTopic(admin, dlqTopic, 1, (short) 1, SETUP_TIMEOUT);
-
-            FlattenerConfig flattenerConfig = new FlattenerConfig(FLATTENER_ID_PREFIX + runId, stack.connection(),
-                    Pattern.compile(Pattern.quote(feed.topic())), rowsTopic, dlqTopic);
-            Topic<Long, UserRows> topic = Topics.create(registry, false).etlUserRows().withName(rowsTopic);
-            String group = SINK_GROUP_PREFIX + runId;
-            List<ExactlyOnceSink<Long, UserRows>> sinks = new ArrayList<>();
-            List<CompletableFuture<Void>> loops = new ArrayList<>();
-            try (FlattenerApp flattener = new FlattenerApp(flattenerConfig, flattenerOverrides());
+            try (EtlPipeline pipeline = EtlPipeline.start(config);
                  CdcEventPublisher publisher = CdcEventPublisher.create(stack.connection(), registry, producerOverrides())) {
-                for (int i = 0; i < settings.sinkInstances(); i++) {
-                    ExactlyOnceSink<Long, UserRows> sink = EtlSink.create(sinkConfig(group, rowsTopic, dlqTopic), topic);
-                    sinks.add(sink);
-                    loops.add(CompletableFuture.runAsync(sink::run, task -> Thread.ofPlatform().name(SINK_THREAD_PREFIX + sinks.size())
-                            .daemon().start(task)));
-                }
-                flattener.start();
-                awaitReady(admin, flattener, group, loops);
-                return timed(events, publisher, flattener, sinks, loops);
+                // Everything started and holding its partitions before the clock starts.
+                pipeline.awaitRunning(SETUP_TIMEOUT);
+                return timed(events, publisher, pipeline);
             } finally {
-                sinks.forEach(ExactlyOnceSink::close);
-                admin.deleteTopics(List.of(feed.topic(), rowsTopic, dlqTopic));
+                admin.deleteTopics(List.of(feed.topic(), config.rowsTopic(), config.dlqTopic()));
             }
         }
     }
 
-    private Timing timed(List<SourceRecord> events, CdcEventPublisher publisher, FlattenerApp flattener,
-                         List<ExactlyOnceSink<Long, UserRows>> sinks, List<CompletableFuture<Void>> loops) throws Exception {
+    private Timing timed(List<SourceRecord> events, CdcEventPublisher publisher, EtlPipeline pipeline) throws Exception {
         // The events (about 100 MB of Debezium records) stand in for MongoDB and Debezium: moved to the
         // old generation now, so that the first collections of the run do not copy them at its expense.
         JvmSettle.settle();
         HeapPeak heap = HeapPeak.start();
         try (StageCpu cpu = new StageCpu(KafkaPathRun::stageOf, stack.postgres(), List.of(SINK_APPLICATION_NAME))) {
-            return measure(events, publisher, flattener, sinks, loops, heap, cpu);
+            return measure(events, publisher, pipeline, heap, cpu);
         } finally {
             heap.stopMb();
         }
@@ -129,14 +111,14 @@ final class KafkaPathRun {
     private static String stageOf(String thread) {
         if (thread.startsWith(PUBLISHER_THREAD) || thread.contains(PUBLISHER_CLIENT_ID)) return "publish";
         if (thread.contains(FLATTENER_ID_PREFIX)) return "flattener";
-        if (thread.startsWith(SINK_THREAD_PREFIX) || thread.contains(SINK_GROUP_PREFIX) || thread.contains(EtlSink.STAGE)) return "sink";
+        // EtlPipeline names each sink's thread after its stage and group.
+        if (thread.contains(SINK_GROUP_PREFIX) || thread.contains(EtlSink.STAGE)) return "sink";
         // The clock, its counters and the samplers: the measuring, not the measured.
         if (thread.equals("main") || thread.startsWith("bench-")) return "bench";
         return "broker_and_other";
     }
 
-    private Timing measure(List<SourceRecord> events, CdcEventPublisher publisher, FlattenerApp flattener,
-                           List<ExactlyOnceSink<Long, UserRows>> sinks, List<CompletableFuture<Void>> loops, HeapPeak heap,
+    private Timing measure(List<SourceRecord> events, CdcEventPublisher publisher, EtlPipeline pipeline, HeapPeak heap,
                            StageCpu cpu) throws Exception {
         long start = System.nanoTime();
         // Sent from a thread of its own, so the clock below also sees the sinks while events still go out.
@@ -154,71 +136,25 @@ final class KafkaPathRun {
         long nextFlattenerCheck = start;
         long deadline = start + RUN_TIMEOUT.toNanos();
         while (true) {
-            long written = 0;
-            long transactions = 0;
-            for (ExactlyOnceSink<Long, UserRows> sink : sinks) {
-                written += sink.counters().recordsWritten();
-                transactions += sink.counters().batches();
-            }
+            SinkCounters sinks = pipeline.sinkCounters();
+            long written = sinks.recordsWritten();
             long now = System.nanoTime();
             if (written > 0 && firstCommit == 0) firstCommit = now;
             // Streams' metrics map is built per call: looked at every 10 ms, not at every turn.
             if (flattened == 0 && now >= nextFlattenerCheck) {
-                if (flattener.recordsProcessed() >= settings.users()) flattened = now;
+                if (pipeline.recordsFlattened() >= settings.users()) flattened = now;
                 nextFlattenerCheck = now + 10_000_000;
             }
             if (written >= settings.users()) {
                 if (flattened == 0) flattened = now;
                 return new Timing((now - start) / 1e9, (produced.join() - start) / 1e9, (flattened - start) / 1e9,
-                        (firstCommit - start) / 1e9, transactions, heap.stopMb(), cpu.seconds());
+                        (firstCommit - start) / 1e9, sinks.batches(), heap.stopMb(), cpu.seconds());
             }
-            for (CompletableFuture<Void> loop : loops) if (loop.isDone()) loop.join(); // a sink that died: its exception
+            pipeline.assertHealthy(); // a sink that died or a failed flattener: its exception
             if (produced.isCompletedExceptionally()) produced.join();
             if (now > deadline) throw new TimeoutException("the sinks wrote " + written + " of " + settings.users() + " bundles in " + RUN_TIMEOUT);
             Thread.sleep(2);
         }
-    }
-
-    /** Until the flattener runs and the sink group has every partition. */
-    private void awaitReady(Admin admin, FlattenerApp flattener, String group, List<CompletableFuture<Void>> loops) throws Exception {
-        long deadline = System.nanoTime() + SETUP_TIMEOUT.toNanos();
-        while (true) {
-            for (CompletableFuture<Void> loop : loops) if (loop.isDone()) loop.join();
-            if (flattener.state() == KafkaStreams.State.RUNNING && assignedPartitions(admin, group) == settings.partitions()) return;
-            if (System.nanoTime() > deadline) {
-                throw new TimeoutException("the flattener (" + flattener.state() + ") or the sinks did not start in " + SETUP_TIMEOUT);
-            }
-            Thread.sleep(50);
-        }
-    }
-
-    private static int assignedPartitions(Admin admin, String group) throws Exception {
-        ConsumerGroupDescription d;
-        try {
-            d = admin.describeConsumerGroups(List.of(group)).all().get().get(group);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof GroupIdNotFoundException) return 0; // no member has joined yet
-            throw e;
-        }
-        if (d == null) return 0;
-        int n = 0;
-        for (MemberDescription m : d.members()) n += m.assignment().topicPartitions().size();
-        return n;
-    }
-
-    private SinkConfig sinkConfig(String group, String rowsTopic, String dlqTopic) {
-        return EtlSink.config(group, stack.connection(), stack.postgres().jdbcUrl())
-                .credentials(stack.postgres().user(), stack.postgres().password())
-                .topics(rowsTopic)
-                .schema(schema)
-                .applicationName(SINK_APPLICATION_NAME)
-                .dlqTopicPattern(dlqTopic)
-                .batchSize(settings.sinkBatch())
-                .flushInterval(settings.sinkFlush())
-                .consumerOverrides(Map.of(
-                        "max.poll.records", Integer.toString(settings.sinkBatch()),
-                        "max.partition.fetch.bytes", Integer.toString(16 * 1024 * 1024)))
-                .build();
     }
 
     private Map<String, Object> flattenerOverrides() {

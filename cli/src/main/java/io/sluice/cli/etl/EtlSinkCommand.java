@@ -5,6 +5,8 @@ import io.sluice.cli.StopSignals;
 import io.sluice.common.client.ClusterCheck;
 import io.sluice.ops.metrics.ComponentMetrics;
 import io.sluice.cli.MetricsOptions;
+import io.sluice.etl.pipeline.EtlPipeline;
+import io.sluice.etl.pipeline.EtlPipelineConfig;
 import io.sluice.schemas.etl.UserRows;
 import io.sluice.schemas.serde.AvroSerdeConfig;
 import io.sluice.schemas.topics.Topic;
@@ -100,18 +102,17 @@ public final class EtlSinkCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** The ETL pipeline's sink settings with this instance's options. */
     private SinkConfig config() {
         PostgresEndpoint pg = services.postgres();
         try {
-            return EtlSink.config(group, services.kafkaAndRegistry(), pg.jdbcUrl())
-                    .credentials(pg.user(), pg.password())
-                    .topics(topic)
-                    .schema(schema)
-                    .batchSize(batchSize)
-                    .consumerOverrides(java.util.Map.of(
-                            "max.poll.records", Integer.toString(batchSize),
-                            "max.partition.fetch.bytes", Integer.toString(16 * 1024 * 1024)))
+            EtlPipelineConfig pipeline = EtlPipelineConfig.builder(services.kafkaAndRegistry(), pg)
+                    .rowsTopic(topic)
+                    .groupId(group)
+                    .dbSchema(schema)
+                    .sinkBatchSize(batchSize)
                     .build();
+            return EtlPipeline.sinkConfig(pipeline).build();
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }

@@ -4,14 +4,13 @@ import io.sluice.cli.ConnectionOptions;
 import io.sluice.cli.StopSignals;
 import io.sluice.common.client.ClusterCheck;
 import io.sluice.common.state.StateDirectory;
-import io.sluice.etl.cdc.CdcEventPublisher;
 import io.sluice.etl.flatten.FlattenerApp;
 import io.sluice.etl.flatten.FlattenerConfig;
+import io.sluice.etl.pipeline.EtlPipeline;
+import io.sluice.etl.pipeline.EtlPipelineConfig;
 import io.sluice.ops.metrics.ComponentMetrics;
 import io.sluice.cli.MetricsOptions;
 import io.sluice.schemas.topics.TopicNames;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import picocli.CommandLine.Command;
@@ -23,7 +22,6 @@ import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -76,7 +74,7 @@ public final class FlattenerCommand implements Callable<Integer> {
             description = "Stream threads of this instance (default: ${DEFAULT-VALUE}).")
     int threads;
 
-    @Option(names = "--partitions", paramLabel = "P", defaultValue = "4",
+    @Option(names = "--partitions", paramLabel = "P", defaultValue = "" + EtlPipelineConfig.DEFAULT_PARTITIONS,
             description = "Partitions of etl.user-rows when this command creates it (default: ${DEFAULT-VALUE}).")
     int partitions;
 
@@ -89,18 +87,15 @@ public final class FlattenerCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
-        FlattenerConfig config = config();
+        EtlPipelineConfig pipeline = config();
+        FlattenerConfig config = pipeline.flattener();
         ClusterCheck.verify(config.connection());
-        try (Admin admin = Admin.create(config.connection().admin())) {
-            CdcEventPublisher.ensureTopic(admin, config.outputTopic(), partitions, (short) 1, Duration.ofSeconds(60));
-            CdcEventPublisher.ensureTopic(admin, config.dlqTopic(), 1, (short) 1, Duration.ofSeconds(60));
-        }
+        EtlPipeline.ensureTopics(pipeline);
         StopSignals stop = StopSignals.install(err);
         try (StateDirectory state = stateDir == null
                 ? StateDirectory.claimDefault(StateDirectory.defaultBase(), config.applicationId())
                 : StateDirectory.claim(stateDir, "--state-dir")) {
-            FlattenerApp app = new FlattenerApp(config, Map.of(StreamsConfig.NUM_STREAM_THREADS_CONFIG, threads,
-                    StreamsConfig.STATE_DIR_CONFIG, state.path().toString()));
+            FlattenerApp app = new FlattenerApp(config, EtlPipeline.streamsOverrides(pipeline, state));
             ComponentMetrics metrics = metricsOptions.start("flattener", err);
             metrics.bind(app.metrics());
             app.start();
@@ -115,14 +110,20 @@ public final class FlattenerCommand implements Callable<Integer> {
         return 0;
     }
 
-    private FlattenerConfig config() {
+    /** The ETL pipeline's settings with this instance's options, and no sinks: they run as {@code etl-sink}. */
+    private EtlPipelineConfig config() {
         try {
             if (threads < 1) throw new IllegalArgumentException("--threads must be >= 1, got " + threads);
             if (partitions < 1) throw new IllegalArgumentException("--partitions must be >= 1, got " + partitions);
             Pattern source = sourcePattern == null || sourcePattern.isBlank()
                     ? TopicNames.CDC_USERS_PATTERN : Pattern.compile(sourcePattern);
-            return new FlattenerConfig(applicationId, services.kafkaAndRegistry(), source,
-                    TopicNames.ETL_USER_ROWS, TopicNames.ETL_DLQ);
+            return EtlPipelineConfig.builder(services.kafkaAndRegistry(), null)
+                    .sinkInstances(0)
+                    .applicationId(applicationId)
+                    .sourcePattern(source)
+                    .partitions(partitions)
+                    .flattenerOverrides(Map.of(StreamsConfig.NUM_STREAM_THREADS_CONFIG, threads))
+                    .build();
         } catch (PatternSyntaxException e) {
             throw new ParameterException(spec.commandLine(), "--source-pattern is not a regular expression: " + e.getMessage());
         } catch (IllegalArgumentException e) {

@@ -2,6 +2,7 @@ package io.sluice.cli.etl;
 
 import io.sluice.etl.generate.UserGenerator;
 import io.sluice.etl.generate.UserUpdates;
+import io.sluice.etl.pipeline.testing.EtlTables;
 import io.sluice.testing.TestStack;
 import org.bson.BsonDocument;
 
@@ -9,8 +10,6 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Map;
 import java.util.TreeMap;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /** The ETL tests' shared checks: what a plan leaves in MongoDB, and whether the tables match it. */
 final class EtlAssertions {
@@ -29,24 +28,10 @@ final class EtlAssertions {
         return live;
     }
 
-    /**
-     * The tables of {@code schema} hold exactly the rows of the {@code live} documents: equal counts,
-     * equal per-table checksums, and for a table whose checksum differs, the differing rows shown.
-     */
+    /** The tables of {@code schema} hold exactly the rows of the {@code live} documents (see {@link EtlTables#assertHold}). */
     static void assertTables(TestStack stack, String schema, Map<Long, BsonDocument> live) throws SQLException {
-        TableRows expected = ExpectedTables.of(live.values());
-        TableRows actual;
         try (Connection c = stack.connect()) {
-            actual = TableRows.read(c, schema);
+            EtlTables.assertHold(c, schema, live);
         }
-        assertThat(actual.counts()).isEqualTo(expected.counts());
-        Map<String, String> actualSums = actual.checksums();
-        Map<String, String> expectedSums = expected.checksums();
-        for (String table : TableRows.TABLES) {
-            if (!actualSums.get(table).equals(expectedSums.get(table))) {
-                assertThat(actual.rows().get(table)).as(table).containsExactlyElementsOf(expected.rows().get(table));
-            }
-        }
-        assertThat(actualSums).isEqualTo(expectedSums);
     }
 }

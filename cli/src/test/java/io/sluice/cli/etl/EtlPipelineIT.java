@@ -36,7 +36,7 @@ import static org.awaitility.Awaitility.await;
 /**
  * The ETL workload end to end through the real broker, registry and PostgreSQL: Debezium-built change
  * events → flattener (exactly_once_v2) → ETL sink → the 15 tables, which must hold exactly what
- * {@link ExpectedTables} works out from the generator's documents (counts and per-table checksums).
+ * {@code ExpectedTables} works out from the generator's documents (counts and per-table checksums).
  * The second test stops one sink and kills another (a separate {@code sluice etl-sink} process,
  * SIGKILL) in the middle of the run; the tables must still come out identical, and every change must
  * have been written exactly once across the three sinks.

@@ -1,52 +1,55 @@
 package io.sluice.cli.etl;
 
-import io.sluice.etl.cdc.CdcEventPublisher;
 import io.sluice.etl.flatten.FlattenerApp;
-import io.sluice.etl.flatten.FlattenerConfig;
+import io.sluice.etl.pipeline.EtlPipeline;
+import io.sluice.etl.pipeline.EtlPipelineConfig;
 import io.sluice.sinks.core.SinkConfig;
-import io.sluice.sinks.etl.EtlSink;
 import io.sluice.testing.TestStack;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 
-/** The topics of one ETL test (a CDC topic, its flattener output, dead letters), and its flattener and sinks. */
-record EtlTestPipeline(TestStack stack, String cdcTopic, String rowsTopic, String dlqTopic) {
-
-    private static final Duration TIMEOUT = Duration.ofSeconds(60);
+/**
+ * The topics of one ETL test (a CDC topic, its flattener output, dead letters), and its flattener and
+ * sinks, started and stopped one by one as the test needs: each configured by {@link EtlPipeline}, as the
+ * commands and the demo are.
+ */
+record EtlTestPipeline(TestStack stack, EtlPipelineConfig config) {
 
     static EtlTestPipeline create(TestStack stack, String cdcTopic, int partitions) throws Exception {
-        EtlTestPipeline p = new EtlTestPipeline(stack, cdcTopic, stack.unique("etl.user-rows"), stack.unique("etl.dlq"));
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers()))) {
-            for (String t : List.of(cdcTopic, p.rowsTopic)) CdcEventPublisher.ensureTopic(admin, t, partitions, (short) 1, TIMEOUT);
-            CdcEventPublisher.ensureTopic(admin, p.dlqTopic, 1, (short) 1, TIMEOUT);
-        }
-        return p;
+        EtlPipelineConfig config = EtlPipelineConfig.builder(stack.connection(), stack.postgres())
+                .sourceTopic(cdcTopic)
+                .rowsTopic(stack.unique("etl.user-rows"))
+                .dlqTopic(stack.unique("etl.dlq"))
+                .partitions(partitions)
+                .build();
+        EtlPipeline.ensureTopics(config);
+        return new EtlTestPipeline(stack, config);
+    }
+
+    String rowsTopic() {
+        return config.rowsTopic();
+    }
+
+    String dlqTopic() {
+        return config.dlqTopic();
     }
 
     FlattenerApp flattener() {
         return flattener(stack.unique("flattener"), Map.of());
     }
 
+    /** A flattener in Kafka Streams' default state directory: tests restart it with the same application id. */
     FlattenerApp flattener(String applicationId, Map<String, ?> streamsOverrides) {
-        return new FlattenerApp(new FlattenerConfig(applicationId, stack.connection(),
-                Pattern.compile(Pattern.quote(cdcTopic)), rowsTopic, dlqTopic), streamsOverrides);
+        EtlPipelineConfig c = config.toBuilder().applicationId(applicationId).flattenerOverrides(streamsOverrides).build();
+        return new FlattenerApp(c.flattener(), c.flattenerOverrides());
     }
 
     SinkConfig sinkConfig(String group, String schema, int batchSize) {
-        return EtlSink.config(group, stack.connection(), stack.postgres().jdbcUrl())
-                .credentials(stack.postgres().user(), stack.postgres().password())
-                .topics(rowsTopic)
-                .schema(schema)
-                .dlqTopicPattern(dlqTopic)
-                .batchSize(batchSize)
-                .flushInterval(Duration.ofMillis(100))
+        EtlPipelineConfig c = config.toBuilder().groupId(group).dbSchema(schema).sinkBatchSize(batchSize)
+                .sinkFlushInterval(Duration.ofMillis(100)).build();
+        return EtlPipeline.sinkConfig(c)
                 .backoff(Duration.ofMillis(50), Duration.ofMillis(500))
-                .consumerOverrides(Map.of("max.poll.records", Integer.toString(batchSize)))
                 .build();
     }
 }

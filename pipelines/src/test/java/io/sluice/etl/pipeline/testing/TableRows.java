@@ -1,4 +1,4 @@
-package io.sluice.cli.etl;
+package io.sluice.etl.pipeline.testing;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -35,9 +35,9 @@ import java.util.stream.Stream;
  * milliseconds, dates ISO, numerics as plain decimal text with their scale, JSON with sorted keys and
  * numbers without trailing zeros (jsonb keeps neither key order nor a number's spelling).
  */
-final class TableRows {
+public final class TableRows {
 
-    static final List<String> TABLES = List.of("users", "addresses", "profiles", "education", "experience", "preferences",
+    public static final List<String> TABLES = List.of("users", "addresses", "profiles", "education", "experience", "preferences",
             "settings", "activity_log", "transactions", "messages", "attachments", "social_media", "posts", "groups", "large_data");
     private static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
 
@@ -55,7 +55,7 @@ final class TableRows {
     }
 
     /** Reads the tables of {@code schema}, converting each column by its PostgreSQL type. */
-    static TableRows read(Connection c, String schema) throws SQLException {
+    public static TableRows read(Connection c, String schema) throws SQLException {
         TableRows t = new TableRows();
         try (Statement st = c.createStatement()) {
             for (String table : TABLES) {
@@ -73,24 +73,24 @@ final class TableRows {
     }
 
     /** Lines per table, by id. */
-    Map<String, List<String>> rows() {
+    public Map<String, List<String>> rows() {
         Map<String, List<String>> out = new LinkedHashMap<>();
         lines.forEach((table, l) -> out.put(table, l.stream().sorted(Comparator.comparingLong(Line::id)).map(Line::text).toList()));
         return out;
     }
 
-    Map<String, Integer> counts() {
+    public Map<String, Integer> counts() {
         Map<String, Integer> out = new LinkedHashMap<>();
         lines.forEach((table, l) -> out.put(table, l.size()));
         return out;
     }
 
-    long total() {
+    public long total() {
         return lines.values().stream().mapToLong(List::size).sum();
     }
 
     /** Per table {@code count:sha-256} of its lines. */
-    Map<String, String> checksums() {
+    public Map<String, String> checksums() {
         Map<String, String> out = new LinkedHashMap<>();
         rows().forEach((table, l) -> out.put(table, l.size() + ":" + sha256(String.join("\n", l))));
         return out;

@@ -1,4 +1,4 @@
-package io.sluice.cli.etl;
+package io.sluice.etl.pipeline.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -28,7 +28,7 @@ import java.util.Map;
  * groups) with id {@code user*10000 + index}; attachments numbered across all of a user's messages in
  * document order; coordinates, interests, skills and the settings' unnamed keys as JSON.
  */
-final class ExpectedTables {
+public final class ExpectedTables {
 
     private static final long FACTOR = 10_000;
 
@@ -36,7 +36,7 @@ final class ExpectedTables {
     }
 
     /** Canonical rows per table (see {@link TableRows}), for the live documents. */
-    static TableRows of(Collection<BsonDocument> documents) {
+    public static TableRows of(Collection<BsonDocument> documents) {
         TableRows t = new TableRows();
         for (BsonDocument d : documents) {
             long u = d.getInt64("_id").getValue();
