@@ -22,6 +22,49 @@ function duration(seconds) {
   return Math.floor(seconds / 3600) + " h " + Math.floor((seconds % 3600) / 60) + " min";
 }
 
+const SVG = "http://www.w3.org/2000/svg";
+const CHART = { width: 150, height: 34 };
+
+function svg(tag, attrs, ...children) {
+  const e = document.createElementNS(SVG, tag);
+  for (const [k, v] of Object.entries(attrs || {})) e.setAttribute(k, v);
+  e.append(...children);
+  return e;
+}
+
+// One sparkline: values over time (x from the first to the last sample's time, so a gap in sampling
+// shows as one), scaled to the window's max; the label gives the current value and that max.
+function chart(group, what, at, values, format) {
+  const n = values.length;
+  const max = n === 0 ? 0 : Math.max(...values);
+  const span = n > 1 ? at[n - 1] - at[0] : 0;
+  const { width: w, height: h } = CHART;
+  const points = values.map((v, i) => {
+    const x = span > 0 ? (at[i] - at[0]) / span * w : w;
+    const y = max > 0 ? h - 1 - v / max * (h - 2) : h - 1;
+    return x.toFixed(1) + "," + y.toFixed(1);
+  }).join(" ");
+  const now = n === 0 ? null : values[n - 1];
+  return el("div", { class: "chart" },
+    el("div", { class: "chart-label" },
+      el("span", {}, what), el("span", { class: "now" }, now == null ? "–" : format(now)),
+      el("span", { class: "max" }, "max " + (n === 0 ? "–" : format(max)))),
+    svg("svg", { viewBox: "0 0 " + w + " " + h, width: w, height: h, preserveAspectRatio: "none",
+        "data-chart": group + "/" + what, "data-points": n, "data-now": now ?? "", "data-max": max },
+      svg("line", { class: "axis", x1: 0, y1: h - 0.5, x2: w, y2: h - 0.5 }),
+      svg("polyline", { points })));
+}
+
+function charts(s) {
+  const hist = s.history;
+  const n = hist.at.length;
+  const minutes = n > 1 ? (hist.at[n - 1] - hist.at[0]) / 60000 : 0;
+  return el("div", { class: "charts" },
+    chart(s.group, "lag", hist.at, hist.lag, num),
+    chart(s.group, "rate", hist.at, hist.rate, v => v.toFixed(1) + " /s"),
+    el("div", { class: "span" }, n > 1 ? "last " + (minutes < 1 ? Math.round(minutes * 60) + " s" : minutes.toFixed(1) + " min") : "collecting…"));
+}
+
 function topics(names) {
   return el("div", { class: "topics" }, ...names.map(t => el("span", { class: "topic" }, t)));
 }
@@ -38,7 +81,8 @@ function stage(s) {
       el("dt", {}, "lag"), el("dd", {}, num(s.lag)),
       el("dt", {}, "rate"), el("dd", {}, s.ratePerSecond.toFixed(1) + " /s"),
       el("dt", {}, "drains in"), el("dd", {}, duration(s.etaSeconds)),
-      el("dt", {}, "members"), el("dd", {}, s.members)));
+      el("dt", {}, "members"), el("dd", {}, s.members)),
+    charts(s));
 }
 
 function workloads(list) {

@@ -4,6 +4,7 @@ import io.sluice.demo.Demo;
 import io.sluice.demo.DemoContext;
 import io.sluice.demo.DemoDatabase;
 import io.sluice.demo.DemoMonitor;
+import io.sluice.demo.DemoRateLimits;
 import io.sluice.demo.DemoNames;
 import io.sluice.demo.DemoSettings;
 import io.sluice.demo.DemoSummary;
@@ -141,11 +142,12 @@ final class DemoCommand implements Callable<Integer> {
                     stackConfig.kafkaBootstrap().isPresent());
             DemoDatabase db = DemoDatabase.create(endpoints.postgres(), names.database());
             Path stateDir = TempDirs.create("sluice-demo-");
-            try (DemoMonitor monitor = DemoMonitor.start(endpoints, db, names)) {
+            DemoRateLimits rateLimits = new DemoRateLimits();
+            try (DemoMonitor monitor = DemoMonitor.start(endpoints, db, names, rateLimits)) {
                 // With --json stdout carries the summary alone.
                 introduce(json ? err : out, settings, names, stackSeconds, endpoints, db, monitor.url());
                 DemoSummary summary = runWorkloads(settings, endpoints, db, names, stateDir, begin, stackSeconds,
-                        monitor.url(), err);
+                        monitor.url(), rateLimits, err);
                 if (json) out.println(summary.toJson()); else summary.printTable(out);
                 out.flush();
                 if (keepRunning) awaitStop(out, err, db, names);
@@ -166,11 +168,12 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     private DemoSummary runWorkloads(DemoSettings settings, StackEndpoints endpoints, DemoDatabase db, DemoNames names, Path stateDir,
-                            long begin, double stackSeconds, Optional<String> monitorUrl, PrintWriter err) throws InterruptedException {
+                            long begin, double stackSeconds, Optional<String> monitorUrl, DemoRateLimits rateLimits,
+                            PrintWriter err) throws InterruptedException {
         WorkloadBars bars = WorkloadBars.forTerminal(err);
         long start = System.nanoTime();
-        List<WorkloadResult> results = Demo.run(Demo.workloads(new DemoContext(endpoints, db, names, settings, stateDir)), settings.sequential(),
-                bars.interval(), bars::show);
+        List<WorkloadResult> results = Demo.run(Demo.workloads(new DemoContext(endpoints, db, names, settings, stateDir, rateLimits)),
+                settings.sequential(), bars.interval(), bars::show);
         long end = System.nanoTime();
         return new DemoSummary(names.database(), stackSeconds, (end - start) / 1e9, (end - begin) / 1e9, monitorUrl, results);
     }

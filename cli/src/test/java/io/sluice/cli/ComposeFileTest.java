@@ -152,6 +152,22 @@ class ComposeFileTest {
     }
 
     @Test
+    void theMonitorScrapesTheRateLimitersPerHostMetricsAcrossTheNetwork() {
+        List<Object> limiter = list(services.get("ratelimiter").get("command"));
+        // 127.0.0.1, the default, would be the limiter's own container only
+        assertThat(limiter).as("ratelimiter command").containsSequence("--metrics-host", "0.0.0.0").contains("--metrics-port");
+        int metricsPort = Integer.parseInt(String.valueOf(limiter.get(limiter.indexOf("--metrics-port") + 1)));
+        List<Object> monitor = list(services.get("monitor").get("command"));
+        assertThat(monitor).as("monitor command").contains("--ratelimiter-metrics");
+        assertThat(String.valueOf(monitor.get(monitor.indexOf("--ratelimiter-metrics") + 1)))
+                .isEqualTo("http://ratelimiter:" + metricsPort + "/metrics");
+        // and both are options the commands really have
+        for (List<Object> command : List.of(limiter, monitor)) {
+            Sluice.commandLine().parseArgs(command.stream().map(String::valueOf).toArray(String[]::new));
+        }
+    }
+
+    @Test
     void connectIsBuiltWithSluicesConverterInItsPluginPath() throws IOException {
         Map<String, Object> connect = services.get("connect");
         assertThat(map(connect.get("build"))).containsEntry("context", ".").containsEntry("target", "connect");

@@ -86,7 +86,9 @@ final class BackfillWorkload implements Workload {
                     names.isolated() ? names.prefix() : "", names.isolated() ? names.prefix() + "." : "", SCHEMA,
                     run.stateDir().resolve("backfill"), PARTITIONS);
             ExpectedTotal expected = simulator.expectedTotal();
-            try (BackfillPipeline pipeline = BackfillPipeline.start(run.stack().connection(), run.db().endpoint(), config)) {
+            // The page's table shows the limiter while it runs; closed first, it keeps the limiter's last state.
+            try (BackfillPipeline pipeline = BackfillPipeline.start(run.stack().connection(), run.db().endpoint(), config);
+                 DemoRateLimits.Showing shown = run.rateLimits().show(pipeline::rateLimitHosts)) {
                 publish(simulator.dids(), config);
                 awaitDone(pipeline, expected, start);
             }

@@ -12,6 +12,13 @@ import java.nio.file.Path;
  * @param names    the run's topic, group and application id names
  * @param settings the run's sizes
  * @param stateDir local state below it (the Streams apps' state, the fetcher's spill files); deleted after the run
+ * @param rateLimits where the backfill shows its rate limiter to the monitor page
  */
-public record DemoContext(StackEndpoints stack, DemoDatabase db, DemoNames names, DemoSettings settings, Path stateDir) {
+public record DemoContext(StackEndpoints stack, DemoDatabase db, DemoNames names, DemoSettings settings, Path stateDir,
+                          DemoRateLimits rateLimits) {
+
+    /** A run whose rate limiter no monitor page shows. */
+    public DemoContext(StackEndpoints stack, DemoDatabase db, DemoNames names, DemoSettings settings, Path stateDir) {
+        this(stack, db, names, settings, stateDir, new DemoRateLimits());
+    }
 }

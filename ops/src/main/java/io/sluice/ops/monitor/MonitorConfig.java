@@ -23,10 +23,16 @@ import java.util.Optional;
  * @param rateLimits        per-host rate-limit state; empty: not shown
  * @param interval          how often the state is sampled (the page polls at the same pace)
  * @param stallAfter        a group with a backlog and no progress for this long is STALLED
+ * @param history           how far back the page's per-stage charts reach (one sample per interval, see
+ *                          {@link #historySamples()})
  */
 public record MonitorConfig(String host, int port, ConnectionSettings connection, Optional<PostgresEndpoint> postgres,
                             String backfillSchema, String didsTopic, List<Workload> workloads,
-                            Optional<RateLimitSource> rateLimits, Duration interval, Duration stallAfter) {
+                            Optional<RateLimitSource> rateLimits, Duration interval, Duration stallAfter,
+                            Duration history) {
+
+    /** Bounds what each stage's history costs, in memory and in every /api/state answer. */
+    public static final int MAX_HISTORY_SAMPLES = 1200;
 
     public MonitorConfig {
         Objects.requireNonNull(host, "host");
@@ -39,32 +45,49 @@ public record MonitorConfig(String host, int port, ConnectionSettings connection
         Objects.requireNonNull(rateLimits, "rateLimits");
         requirePositive(interval, "interval");
         requirePositive(stallAfter, "stallAfter");
+        requirePositive(history, "history");
     }
 
-    /** The defaults: 127.0.0.1, sluice's own workloads and topics, sampled every second, stalled after 30 s. */
+    /**
+     * Samples each stage's history holds: the history window over the interval, rounded up, between 2
+     * (a chart needs a line) and {@value #MAX_HISTORY_SAMPLES} (sampling faster shortens the window instead).
+     */
+    public int historySamples() {
+        long h = history.toNanos();
+        long i = interval.toNanos();
+        return (int) Math.clamp((h + i - 1) / i, 2, MAX_HISTORY_SAMPLES);
+    }
+
+    /** The defaults: 127.0.0.1, sluice's own workloads and topics, sampled every second, stalled after 30 s, 10 minutes of history. */
     public static MonitorConfig defaults(int port, ConnectionSettings connection, Optional<PostgresEndpoint> postgres) {
         return new MonitorConfig("127.0.0.1", port, connection, postgres, "public", TopicNames.BACKFILL_DIDS,
-                Workload.defaults(), Optional.empty(), Duration.ofSeconds(1), Duration.ofSeconds(30));
+                Workload.defaults(), Optional.empty(), Duration.ofSeconds(1), Duration.ofSeconds(30),
+                Duration.ofMinutes(10));
     }
 
     public MonitorConfig withWorkloads(List<Workload> workloads, String didsTopic, String backfillSchema) {
         return new MonitorConfig(host, port, connection, postgres, backfillSchema, didsTopic, workloads, rateLimits,
-                interval, stallAfter);
+                interval, stallAfter, history);
     }
 
     public MonitorConfig withRateLimits(RateLimitSource source) {
         return new MonitorConfig(host, port, connection, postgres, backfillSchema, didsTopic, workloads,
-                Optional.of(source), interval, stallAfter);
+                Optional.of(source), interval, stallAfter, history);
     }
 
     public MonitorConfig withTiming(Duration interval, Duration stallAfter) {
         return new MonitorConfig(host, port, connection, postgres, backfillSchema, didsTopic, workloads, rateLimits,
-                interval, stallAfter);
+                interval, stallAfter, history);
+    }
+
+    public MonitorConfig withHistory(Duration history) {
+        return new MonitorConfig(host, port, connection, postgres, backfillSchema, didsTopic, workloads, rateLimits,
+                interval, stallAfter, history);
     }
 
     public MonitorConfig withHost(String host) {
         return new MonitorConfig(host, port, connection, postgres, backfillSchema, didsTopic, workloads, rateLimits,
-                interval, stallAfter);
+                interval, stallAfter, history);
     }
 
     private static void requirePositive(Duration d, String name) {

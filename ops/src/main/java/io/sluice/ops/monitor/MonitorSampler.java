@@ -6,6 +6,7 @@ import io.sluice.ops.lag.LagReader;
 import io.sluice.ops.lag.LagTracker;
 import io.sluice.ops.monitor.MonitorState.Backfill;
 import io.sluice.ops.monitor.MonitorState.DlqCount;
+import io.sluice.ops.monitor.MonitorState.History;
 import io.sluice.ops.monitor.MonitorState.HostRate;
 import io.sluice.ops.monitor.MonitorState.StageView;
 import io.sluice.ops.monitor.MonitorState.WorkloadView;
@@ -41,7 +42,8 @@ import java.util.concurrent.TimeoutException;
  * Takes one {@link MonitorState} sample: lag per stage through the lag library ({@link LagReader} and
  * {@link LagTracker}), DLQ counts and the backfill total from topic offsets, backfill progress from
  * {@code backfill_dids}, rate-limit state from its {@link RateLimitSource}. A part that cannot be read
- * is left out with a line in {@code errors}; the rest is still current. Call from one thread.
+ * is left out with a line in {@code errors}; the rest is still current. Each stage's lag and rate also go
+ * into its {@link SampleRing}, whose copy travels with the sample. Call from one thread.
  */
 final class MonitorSampler {
 
@@ -54,6 +56,8 @@ final class MonitorSampler {
     private final LagReader lagReader;
     private final LagTracker lagTracker;
     private final ProgressRate backfillRate = new ProgressRate(Duration.ofSeconds(10));
+    /** Per group: what the charts draw. A group that two workloads share has one history. */
+    private final Map<String, SampleRing> history = new HashMap<>();
 
     MonitorSampler(MonitorConfig config, Admin admin, Optional<DataSource> postgres) {
         this.config = config;
@@ -89,21 +93,30 @@ final class MonitorSampler {
         Map<String, GroupStatus> byGroup = new HashMap<>();
         try {
             List<GroupLag> lags = lagReader.read(groups);
-            for (GroupStatus s : lagTracker.update(now, lags)) byGroup.put(s.groupId(), s);
+            for (GroupStatus s : lagTracker.update(now, lags)) {
+                byGroup.put(s.groupId(), s);
+                // an unread group gets no point: a gap in knowledge is not a lag of 0
+                history.computeIfAbsent(s.groupId(), g -> new SampleRing(config.historySamples()))
+                        .add(now.toEpochMilli(), s.lag().totalLag(), s.ratePerSecond());
+            }
         } catch (RuntimeException e) {
             errors.add("lag: " + e.getMessage());
         }
+        Map<String, History> histories = new HashMap<>();
+        history.forEach((group, ring) -> histories.put(group, ring.snapshot()));
         return config.workloads().stream().map(w -> new WorkloadView(w.id(), w.title(), w.stages().stream()
-                .map(stage -> view(stage, byGroup.get(stage.group()))).toList())).toList();
+                .map(stage -> view(stage, byGroup.get(stage.group()), histories.getOrDefault(stage.group(), History.EMPTY)))
+                .toList())).toList();
     }
 
-    private static StageView view(Stage stage, GroupStatus s) {
+    private static StageView view(Stage stage, GroupStatus s, History history) {
         if (s == null) {
-            return new StageView(stage.name(), stage.group(), stage.inputs(), stage.outputs(), 0, 0, 0, "UNKNOWN", null, null);
+            return new StageView(stage.name(), stage.group(), stage.inputs(), stage.outputs(), 0, 0, 0, "UNKNOWN", null, null,
+                    history);
         }
         Long eta = s.timeToDrain().map(Duration::toSeconds).orElse(null);
         return new StageView(stage.name(), stage.group(), stage.inputs(), stage.outputs(), s.lag().members(),
-                s.lag().totalLag(), s.ratePerSecond(), s.status().name(), eta, s.lag().source().label());
+                s.lag().totalLag(), s.ratePerSecond(), s.status().name(), eta, s.lag().source().label(), history);
     }
 
     private Backfill backfill(Instant now, List<String> errors) {

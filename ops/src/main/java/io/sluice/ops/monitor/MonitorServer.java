@@ -27,7 +27,7 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * The monitor: samples the pipeline's state every {@link MonitorConfig#interval()} on a thread of its
  * own and serves it, as a self-contained page ({@code /}, {@code /monitor.js}, {@code /monitor.css},
- * from {@code cli/src/main/resources/monitor/}) that polls {@code /api/state} (JSON, the latest
+ * from {@code ops/src/main/resources/monitor/}) that polls {@code /api/state} (JSON, the latest
  * {@link MonitorState}). {@code sluice monitor} runs one; {@code sluice demo} embeds one.
  */
 public final class MonitorServer implements AutoCloseable {

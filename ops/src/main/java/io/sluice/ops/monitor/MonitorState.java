@@ -26,9 +26,33 @@ public record MonitorState(long sampledAt, List<WorkloadView> workloads, Backfil
      * @param status        OK, LAGGING, STALLED or IDLE
      * @param etaSeconds    time to drain the lag at the current net rate; null when it is not shrinking
      * @param offsetSource  {@code kafka}, or {@code postgres} for sinks that store their offsets with their rows
+     * @param history       the last minutes of lag and rate, for the page's charts
      */
     public record StageView(String name, String group, List<String> inputs, List<String> outputs, int members,
-                            long lag, double ratePerSecond, String status, Long etaSeconds, String offsetSource) {
+                            long lag, double ratePerSecond, String status, Long etaSeconds, String offsetSource,
+                            History history) {
+    }
+
+    /**
+     * A stage's recent samples, oldest first; the three arrays have one entry per sample.
+     *
+     * @param at   epoch millis of each sample
+     * @param lag  records behind
+     * @param rate offsets committed per second
+     */
+    public record History(long[] at, long[] lag, double[] rate) {
+
+        public static final History EMPTY = new History(new long[0], new long[0], new double[0]);
+
+        public History {
+            if (lag.length != at.length || rate.length != at.length) {
+                throw new IllegalArgumentException("history arrays differ in length: " + at.length + ", " + lag.length + ", " + rate.length);
+            }
+        }
+
+        public int size() {
+            return at.length;
+        }
     }
 
     /**

@@ -31,7 +31,12 @@ public interface RateLimitSource {
 
     /** A rate limiter in this JVM (the demo's), read directly: {@code hosts} is e.g. {@code limiter::hosts}. */
     static RateLimitSource inProcess(Supplier<List<HostView>> hosts) {
-        return () -> hosts.get().stream()
+        return () -> fromViews(hosts.get());
+    }
+
+    /** The monitor's view of a limiter's own host views, busiest first. */
+    static List<HostRate> fromViews(List<HostView> hosts) {
+        return hosts.stream()
                 .map(h -> new HostRate(h.host(), h.queued(), h.available(), h.limit(), h.pausedUntilMs() / 1000))
                 .sorted(Comparator.comparingLong(HostRate::queued).reversed().thenComparing(HostRate::host))
                 .toList();

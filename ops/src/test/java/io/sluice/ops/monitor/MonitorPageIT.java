@@ -55,6 +55,8 @@ class MonitorPageIT {
     private static final int PARTITIONS = 2;
     private static final long COMMITTED_PER_PARTITION = 20;
     private static final int DEAD_LETTERS = 7;
+    /** Four samples at 500 ms: shorter than the wait for STALLED, so the charts' rings are full and post-commit. */
+    private static final Duration HISTORY = Duration.ofSeconds(2);
 
     @TempDir
     Path scratch;
@@ -100,7 +102,8 @@ class MonitorPageIT {
             MonitorConfig config = MonitorConfig.defaults(0, stack.connection(), Optional.of(stack.postgres()))
                     .withWorkloads(List.of(workload), dids, schema)
                     .withRateLimits(RateLimitSource.fromMetrics(limiterEndpoint.url()))
-                    .withTiming(Duration.ofMillis(500), Duration.ofSeconds(2));
+                    .withTiming(Duration.ofMillis(500), Duration.ofSeconds(2))
+                    .withHistory(HISTORY);
             try (MonitorServer monitor = MonitorServer.start(config)) {
                 // Wait for what takes time to be true (members joined, the stall clock run out), then read the page.
                 await().atMost(Duration.ofSeconds(45)).pollInterval(Duration.ofMillis(200)).until(() -> {
@@ -118,6 +121,20 @@ class MonitorPageIT {
                 Map<String, String> ok = page.element("data-group", caughtUp).orElseThrow();
                 assertThat(ok).containsEntry("data-status", "OK").containsEntry("data-members", "1")
                         .containsEntry("data-lag", Long.toString(brokerLag(stack, caughtUp, topic))).containsEntry("data-lag", "0");
+
+                // The charts: one lag and one rate sparkline per stage, each drawing the whole (full, bounded) ring.
+                int samples = config.historySamples();
+                assertThat(samples).isEqualTo(4);
+                long stalledLag = RECORDS - PARTITIONS * COMMITTED_PER_PARTITION;
+                Map<String, String> lagChart = page.element("data-chart", paused + "/lag").orElseThrow();
+                assertThat(lagChart).containsEntry("data-points", Integer.toString(samples))
+                        .containsEntry("data-now", Long.toString(stalledLag)).containsEntry("data-max", Long.toString(stalledLag));
+                assertThat(page.element("data-chart", paused + "/rate").orElseThrow())
+                        .containsEntry("data-points", Integer.toString(samples)).containsEntry("data-now", "0");
+                assertThat(page.element("data-chart", caughtUp + "/lag").orElseThrow())
+                        .containsEntry("data-points", Integer.toString(samples)).containsEntry("data-max", "0");
+                assertThat(page.element("data-chart", caughtUp + "/rate")).isPresent();
+                assertThat(page.polylinePointsAfter("data-chart", paused + "/lag")).as("one vertex per sample").isEqualTo(samples);
 
                 assertThat(page.element("data-dlq-topic", dlq).orElseThrow())
                         .containsEntry("data-records", Long.toString(brokerRecords(stack, dlq))).containsEntry("data-records", "7");

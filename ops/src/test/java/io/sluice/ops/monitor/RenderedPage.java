@@ -24,6 +24,18 @@ record RenderedPage(String html) {
         return Optional.of(attributes);
     }
 
+    /** Vertices of the first {@code <polyline>} after the element with {@code name="value"} (a chart's line); -1 if none. */
+    int polylinePointsAfter(String name, String value) {
+        int at = html.indexOf(" " + name + "=\"" + escape(value) + "\"");
+        if (at < 0) return -1;
+        int line = html.indexOf("<polyline", at);
+        if (line < 0) return -1;
+        Matcher m = Pattern.compile("points=\"([^\"]*)\"").matcher(html.substring(line, html.indexOf('>', line)));
+        if (!m.find()) return -1;
+        String points = m.group(1).trim();
+        return points.isEmpty() ? 0 : points.split("\\s+").length;
+    }
+
     private static String escape(String s) {
         return s.replace("&", "&amp;").replace("\"", "&quot;");
     }
