@@ -12,7 +12,7 @@ import java.io.PrintWriter;
 
 /**
  * {@code --metrics-port}, shared by the long-running commands. Off unless given (or
- * {@code SLUICE_METRICS_PORT} is set, as the compose file does for every service): a command run by
+ * {@code SLUICE_METRICS_PORT} is set; the compose file gives the rate limiter one for the monitor): a command run by
  * hand should not grab a port nobody asked for, and two commands on one host cannot share one.
  */
 public final class MetricsOptions {

@@ -16,9 +16,4 @@ import java.nio.file.Path;
  */
 public record DemoContext(StackEndpoints stack, DemoDatabase db, DemoNames names, DemoSettings settings, Path stateDir,
                           DemoRateLimits rateLimits) {
-
-    /** A run whose rate limiter no monitor page shows. */
-    public DemoContext(StackEndpoints stack, DemoDatabase db, DemoNames names, DemoSettings settings, Path stateDir) {
-        this(stack, db, names, settings, stateDir, new DemoRateLimits());
-    }
 }
