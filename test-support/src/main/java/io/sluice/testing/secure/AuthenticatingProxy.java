@@ -49,7 +49,10 @@ public final class AuthenticatingProxy implements AutoCloseable {
                 .getBytes(StandardCharsets.UTF_8);
         this.bearer = ("Bearer " + token).getBytes(StandardCharsets.UTF_8);
         this.executor = Executors.newVirtualThreadPerTaskExecutor();
-        this.client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).executor(executor).build();
+        // HTTP/1.1 as the registry client speaks it: the default HTTP/2 upgrade over plain text failed
+        // requests to Apicurio (502s) when dozens of resolver threads registered schemas at once.
+        this.client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10))
+                .executor(executor).build();
         this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.setExecutor(executor);
         server.createContext("/", this::handle);
@@ -137,7 +140,10 @@ public final class AuthenticatingProxy implements AutoCloseable {
             exchange.sendResponseHeaders(503, -1);
             return;
         } catch (IOException e) {
-            exchange.sendResponseHeaders(502, -1);
+            String text = ("proxy: upstream failed: " + e).replace('"', '\'');
+            byte[] reason = ("{\"message\":\"" + text + "\"}").getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(502, reason.length);
+            exchange.getResponseBody().write(reason);
             return;
         }
         response.headers().firstValue("Content-Type").ifPresent(v -> exchange.getResponseHeaders().set("Content-Type", v));
