@@ -11,7 +11,7 @@ import java.util.Map;
  * The fields of a user document that {@link UserFlattener} maps, as a tree, for the
  * {@link UnknownFields#DLQ} policy. A field whose whole value goes to a jsonb column (coordinates,
  * interests, skills, the extra settings, large_data) takes any content. Keep in step with
- * {@link UserFlattener}: {@code KnownFieldsTest} checks that generated users have no unknown field.
+ * {@link UserFlattener}: {@code FlattenerUnknownFieldsTest} checks that generated users have no unknown field.
  */
 final class KnownFields {
 
