@@ -6,6 +6,7 @@ import io.sluice.common.client.ClusterCheck;
 import io.sluice.common.state.StateDirectory;
 import io.sluice.etl.flatten.FlattenerApp;
 import io.sluice.etl.flatten.FlattenerConfig;
+import io.sluice.etl.flatten.UnknownFields;
 import io.sluice.etl.pipeline.EtlPipeline;
 import io.sluice.etl.pipeline.EtlPipelineConfig;
 import io.sluice.ops.metrics.ComponentMetrics;
@@ -78,6 +79,12 @@ public final class FlattenerCommand implements Callable<Integer> {
             description = "Partitions of etl.user-rows when this command creates it (default: ${DEFAULT-VALUE}).")
     int partitions;
 
+    @Option(names = "--unknown-fields", paramLabel = "POLICY", defaultValue = "ignore",
+            description = "A document field the mapping does not know: ignore drops it, dlq sends the change to "
+                    + "etl.dlq (reason unknown-field, the field's path in the message). One of: ignore, dlq "
+                    + "(default: ${DEFAULT-VALUE}).")
+    String unknownFields;
+
     @Option(names = "--state-dir", paramLabel = "DIR",
             description = "Kafka Streams state.dir of this instance; one instance at a time. Default: a directory of "
                     + "this instance's own, ${sys:java.io.tmpdir}/sluice-streams/<application id>[.N] (N when another "
@@ -88,7 +95,7 @@ public final class FlattenerCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
         EtlPipelineConfig pipeline = config();
-        FlattenerConfig config = pipeline.flattener();
+        FlattenerConfig config = pipeline.flattener().withUnknownFields(unknownFieldPolicy());
         ClusterCheck.verify(config.connection());
         EtlPipeline.ensureTopics(pipeline);
         StopSignals stop = StopSignals.install(err);
@@ -128,6 +135,14 @@ public final class FlattenerCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--source-pattern is not a regular expression: " + e.getMessage());
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+    }
+
+    private UnknownFields unknownFieldPolicy() {
+        try {
+            return UnknownFields.parse(unknownFields);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "--unknown-fields: " + e.getMessage());
         }
     }
 

@@ -74,6 +74,14 @@ class EtlCommandsTest {
     }
 
     @Test
+    void flattenerRefusesAnUnknownFieldPolicyListingTheAllowedOnes() {
+        assertThat(run("flattener", "--bootstrap-server", "k:9092", "--registry-url", "http://r", "--unknown-fields", "drop"))
+                .isEqualTo(2);
+
+        assertThat(err.toString()).contains("--unknown-fields: unknown-field policy 'drop' is not one of: ignore, dlq");
+    }
+
+    @Test
     void helpOfEachCommandExplainsItAndItsVariables() {
         assertThat(run("generate-users", "--help")).isZero();
         assertThat(out.toString()).contains("cdc.<db>.users", "--snapshot", "--mongo-url", "SLUICE_KAFKA_BOOTSTRAP");

@@ -23,6 +23,11 @@ final class CdcEvents {
     }
 
     static UserRows toRows(GenericRecord key, GenericRecord envelope) {
+        return toRows(key, envelope, UnknownFields.IGNORE);
+    }
+
+    /** As {@link #toRows(GenericRecord, GenericRecord)}; under {@link UnknownFields#DLQ} an unknown field is an {@link UnknownFieldException}. */
+    static UserRows toRows(GenericRecord key, GenericRecord envelope, UnknownFields unknownFields) {
         long keyId = keyUserId(key);
         CdcOperation op = CdcOperation.parse(text(envelope, "op"));
         Instant sourceTs = sourceTs(envelope);
@@ -39,6 +44,7 @@ final class CdcEvents {
         if (docId != keyId) {
             throw new UnmappableDocumentException("the key's id " + keyId + " differs from the document's _id " + docId);
         }
+        if (unknownFields == UnknownFields.DLQ) KnownFields.requireKnown(doc);
         return UserFlattener.flatten(doc, sourceTs);
     }
 

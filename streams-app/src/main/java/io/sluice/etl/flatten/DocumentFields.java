@@ -57,8 +57,10 @@ final class DocumentFields {
                 throw new UnmappableDocumentException(where + " is " + d + ", not an integer");
             }
             case DECIMAL128: {
+                Decimal128 d = v.asDecimal128().getValue();
+                if (d.isNaN() || d.isInfinite()) throw new UnmappableDocumentException(where + " is " + d + ", not an integer");
                 try {
-                    return v.asDecimal128().getValue().bigDecimalValue().longValueExact();
+                    return BsonNumbers.bigDecimal(d).longValueExact();
                 } catch (ArithmeticException e) {
                     throw new UnmappableDocumentException(where + " is " + v.asDecimal128().getValue() + ", not an int64", e);
                 }
@@ -104,20 +106,22 @@ final class DocumentFields {
             case DECIMAL128 -> {
                 Decimal128 d = v.asDecimal128().getValue();
                 if (d.isNaN() || d.isInfinite()) {
-                    throw new UnmappableDocumentException(at(path, key) + " is " + d + ", which a NUMERIC column cannot hold");
+                    // Not mapped although PostgreSQL's numeric takes NaN (and ±Infinity from 14 on): the rows carry exact
+                    // decimal text that any reader can take as a BigDecimal, and a NaN amount would poison every sum.
+                    throw new UnmappableDocumentException(at(path, key) + " is " + d + "; only finite decimals are mapped");
                 }
-                yield d.bigDecimalValue().toPlainString();
+                yield numericText(BsonNumbers.bigDecimal(d), at(path, key));
             }
             case DOUBLE -> {
                 double d = v.asDouble().getValue();
                 if (!Double.isFinite(d)) throw new UnmappableDocumentException(at(path, key) + " is " + d + ", not a finite number");
-                yield BigDecimal.valueOf(d).toPlainString();
+                yield BsonNumbers.shortestDecimal(d);
             }
             case INT32 -> Integer.toString(v.asInt32().getValue());
             case INT64 -> Long.toString(v.asInt64().getValue());
             case STRING -> {
                 try {
-                    yield new BigDecimal(v.asString().getValue().trim()).toPlainString();
+                    yield numericText(new BigDecimal(v.asString().getValue().trim()), at(path, key));
                 } catch (NumberFormatException e) {
                     throw new UnmappableDocumentException(at(path, key) + " is the string '" + v.asString().getValue()
                             + "', not a decimal number", e);
@@ -125,6 +129,19 @@ final class DocumentFields {
             }
             default -> throw wrongType(path, key, v, "decimal, double, int32, int64 or numeric string");
         };
+    }
+
+    /** PostgreSQL's numeric limits: digits before and after the point. */
+    static final int NUMERIC_MAX_INTEGER_DIGITS = 131_072;
+    static final int NUMERIC_MAX_FRACTION_DIGITS = 16_383;
+
+    /** Plain text of a decimal a numeric column can hold; a string like "1e999999999" would be a billion digits. */
+    private static String numericText(BigDecimal d, String where) {
+        if (d.scale() > NUMERIC_MAX_FRACTION_DIGITS || (long) d.precision() - d.scale() > NUMERIC_MAX_INTEGER_DIGITS) {
+            throw new UnmappableDocumentException(where + " is " + d + ", outside PostgreSQL's numeric range ("
+                    + NUMERIC_MAX_INTEGER_DIGITS + " digits before the point, " + NUMERIC_MAX_FRACTION_DIGITS + " after)");
+        }
+        return d.toPlainString();
     }
 
     /** A nested document, or null when absent or null. */

@@ -3,6 +3,7 @@ package io.sluice.etl.flatten;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import org.bson.BsonArray;
 import org.bson.BsonBoolean;
 import org.bson.BsonDateTime;
@@ -34,7 +35,9 @@ import java.io.IOException;
  */
 final class FastExtendedJson {
 
-    private static final JsonFactory JSON = new JsonFactory();
+    // deeper documents fall back to MongoExtendedJson, which refuses them with a clear message
+    private static final JsonFactory JSON = JsonFactory.builder().streamReadConstraints(StreamReadConstraints.builder()
+            .maxNestingDepth(MongoExtendedJson.MAX_NESTING_DEPTH).build()).build();
 
     /** Thrown inside the parser to give up and let MongoDB's reader decide. */
     private static final class NotHandled extends Exception {

@@ -1,6 +1,7 @@
 package io.sluice.etl.flatten;
 
 import io.sluice.common.dlq.DeadLetter;
+import io.sluice.schemas.etl.UserRows;
 import io.sluice.schemas.serde.AvroDeserializer;
 import io.sluice.schemas.serde.AvroSerdes;
 import org.apache.avro.generic.GenericRecord;
@@ -18,8 +19,13 @@ import org.slf4j.LoggerFactory;
  * {@link FlattenOutcome.Rows} per change or a {@link FlattenOutcome.DeadLetter} with the
  * {@link DeadLetter} headers (stage {@value #STAGE}, a {@link FlattenReason}); the dead letter keeps the
  * record's key and value bytes and its timestamp. Tombstones are dropped:
- * the delete event before each one already produced the deletion. A registry outage is not the
- * record's fault: it propagates, so Streams retries the record instead of dead-lettering it.
+ * the delete event before each one already produced the deletion.
+ *
+ * <p>What is the record's fault and what is not: bytes that do not decode are {@code deserialization}; any
+ * exception from mapping a decoded event is the record's ({@code invalid-document}, or {@code unknown-field}),
+ * since mapping is a pure function of it, so no value can stop the stage. A registry outage while decoding
+ * ({@code SchemaRegistryException}) and any failure while forwarding (writing the rows) are not the record's:
+ * they propagate, so Streams retries the record instead of dead-lettering it.
  */
 final class FlattenProcessor implements Processor<byte[], byte[], byte[], FlattenOutcome> {
 
@@ -30,11 +36,13 @@ final class FlattenProcessor implements Processor<byte[], byte[], byte[], Flatte
 
     private final AvroDeserializer<GenericRecord> keys;
     private final AvroDeserializer<GenericRecord> values;
+    private final UnknownFields unknownFields;
     private ProcessorContext<byte[], FlattenOutcome> context;
 
-    FlattenProcessor(AvroSerdes serdes) {
+    FlattenProcessor(AvroSerdes serdes, UnknownFields unknownFields) {
         this.keys = AvroDeserializer.generic(serdes.client(), null, true);
         this.values = AvroDeserializer.generic(serdes.client(), null, false);
+        this.unknownFields = unknownFields;
     }
 
     @Override
@@ -46,19 +54,35 @@ final class FlattenProcessor implements Processor<byte[], byte[], byte[], Flatte
     public void process(Record<byte[], byte[]> record) {
         if (record.value() == null) return;
         String topic = context.recordMetadata().map(RecordMetadata::topic).orElse("unknown");
+        GenericRecord key;
+        GenericRecord envelope;
         try {
-            GenericRecord key = record.key() == null ? null : keys.deserialize(topic, record.key());
-            GenericRecord envelope = values.deserialize(topic, record.value());
-            context.forward(record.withValue(new FlattenOutcome.Rows(CdcEvents.toRows(key, envelope))));
-        } catch (UnmappableDocumentException | SerializationException | ClassCastException e) {
+            key = record.key() == null ? null : keys.deserialize(topic, record.key());
+            envelope = values.deserialize(topic, record.value());
+        } catch (SerializationException | ClassCastException e) {
             // ClassCastException: a key or value that decodes to a primitive, not a record
-            int partition = context.recordMetadata().map(RecordMetadata::partition).orElse(-1);
-            long offset = context.recordMetadata().map(RecordMetadata::offset).orElse(-1L);
-            FlattenReason reason = e instanceof UnmappableDocumentException
-                    ? FlattenReason.INVALID_DOCUMENT : FlattenReason.DESERIALIZATION;
-            LOG.warn("dead-lettering {}-{}@{} ({}): {}", topic, partition, offset, reason.code(), e.getMessage());
-            context.forward(record.withValue((FlattenOutcome) new FlattenOutcome.DeadLetter(record.value()))
-                    .withHeaders(DeadLetter.headers(record.headers(), STAGE, reason.code(), topic, partition, offset, e)));
+            deadLetter(record, topic, FlattenReason.DESERIALIZATION, e);
+            return;
         }
+        UserRows rows;
+        try {
+            rows = CdcEvents.toRows(key, envelope, unknownFields);
+        } catch (RuntimeException e) {
+            // No I/O happens here: whatever mapping throws (ours, or the BSON library's on an odd value)
+            // it would throw again on every retry, and rethrowing would stop the partition for good.
+            deadLetter(record, topic, e instanceof UnknownFieldException ? FlattenReason.UNKNOWN_FIELD
+                    : FlattenReason.INVALID_DOCUMENT, e);
+            return;
+        }
+        // Outside the try: a failure to write the rows is the infrastructure's, never the record's.
+        context.forward(record.withValue(new FlattenOutcome.Rows(rows)));
+    }
+
+    private void deadLetter(Record<byte[], byte[]> record, String topic, FlattenReason reason, RuntimeException e) {
+        int partition = context.recordMetadata().map(RecordMetadata::partition).orElse(-1);
+        long offset = context.recordMetadata().map(RecordMetadata::offset).orElse(-1L);
+        LOG.warn("dead-lettering {}-{}@{} ({}): {}", topic, partition, offset, reason.code(), e.toString());
+        context.forward(record.withValue((FlattenOutcome) new FlattenOutcome.DeadLetter(record.value()))
+                .withHeaders(DeadLetter.headers(record.headers(), STAGE, reason.code(), topic, partition, offset, e)));
     }
 }

@@ -10,6 +10,12 @@ enum FlattenReason implements DeadLetterReason {
      * something other than a record: {@value DeadLetter#DESERIALIZATION}, as in every stage.
      */
     DESERIALIZATION,
-    /** A Debezium change event whose document cannot be mapped to the tables (a wrong type, a bad id). */
-    INVALID_DOCUMENT
+    /**
+     * A Debezium change event whose document cannot be mapped to the tables (a wrong type, a bad id, a value no
+     * column holds such as a NaN decimal), or anything else mapping it throws: mapping is a pure function of
+     * the record, so it would fail the same way on every retry.
+     */
+    INVALID_DOCUMENT,
+    /** Under {@code --unknown-fields dlq}: the document has a field the mapping does not know (the message names its path). */
+    UNKNOWN_FIELD
 }

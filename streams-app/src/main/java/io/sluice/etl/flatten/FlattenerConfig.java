@@ -15,9 +15,10 @@ import java.util.regex.Pattern;
  * @param sourcePattern    the CDC topics to read, by default every {@code cdc.<db>.users}
  * @param outputTopic      where row bundles go, {@code etl.user-rows}
  * @param dlqTopic         where unmappable events go, {@code etl.dlq}
+ * @param unknownFields    what a document field the mapping does not know does: ignored, or the change dead-lettered
  */
 public record FlattenerConfig(String applicationId, ConnectionSettings connection, Pattern sourcePattern,
-                              String outputTopic, String dlqTopic) {
+                              String outputTopic, String dlqTopic, UnknownFields unknownFields) {
 
     public static final String DEFAULT_APPLICATION_ID = "sluice-etl-flattener";
     private static final Pattern TOPIC = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
@@ -27,6 +28,7 @@ public record FlattenerConfig(String applicationId, ConnectionSettings connectio
         if (connection == null) throw new IllegalArgumentException("connection is required");
         connection.requireRegistry();
         if (sourcePattern == null) throw new IllegalArgumentException("sourcePattern is required");
+        if (unknownFields == null) throw new IllegalArgumentException("unknownFields is required");
         for (String[] topic : new String[][]{{outputTopic, "outputTopic"}, {dlqTopic, "dlqTopic"}}) {
             require(topic[0], topic[1]);
             if (!TOPIC.matcher(topic[0]).matches()) {
@@ -37,6 +39,17 @@ public record FlattenerConfig(String applicationId, ConnectionSettings connectio
                         + ": the flattener would read its own output");
             }
         }
+    }
+
+    /** Unknown document fields ignored, as before the policy existed. */
+    public FlattenerConfig(String applicationId, ConnectionSettings connection, Pattern sourcePattern,
+                           String outputTopic, String dlqTopic) {
+        this(applicationId, connection, sourcePattern, outputTopic, dlqTopic, UnknownFields.IGNORE);
+    }
+
+    /** This configuration with another unknown-field policy. */
+    public FlattenerConfig withUnknownFields(UnknownFields policy) {
+        return new FlattenerConfig(applicationId, connection, sourcePattern, outputTopic, dlqTopic, policy);
     }
 
     /** The standard topics and application id. */

@@ -35,7 +35,7 @@ public final class FlattenerTopology {
         KStream<byte[], byte[]> cdc = builder.stream(config.sourcePattern(),
                 Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName(SOURCE));
         Map<String, KStream<byte[], FlattenOutcome>> outcomes = cdc
-                .process(() -> new FlattenProcessor(serdes), Named.as(FLATTEN))
+                .process(() -> new FlattenProcessor(serdes, config.unknownFields()), Named.as(FLATTEN))
                 .split(Named.as("etl-outcome-"))
                 .branch((key, outcome) -> outcome instanceof FlattenOutcome.Rows, Branched.as("rows"))
                 .defaultBranch(Branched.as("dlq"));

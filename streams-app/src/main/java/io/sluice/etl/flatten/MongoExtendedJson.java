@@ -23,6 +23,12 @@ import java.util.Map;
  */
 public final class MongoExtendedJson {
 
+    /**
+     * Deepest nesting of documents and arrays accepted. MongoDB itself stores at most 100 levels; the limit
+     * keeps a hostile document from overflowing the stack of the recursive readers and writers.
+     */
+    public static final int MAX_NESTING_DEPTH = 200;
+
     private static final JsonFactory JSON = new JsonFactory();
 
     private MongoExtendedJson() {
@@ -50,10 +56,32 @@ public final class MongoExtendedJson {
     }
 
     private static BsonDocument parseWithMongoReader(String json) {
+        requireNestingWithinLimit(json);
         try {
             return BsonDocument.parse(json);
         } catch (JsonParseException | BsonInvalidOperationException | IllegalArgumentException e) {
             throw new UnmappableDocumentException("not a MongoDB extended-JSON document: " + e.getMessage(), e);
+        }
+    }
+
+    /** A scan of the text before MongoDB's reader, whose decoding recurses once per level. */
+    private static void requireNestingWithinLimit(String json) {
+        int depth = 0;
+        boolean inString = false;
+        for (int i = 0; i < json.length(); i++) {
+            char c = json.charAt(i);
+            if (inString) {
+                if (c == '\\') i++;
+                else if (c == '"') inString = false;
+            } else if (c == '"') {
+                inString = true;
+            } else if (c == '{' || c == '[') {
+                if (++depth > MAX_NESTING_DEPTH) {
+                    throw new UnmappableDocumentException("the document nests deeper than " + MAX_NESTING_DEPTH + " levels");
+                }
+            } else if (c == '}' || c == ']') {
+                depth--;
+            }
         }
     }
 
@@ -102,7 +130,7 @@ public final class MongoExtendedJson {
             case DECIMAL128 -> {
                 var decimal = value.asDecimal128().getValue();
                 if (decimal.isNaN() || decimal.isInfinite()) json.writeString(decimal.toString());
-                else json.writeNumber(decimal.bigDecimalValue());
+                else json.writeNumber(BsonNumbers.bigDecimal(decimal));
             }
             case BOOLEAN -> json.writeBoolean(value.asBoolean().getValue());
             case NULL, UNDEFINED -> json.writeNull();

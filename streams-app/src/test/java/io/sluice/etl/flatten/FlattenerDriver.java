@@ -40,7 +40,12 @@ final class FlattenerDriver implements AutoCloseable {
     final TestOutputTopic<byte[], byte[]> dlq;
 
     FlattenerDriver() {
-        FlattenerConfig config = FlattenerConfig.defaults(ConnectionSettings.plaintext("unused:9092", "http://unused.invalid"));
+        this(UnknownFields.IGNORE);
+    }
+
+    FlattenerDriver(UnknownFields unknownFields) {
+        FlattenerConfig config = FlattenerConfig.defaults(ConnectionSettings.plaintext("unused:9092", "http://unused.invalid"))
+                .withUnknownFields(unknownFields);
         driver = new TopologyTestDriver(FlattenerTopology.build(config, serdes), config.streamsProperties());
         cdc = driver.createInputTopic(CDC_TOPIC, new ByteArraySerializer(), new ByteArraySerializer());
         rows = driver.createOutputTopic(config.outputTopic(), serdes.longKey().deserializer(),

@@ -120,6 +120,27 @@ class FlattenerTopologyTest {
     }
 
     @Test
+    void issue16ANegativeZeroDecimalIsMappedAndANanAmountDeadLetteredWithoutStoppingTheStage() {
+        SourceRecord negativeZero = t.feed.create(10, 10).get(0);
+        ((Struct) negativeZero.value()).put("after",
+                "{\"_id\": 10, \"transactions\": [{\"amount\": {\"$numberDecimal\": \"-0.00\"}}]}");
+        SourceRecord nan = t.feed.create(11, 11).get(0);
+        ((Struct) nan.value()).put("after", "{\"_id\": 11, \"transactions\": [{\"amount\": {\"$numberDecimal\": \"NaN\"}}]}");
+        t.pipe(negativeZero);
+        t.pipe(nan);
+        t.pipe(t.feed.create(12, 12));
+
+        List<KeyValue<Long, UserRows>> out = t.rows.readKeyValuesToList();
+        assertThat(out).extracting(kv -> kv.key).containsExactly(10L, 12L);
+        assertThat(out.get(0).value.getTransactions().get(0).getAmount()).isEqualTo("0.00");
+        TestRecord<byte[], byte[]> dead = t.dlq.readRecord();
+        assertThat(header(dead, DeadLetter.REASON)).isEqualTo("invalid-document");
+        assertThat(header(dead, DeadLetter.OFFSET)).isEqualTo("1");
+        assertThat(header(dead, DeadLetter.ERROR_MESSAGE)).isEqualTo("transactions[0].amount is NaN; only finite decimals are mapped");
+        assertThat(t.dlq.isEmpty()).isTrue();
+    }
+
+    @Test
     void bytesThatAreNotAvroAndDocumentsThatAreNotJsonGoToTheDlq() {
         t.pipeRaw("k".getBytes(StandardCharsets.UTF_8), "not avro".getBytes(StandardCharsets.UTF_8));
         SourceRecord event = t.feed.create(6, 6).get(0);

@@ -1,5 +1,6 @@
 package io.sluice.etl.flatten;
 
+import io.sluice.schemas.etl.TransactionRow;
 import io.sluice.schemas.etl.UserRows;
 import org.bson.BsonDocument;
 import org.junit.jupiter.api.Test;
@@ -160,6 +161,23 @@ class UserFlattenerTest {
     }
 
     @Test
+    void negativeZeroDecimalsMapToZeroKeepingTheirScale() {
+        UserRows rows = UserFlattener.flatten(MongoExtendedJson.parseDocument("{\"_id\": 1, \"age\": {\"$numberDecimal\": \"-0\"},"
+                + " \"transactions\": [{\"amount\": {\"$numberDecimal\": \"-0.00\"}}, {\"amount\": {\"$numberDecimal\": \"-0\"}},"
+                + " {\"amount\": {\"$numberDecimal\": \"-1.50\"}}]}"), TS);
+        assertThat(rows.getUsers().get(0).getAge()).isZero();
+        assertThat(rows.getTransactions()).extracting(TransactionRow::getAmount).containsExactly("0.00", "0", "-1.50");
+    }
+
+    @Test
+    void doubleAmountsAreWrittenInTheirShortestForm() {
+        UserRows rows = UserFlattener.flatten(MongoExtendedJson.parseDocument("{\"_id\": 1, \"transactions\": ["
+                + "{\"amount\": 1e-7}, {\"amount\": -0.0}, {\"amount\": 0.1}, {\"amount\": 1e21}, {\"amount\": 12.50}]}"), TS);
+        assertThat(rows.getTransactions()).extracting(TransactionRow::getAmount)
+                .containsExactly("0.0000001", "0", "0.1", "1000000000000000000000", "12.5");
+    }
+
+    @Test
     void documentsThatDoNotFitAreRefusedNamingTheField() {
         assertRefused("{\"_id\": {\"$oid\": \"65a1b2c3d4e5f60718293a4b\"}}", "_id is a object_id; allowed: int32, int64");
         assertRefused("{\"_id\": 1, \"age\": 3.5}", "age is 3.5, not an integer");
@@ -168,7 +186,11 @@ class UserFlattenerTest {
         assertRefused("{\"_id\": 1, \"messages\": [{\"sent_at\": \"yesterday\"}]}",
                 "messages[0].sent_at is the string 'yesterday', not an ISO-8601 instant");
         assertRefused("{\"_id\": 1, \"transactions\": [{\"amount\": {\"$numberDecimal\": \"NaN\"}}]}",
-                "transactions[0].amount is NaN, which a NUMERIC column cannot hold");
+                "transactions[0].amount is NaN; only finite decimals are mapped");
+        assertRefused("{\"_id\": 1, \"transactions\": [{\"amount\": {\"$numberDecimal\": \"-Infinity\"}}]}",
+                "transactions[0].amount is -Infinity; only finite decimals are mapped");
+        assertRefused("{\"_id\": 1, \"transactions\": [{\"amount\": \"1e999999999\"}]}",
+                "transactions[0].amount is 1E+999999999, outside PostgreSQL's numeric range");
         assertRefused("{\"_id\": 1, \"activity_log\": [1]}", "activity_log[0] is a int32; allowed: document");
         assertRefused("{\"_id\": {\"$numberLong\": \"9223372036854775\"}}", "too large for row ids");
         StringBuilder big = new StringBuilder("{\"_id\": 1, \"activity_log\": [");
