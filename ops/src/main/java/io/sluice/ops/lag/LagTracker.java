@@ -35,7 +35,7 @@ public final class LagTracker {
 
     public static final Duration DEFAULT_STALL_AFTER = Duration.ofSeconds(30);
 
-    private record Seen(Instant at, GroupLag lag, Map<TopicPartition, Instant> fineSince) {
+    private record Seen(Instant firstSeen, Instant at, GroupLag lag, Map<TopicPartition, Instant> fineSince) {
     }
 
     private final Duration stallAfter;
@@ -73,7 +73,7 @@ public final class LagTracker {
             }
             if (group.totalLag() == 0) drain = Optional.of(Duration.ZERO);
             out.add(new GroupStatus(group, status(group, before, fineSince, at), rate, drain));
-            next.put(group.groupId(), new Seen(at, group, fineSince));
+            next.put(group.groupId(), new Seen(before == null ? at : before.firstSeen(), at, group, fineSince));
         }
         previous.clear();
         previous.putAll(next);
@@ -81,16 +81,15 @@ public final class LagTracker {
     }
 
     /**
-     * Whether a group of the last {@link #update} has lag on a partition that has not moved yet but
-     * whose window is not over: only more samples, until {@code at + stallAfter}, can tell STALLED
-     * from slow. The one-shot {@code sluice lag} keeps sampling while this holds.
+     * Whether a group of the last {@link #update} (with members) has lag on a partition that has not
+     * moved since the group was first seen, and the window since then is not over: only more samples can
+     * tell STALLED from slow. The one-shot {@code sluice lag} keeps sampling while this holds.
      */
     public boolean undecided(Instant at) {
         for (Seen seen : previous.values()) {
-            if (seen.lag().members() == 0) continue;
+            if (seen.lag().members() == 0 || Duration.between(seen.firstSeen(), at).compareTo(stallAfter) >= 0) continue;
             for (PartitionLag p : seen.lag().partitions()) {
-                Instant since = seen.fineSince().get(key(p));
-                if (p.lag() > 0 && Duration.between(since, at).compareTo(stallAfter) < 0) return true;
+                if (p.lag() > 0 && !seen.fineSince().get(key(p)).isAfter(seen.firstSeen())) return true;
             }
         }
         return false;

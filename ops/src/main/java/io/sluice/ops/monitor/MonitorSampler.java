@@ -63,7 +63,7 @@ final class MonitorSampler {
         this.config = config;
         this.admin = admin;
         this.postgres = postgres;
-        this.lagReader = new LagReader(admin, postgres, TIMEOUT);
+        this.lagReader = new LagReader(admin, postgres, TIMEOUT, Optional.of(config.connection().consumer()));
         this.lagTracker = new LagTracker(config.stallAfter());
     }
 

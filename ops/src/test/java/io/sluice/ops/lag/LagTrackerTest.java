@@ -141,6 +141,10 @@ class LagTrackerTest {
         tracker.update(T0, List.of(group(1, p(0, 10))));
         assertThat(tracker.undecided(T0.plusSeconds(2))).isTrue();
         assertThat(tracker.undecided(T0.plus(STALL))).isFalse();
+        tracker.update(T0.plusSeconds(1), List.of(group(1, p(0, 10))));
+        assertThat(tracker.undecided(T0.plusSeconds(2))).as("not moved yet").isTrue();
+        tracker.update(T0.plusSeconds(2), List.of(group(1, p(5, 20))));
+        assertThat(tracker.undecided(T0.plusSeconds(3))).as("moved: not stalled, whatever comes").isFalse();
         tracker.update(T0.plusSeconds(2), List.of(group(1, p(10, 10))));
         assertThat(tracker.undecided(T0.plusSeconds(3))).as("no lag left").isFalse();
         tracker.update(T0.plusSeconds(4), List.of(group(0, p(5, 10))));
