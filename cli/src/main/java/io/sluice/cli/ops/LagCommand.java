@@ -78,8 +78,8 @@ public final class LagCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        try (Admin admin = OpsOptions.admin(connection)) {
-            LagReader reader = LagReader.readCommitted(admin, OpsOptions.postgres(connection), connection.kafka().consumer());
+        try (Admin admin = OpsOptions.admin(connection);
+             LagReader reader = LagReader.readCommitted(admin, OpsOptions.postgres(connection), connection.kafka().consumer())) {
             LagTracker tracker = new LagTracker(stallAfter);
             if (!watch) {
                 tracker.update(Instant.now(), sample(reader));

@@ -55,9 +55,10 @@ import java.util.stream.Collectors;
  * records take offsets a consumer never receives; given consumer settings, the reader asks a consumer
  * of its own where the first deliverable record after each committed offset is ({@link CommittedTail})
  * and counts the lag from there, so a drained group shows 0 whether it committed its position (past
- * the marker, as Kafka's consumer and Streams do) or "last record + 1" (as the sinks do).
+ * the marker, as Kafka's consumer and Streams do) or "last record + 1" (as the sinks do). That
+ * consumer stays open between reads: close the reader; use it from one thread at a time.
  */
-public final class LagReader {
+public final class LagReader implements AutoCloseable {
 
     private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
     /** How long one sample may spend looking past transaction markers. */
@@ -181,6 +182,12 @@ public final class LagReader {
             out.add(new GroupLag(id, members.getOrDefault(id, 0), sources.get(id), lags));
         }
         return out;
+    }
+
+    /** Closes the consumer that looks past transaction markers, if any; the admin client is the caller's. */
+    @Override
+    public void close() {
+        tail.ifPresent(CommittedTail::close);
     }
 
     /** Consuming groups by id: share groups and non-consumer protocols (Connect workers) left out. */

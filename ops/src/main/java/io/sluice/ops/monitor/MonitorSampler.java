@@ -45,7 +45,7 @@ import java.util.concurrent.TimeoutException;
  * is left out with a line in {@code errors}; the rest is still current. Each stage's lag and rate also go
  * into its {@link SampleRing}, whose copy travels with the sample. Call from one thread.
  */
-final class MonitorSampler {
+final class MonitorSampler implements AutoCloseable {
 
     static final String DLQ_SUFFIX = ".dlq";
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
@@ -65,6 +65,11 @@ final class MonitorSampler {
         this.postgres = postgres;
         this.lagReader = new LagReader(admin, postgres, TIMEOUT, Optional.of(config.connection().consumer()));
         this.lagTracker = new LagTracker(config.stallAfter());
+    }
+
+    @Override
+    public void close() {
+        lagReader.close();
     }
 
     MonitorState sample() {
