@@ -164,7 +164,9 @@ public final class LagReader implements AutoCloseable {
             }
         }
         Map<TopicPartition, Long> starts = offsets(uncommitted, OffsetSpec.earliest(), IsolationLevel.READ_UNCOMMITTED);
-        Map<TopicPartition, Map<Long, Long>> deliverable = deliverable(positions.values(), ends);
+        List<Map<TopicPartition, Long>> froms = new ArrayList<>(positions.values());
+        froms.add(starts);
+        Map<TopicPartition, Map<Long, Long>> deliverable = deliverable(froms, ends);
 
         List<GroupLag> out = new ArrayList<>();
         for (String id : ids) {
@@ -175,8 +177,8 @@ public final class LagReader implements AutoCloseable {
                 if (!ends.containsKey(tp)) continue; // topic deleted since the commit
                 Long pos = positions.get(id).get(tp);
                 OptionalLong c = pos == null ? OptionalLong.empty() : OptionalLong.of(pos);
-                long from = pos == null ? starts.getOrDefault(tp, 0L)
-                        : deliverable.getOrDefault(tp, Map.of()).getOrDefault(pos, pos);
+                long from = pos == null ? starts.getOrDefault(tp, 0L) : pos;
+                from = deliverable.getOrDefault(tp, Map.of()).getOrDefault(from, from);
                 lags.add(new PartitionLag(tp.topic(), tp.partition(), c, ends.get(tp), Math.max(0, ends.get(tp) - from)));
             }
             out.add(new GroupLag(id, members.getOrDefault(id, 0), sources.get(id), lags));
