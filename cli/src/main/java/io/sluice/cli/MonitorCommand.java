@@ -62,7 +62,7 @@ final class MonitorCommand implements Callable<Integer> {
     long intervalMs;
 
     @Option(names = "--stall-seconds", paramLabel = "S", defaultValue = "30",
-            description = "A group with a backlog and no progress for this long is STALLED. Default: ${DEFAULT-VALUE}.")
+            description = "A group with a partition whose lag has not moved for this long is STALLED. Default: ${DEFAULT-VALUE}.")
     long stallSeconds;
 
     @Override

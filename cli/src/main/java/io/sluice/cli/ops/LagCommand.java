@@ -28,12 +28,14 @@ import java.util.concurrent.Callable;
                 "Show consumer lag: per group (sinks, fetchers, resolvers, Streams applications) and partition the "
                         + "committed offset, the log end offset and the lag; per group the total, the consumption "
                         + "rate, the time to drain and a status.",
-                "Status: IDLE (no members, whatever the lag), STALLED (a backlog and no committed progress for "
-                        + "--stall-after), LAGGING (a backlog that grew over the interval), OK. One offset per "
-                        + "partition (a trailing transaction marker) is not counted as a backlog.",
-                "A single run takes two samples --interval apart, so rate and status are meaningful; --watch "
-                        + "keeps sampling until Ctrl-C. Sinks that keep their offsets in PostgreSQL "
-                        + "(sluice_offsets) report those when --pg-url or SLUICE_PG_URL is given."},
+                "Status: ERROR (no members, and lag), IDLE (no members, no lag), STALLED (a partition with lag "
+                        + "whose committed offset did not move for --stall-after), LAGGING (lag that grew over the "
+                        + "interval), OK. Lag is counted to the last stable offset, without commit markers and "
+                        + "aborted records: a drained read_committed consumer shows 0.",
+                "A single run samples every --interval: twice, or, while a group has lag that has not moved "
+                        + "since the first sample, until it moves or --stall-after is over; --watch keeps sampling "
+                        + "until Ctrl-C. Sinks that keep their offsets in PostgreSQL (sluice_offsets) report those "
+                        + "when --pg-url or SLUICE_PG_URL is given."},
         footerHeading = "%nExamples:%n",
         footer = {
                 "  sluice lag",
@@ -63,8 +65,8 @@ public final class LagCommand implements Callable<Integer> {
     Duration interval;
 
     @Option(names = "--stall-after", paramLabel = "DURATION", defaultValue = "30s", converter = DurationConverter.class,
-            description = "A group with a backlog and no committed progress for this long is STALLED "
-                    + "(default: ${DEFAULT-VALUE}).")
+            description = "A group with a partition whose lag has not moved for this long is STALLED; a single "
+                    + "run waits up to this long for such a group to move (default: ${DEFAULT-VALUE}).")
     Duration stallAfter;
 
     @Option(names = "--json", description = "One JSON document per sample, on one line, instead of the table.")
@@ -76,13 +78,20 @@ public final class LagCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        try (Admin admin = OpsOptions.admin(connection)) {
-            LagReader reader = new LagReader(admin, OpsOptions.postgres(connection));
+        try (Admin admin = OpsOptions.admin(connection);
+             LagReader reader = LagReader.readCommitted(admin, OpsOptions.postgres(connection), connection.kafka().consumer())) {
             LagTracker tracker = new LagTracker(stallAfter);
             if (!watch) {
                 tracker.update(Instant.now(), sample(reader));
-                Thread.sleep(interval.toMillis());
-                print(out, tracker, reader, false);
+                // STALLED is a verdict on a window of commits, not on two samples: wait for it.
+                Instant at;
+                List<GroupStatus> statuses;
+                do {
+                    Thread.sleep(interval.toMillis());
+                    at = Instant.now();
+                    statuses = tracker.update(at, sample(reader));
+                } while (tracker.undecided(at));
+                print(out, at, statuses, false);
                 return 0;
             }
             StopSignals stop = StopSignals.install(spec.commandLine().getErr());
@@ -95,7 +104,10 @@ public final class LagCommand implements Callable<Integer> {
 
     private void print(PrintWriter out, LagTracker tracker, LagReader reader, boolean watching) {
         Instant at = Instant.now();
-        List<GroupStatus> statuses = tracker.update(at, sample(reader));
+        print(out, at, tracker.update(at, sample(reader)), watching);
+    }
+
+    private void print(PrintWriter out, Instant at, List<GroupStatus> statuses, boolean watching) {
         if (json) {
             out.println(LagJson.render(at, statuses));
         } else {

@@ -93,16 +93,16 @@ class ReplayIT {
             replay(stack, group, "--to-earliest", "--topic", topic);
             assertThat(offsets(admin, group, topic)).containsExactly(0L, 0L);
 
-            // and sluice lag sees it: no members, the whole topic to read again
+            // and sluice lag sees it: no members, the whole topic to read again: ERROR
             SluiceRun lag = SluiceRun.of(stack, "lag", "--group", group, "--interval", "100ms", "--json");
             assertThat(lag.exit()).as(lag.err()).isZero();
             JsonNode g = new ObjectMapper().readTree(lag.out()).get("groups").get(0);
             assertThat(g.get("group").asText()).isEqualTo(group);
-            assertThat(g.get("status").asText()).isEqualTo("IDLE");
+            assertThat(g.get("status").asText()).as("lag and nobody to read it").isEqualTo("ERROR");
             assertThat(g.get("lag").asLong()).isEqualTo(200);
             assertThat(g.get("partitions")).hasSize(2);
             SluiceRun table = SluiceRun.of(stack, "lag", "--group", group, "--interval", "100ms");
-            assertThat(table.out()).contains(group + "  IDLE  members 0  lag 200").containsPattern(topic + "\\s+0\\s+0\\s+100\\s+100");
+            assertThat(table.out()).contains(group + "  ERROR  members 0  lag 200").containsPattern(topic + "\\s+0\\s+0\\s+100\\s+100");
         }
     }
 

@@ -11,7 +11,7 @@ import java.util.Optional;
  * @param status          see {@link Status}
  * @param ratePerSecond   committed offsets advanced per second over the last interval (0 on the first sample)
  * @param timeToDrain     at the net rate the lag shrank over the last interval, until it is gone; zero
- *                        when there is no backlog; empty when the lag is not shrinking (or on the first sample)
+ *                        when there is no lag; empty when the lag is not shrinking (or on the first sample)
  */
 public record GroupStatus(GroupLag lag, Status status, double ratePerSecond, Optional<Duration> timeToDrain) {
 
@@ -19,9 +19,11 @@ public record GroupStatus(GroupLag lag, Status status, double ratePerSecond, Opt
      * In order of precedence: the first that applies wins.
      */
     public enum Status {
-        /** No active members: nobody consumes, whatever the lag (a stopped service, not a stuck one). */
+        /** No active members, and lag: records wait and nobody will read them (a stopped or crashed service). */
+        ERROR,
+        /** No active members and no lag: nothing to do and nobody doing it. */
         IDLE,
-        /** Members, a backlog, and no committed progress for the tracker's stall time. */
+        /** Members, and a partition with lag whose committed offset has not moved over the whole stall window. */
         STALLED,
         /** Members, a backlog, and the lag grew over the last interval. */
         LAGGING,

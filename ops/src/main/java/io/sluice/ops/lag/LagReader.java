@@ -5,12 +5,14 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.GroupListing;
 import org.apache.kafka.clients.admin.ListConsumerGroupOffsetsSpec;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo;
 import org.apache.kafka.clients.admin.ListStreamsGroupOffsetsSpec;
 import org.apache.kafka.clients.admin.MemberDescription;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.GroupType;
+import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.GroupIdNotFoundException;
@@ -48,25 +50,49 @@ import java.util.stream.Collectors;
  *
  * <p>Partitions of a group: those it has committed offsets for (in Kafka or PostgreSQL) and those
  * assigned to its members, so a member that has committed nothing yet shows its lag from the log start.
- * End offsets are log end offsets ({@code OffsetSpec.latest()}); see {@link PartitionLag#end()} about
- * transaction markers.
+ * <p>End offsets are last stable offsets ({@code OffsetSpec.latest()} read_committed): what a
+ * read_committed consumer can reach, so an open transaction is not lag. Commit markers and aborted
+ * records take offsets a consumer never receives; given consumer settings, the reader asks a consumer
+ * of its own where the first deliverable record after each committed offset is ({@link CommittedTail})
+ * and counts the lag from there, so a drained group shows 0 whether it committed its position (past
+ * the marker, as Kafka's consumer and Streams do) or "last record + 1" (as the sinks do). That
+ * consumer stays open between reads: close the reader; use it from one thread at a time.
  */
-public final class LagReader {
+public final class LagReader implements AutoCloseable {
 
     private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
+    /** How long one sample may spend looking past transaction markers. */
+    private static final Duration PROBE_BUDGET = Duration.ofSeconds(5);
 
     private final Admin admin;
     private final Optional<SinkOffsets> sinkOffsets;
     private final Duration timeout;
+    private final Optional<CommittedTail> tail;
 
+    /** Lag counted from the committed offsets, transaction markers included. */
     public LagReader(Admin admin, Optional<DataSource> postgres) {
         this(admin, postgres, DEFAULT_TIMEOUT);
     }
 
+    /** Lag counted from the committed offsets, transaction markers included. */
     public LagReader(Admin admin, Optional<DataSource> postgres, Duration timeout) {
+        this(admin, postgres, timeout, Optional.empty());
+    }
+
+    /**
+     * @param consumerProperties the cluster's connection settings, for a consumer that looks past commit
+     *                           markers and aborted records; without them those count as lag
+     */
+    public LagReader(Admin admin, Optional<DataSource> postgres, Duration timeout, Optional<Map<String, Object>> consumerProperties) {
         this.admin = Objects.requireNonNull(admin, "admin");
         this.sinkOffsets = postgres.map(SinkOffsets::new);
         this.timeout = Objects.requireNonNull(timeout, "timeout");
+        this.tail = consumerProperties.map(p -> new CommittedTail(p, PROBE_BUDGET));
+    }
+
+    /** Reads with the default timeout and looks past transaction markers with these consumer settings. */
+    public static LagReader readCommitted(Admin admin, Optional<DataSource> postgres, Map<String, Object> consumerProperties) {
+        return new LagReader(admin, postgres, DEFAULT_TIMEOUT, Optional.of(consumerProperties));
     }
 
     /**
@@ -130,14 +156,17 @@ public final class LagReader {
             all.addAll(pos.keySet());
             all.addAll(assigned.getOrDefault(id, Set.of()));
         }
-        Map<TopicPartition, Long> ends = offsets(all, OffsetSpec.latest());
+        Map<TopicPartition, Long> ends = offsets(all, OffsetSpec.latest(), IsolationLevel.READ_COMMITTED);
         Set<TopicPartition> uncommitted = new HashSet<>();
         for (String id : ids) {
             for (TopicPartition tp : assigned.getOrDefault(id, Set.of())) {
                 if (!positions.get(id).containsKey(tp)) uncommitted.add(tp);
             }
         }
-        Map<TopicPartition, Long> starts = offsets(uncommitted, OffsetSpec.earliest());
+        Map<TopicPartition, Long> starts = offsets(uncommitted, OffsetSpec.earliest(), IsolationLevel.READ_UNCOMMITTED);
+        List<Map<TopicPartition, Long>> froms = new ArrayList<>(positions.values());
+        froms.add(starts);
+        Map<TopicPartition, Map<Long, Long>> deliverable = deliverable(froms, ends);
 
         List<GroupLag> out = new ArrayList<>();
         for (String id : ids) {
@@ -148,11 +177,19 @@ public final class LagReader {
                 if (!ends.containsKey(tp)) continue; // topic deleted since the commit
                 Long pos = positions.get(id).get(tp);
                 OptionalLong c = pos == null ? OptionalLong.empty() : OptionalLong.of(pos);
-                lags.add(PartitionLag.of(tp.topic(), tp.partition(), c, starts.getOrDefault(tp, 0L), ends.get(tp)));
+                long from = pos == null ? starts.getOrDefault(tp, 0L) : pos;
+                from = deliverable.getOrDefault(tp, Map.of()).getOrDefault(from, from);
+                lags.add(new PartitionLag(tp.topic(), tp.partition(), c, ends.get(tp), Math.max(0, ends.get(tp) - from)));
             }
             out.add(new GroupLag(id, members.getOrDefault(id, 0), sources.get(id), lags));
         }
         return out;
+    }
+
+    /** Closes the consumer that looks past transaction markers, if any; the admin client is the caller's. */
+    @Override
+    public void close() {
+        tail.ifPresent(CommittedTail::close);
     }
 
     /** Consuming groups by id: share groups and non-consumer protocols (Connect workers) left out. */
@@ -181,10 +218,35 @@ public final class LagReader {
         }
     }
 
+    /**
+     * Per partition and committed offset below its LSO, the first deliverable record's offset (or the
+     * LSO): one probe round per distinct offset, as one consumer holds one position per partition.
+     */
+    private Map<TopicPartition, Map<Long, Long>> deliverable(Collection<Map<TopicPartition, Long>> positions,
+                                                            Map<TopicPartition, Long> ends) {
+        Map<TopicPartition, Map<Long, Long>> out = new HashMap<>();
+        if (tail.isEmpty()) return out;
+        Map<TopicPartition, TreeSet<Long>> wanted = new HashMap<>();
+        for (Map<TopicPartition, Long> group : positions) {
+            group.forEach((tp, pos) -> {
+                if (ends.containsKey(tp) && pos < ends.get(tp)) wanted.computeIfAbsent(tp, k -> new TreeSet<>()).add(pos);
+            });
+        }
+        while (!wanted.isEmpty()) {
+            Map<TopicPartition, Long> round = new HashMap<>();
+            wanted.forEach((tp, offsets) -> round.put(tp, offsets.pollFirst()));
+            wanted.values().removeIf(Set::isEmpty);
+            tail.get().firstDeliverable(round, ends)
+                    .forEach((tp, first) -> out.computeIfAbsent(tp, k -> new HashMap<>()).put(round.get(tp), first));
+        }
+        return out;
+    }
+
     /** Offsets of the partitions that still exist; a deleted topic's partitions are left out. */
-    private Map<TopicPartition, Long> offsets(Set<TopicPartition> partitions, OffsetSpec spec) {
+    private Map<TopicPartition, Long> offsets(Set<TopicPartition> partitions, OffsetSpec spec, IsolationLevel isolation) {
         if (partitions.isEmpty()) return Map.of();
-        var result = admin.listOffsets(partitions.stream().collect(Collectors.toMap(Function.identity(), tp -> spec)));
+        var result = admin.listOffsets(partitions.stream().collect(Collectors.toMap(Function.identity(), tp -> spec)),
+                new ListOffsetsOptions(isolation));
         Map<TopicPartition, Long> out = new HashMap<>();
         for (TopicPartition tp : partitions) {
             try {

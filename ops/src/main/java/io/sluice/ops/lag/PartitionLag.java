@@ -10,11 +10,11 @@ import java.util.OptionalLong;
  * @param partition partition
  * @param committed the group's next offset to read (Kafka's committed offset, or the sink's stored
  *                  {@code next_offset}); empty when the group has committed nothing for it yet
- * @param end       log end offset. It counts transaction markers: a read_committed consumer that has
- *                  read everything of a transactional topic may sit one offset (the commit marker)
- *                  short of it when it stores "last record + 1" (the sinks do)
- * @param lag       {@code end - committed}, never negative; with no committed offset, the records from
- *                  the log start (what a consumer with {@code auto.offset.reset=earliest} would read)
+ * @param end       last stable offset: the log end, or the first offset of the oldest open transaction
+ * @param lag       {@code end} minus the first record at or after {@code committed} that a read_committed
+ *                  consumer would receive (so commit markers and aborted records are not lag, see
+ *                  {@link LagReader}), never negative; with no committed offset, the offsets from the log
+ *                  start (what a consumer with {@code auto.offset.reset=earliest} would read)
  */
 public record PartitionLag(String topic, int partition, OptionalLong committed, long end, long lag) {
 

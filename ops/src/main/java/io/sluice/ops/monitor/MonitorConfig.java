@@ -22,7 +22,7 @@ import java.util.Optional;
  * @param workloads         what to draw
  * @param rateLimits        per-host rate-limit state; empty: not shown
  * @param interval          how often the state is sampled (the page polls at the same pace)
- * @param stallAfter        a group with a backlog and no progress for this long is STALLED
+ * @param stallAfter        a group with a partition whose lag has not moved for this long is STALLED
  * @param history           how far back the page's per-stage charts reach (one sample per interval, see
  *                          {@link #historySamples()})
  */

@@ -45,7 +45,7 @@ import java.util.concurrent.TimeoutException;
  * is left out with a line in {@code errors}; the rest is still current. Each stage's lag and rate also go
  * into its {@link SampleRing}, whose copy travels with the sample. Call from one thread.
  */
-final class MonitorSampler {
+final class MonitorSampler implements AutoCloseable {
 
     static final String DLQ_SUFFIX = ".dlq";
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
@@ -63,8 +63,13 @@ final class MonitorSampler {
         this.config = config;
         this.admin = admin;
         this.postgres = postgres;
-        this.lagReader = new LagReader(admin, postgres, TIMEOUT);
+        this.lagReader = new LagReader(admin, postgres, TIMEOUT, Optional.of(config.connection().consumer()));
         this.lagTracker = new LagTracker(config.stallAfter());
+    }
+
+    @Override
+    public void close() {
+        lagReader.close();
     }
 
     MonitorState sample() {

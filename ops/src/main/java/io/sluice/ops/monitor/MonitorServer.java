@@ -65,6 +65,7 @@ public final class MonitorServer implements AutoCloseable {
         MonitorServer m = new MonitorServer(config);
         m.tick();
         m.server.createContext("/api/state", m::state);
+        m.server.createContext("/metrics", m::metrics);
         m.server.createContext("/", MonitorServer::asset);
         m.server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
         m.server.start();
@@ -113,6 +114,23 @@ public final class MonitorServer implements AutoCloseable {
         }
     }
 
+    /** The latest sample's group statuses for Prometheus: the same statuses as the page's. */
+    private void metrics(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            if (!exchange.getRequestMethod().equals("GET")) {
+                exchange.sendResponseHeaders(405, -1);
+                return;
+            }
+            MonitorState state = latest.get();
+            if (state == null) {
+                send(exchange, 503, "no sample yet\n".getBytes(StandardCharsets.UTF_8));
+                return;
+            }
+            exchange.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
+            send(exchange, 200, MonitorMetrics.render(state).getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
     private static void asset(HttpExchange exchange) throws IOException {
         try (exchange) {
             String name = ASSETS.get(exchange.getRequestURI().getPath());
@@ -158,6 +176,7 @@ public final class MonitorServer implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        sampler.close(); // after the ticker: the sampler's probe consumer is single-threaded
         admin.close();
     }
 }

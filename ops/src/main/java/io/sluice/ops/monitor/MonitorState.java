@@ -23,7 +23,7 @@ public record MonitorState(long sampledAt, List<WorkloadView> workloads, Backfil
      * @param members       active members of the group (0: nobody consumes)
      * @param lag           records behind, over all its partitions
      * @param ratePerSecond offsets committed per second over the last interval
-     * @param status        OK, LAGGING, STALLED or IDLE
+     * @param status        OK, LAGGING, STALLED, ERROR or IDLE (see GroupStatus.Status)
      * @param etaSeconds    time to drain the lag at the current net rate; null when it is not shrinking
      * @param offsetSource  {@code kafka}, or {@code postgres} for sinks that store their offsets with their rows
      * @param history       the last minutes of lag and rate, for the page's charts

@@ -77,20 +77,78 @@ class LagTrackerTest {
     }
 
     @Test
-    void noMembersIsIdleWhateverTheLag() {
-        tracker.update(T0, List.of(group(0, p(10, 100))));
-        GroupStatus s = one(tracker.update(T0.plus(STALL).plusSeconds(5), List.of(group(0, p(10, 900)))));
-        assertThat(s.status()).isEqualTo(Status.IDLE);
+    void noMembersWithLagIsAnErrorAndWithoutLagIdle() {
+        tracker.update(T0, List.of(group(1, p(10, 10))));
+        GroupStatus gone = one(tracker.update(T0.plusSeconds(1), List.of(group(0, p(10, 11)))));
+        assertThat(gone.status()).as("the members left records behind").isEqualTo(Status.ERROR);
+        assertThat(one(new LagTracker(STALL).update(T0, List.of(group(0, p(10, 900))))).status())
+                .as("at once, no window needed").isEqualTo(Status.ERROR);
         assertThat(one(new LagTracker(STALL).update(T0, List.of(group(0, p(5, 5))))).status()).isEqualTo(Status.IDLE);
+        assertThat(one(new LagTracker(STALL).update(T0, List.of(group(0)))).status()).isEqualTo(Status.IDLE);
     }
 
     @Test
-    void oneTrailingTransactionMarkerPerPartitionIsNotABacklog() {
-        tracker.update(T0, List.of(group(1, p(99, 100), p(49, 50))));
-        GroupStatus s = one(tracker.update(T0.plus(STALL).plusSeconds(1), List.of(group(1, p(99, 100), p(49, 50)))));
-        assertThat(s.status()).isEqualTo(Status.OK);
-        assertThat(s.timeToDrain()).contains(Duration.ZERO);
-        assertThat(s.lag().totalLag()).isEqualTo(2);
+    void aSmallLagThatNeverMovesOverTheWindowIsStalledThoughTheRateIsZeroEverySample() {
+        // The flattener of issue 16: lag 9 over four partitions, rate 0.0/s, nothing moving.
+        List<Status> seen = new ArrayList<>();
+        for (int s = 0; s <= 30; s += 2) {
+            seen.add(one(tracker.update(T0.plusSeconds(s), List.of(group(1, p(4, 7), p(8, 10), p(3, 5), p(0, 2)))))
+                    .status());
+        }
+        assertThat(seen.subList(0, seen.size() - 1)).as("inside the window: not yet known").containsOnly(Status.OK);
+        assertThat(seen.getLast()).isEqualTo(Status.STALLED);
+    }
+
+    @Test
+    void oneRecordStuckIsABacklog() {
+        tracker.update(T0, List.of(group(1, p(99, 100))));
+        GroupStatus s = one(tracker.update(T0.plus(STALL), List.of(group(1, p(99, 100)))));
+        assertThat(s.status()).isEqualTo(Status.STALLED);
+        assertThat(s.timeToDrain()).isEmpty();
+    }
+
+    @Test
+    void onePartitionStuckWhileTheOthersMoveIsStalled() {
+        tracker.update(T0, List.of(group(1, p(0, 1_000), p(7, 50))));
+        GroupStatus s = null;
+        for (int i = 1; i <= 3; i++) {
+            s = one(tracker.update(T0.plusSeconds(15L * i), List.of(group(1, p(100L * i, 1_000), p(7, 50)))));
+        }
+        assertThat(s.status()).isEqualTo(Status.STALLED);
+        assertThat(s.ratePerSecond()).isPositive();
+    }
+
+    @Test
+    void aShrinkingLagIsOkForAsLongAsItShrinks() {
+        for (int i = 0; i <= 10; i++) {
+            GroupStatus s = one(tracker.update(T0.plusSeconds(10L * i), List.of(group(1, p(10L * i, 200)))));
+            assertThat(s.status()).isEqualTo(Status.OK);
+        }
+    }
+
+    @Test
+    void aCaughtUpGroupThatGetsNewRecordsIsNotStalledAtOnce() {
+        tracker.update(T0, List.of(group(1, p(100, 100))));
+        tracker.update(T0.plusSeconds(60), List.of(group(1, p(100, 100))));
+        GroupStatus s = one(tracker.update(T0.plusSeconds(61), List.of(group(1, p(100, 105)))));
+        assertThat(s.status()).as("a minute without commits, but nothing to read until now").isEqualTo(Status.LAGGING);
+        GroupStatus later = one(tracker.update(T0.plusSeconds(61).plus(STALL), List.of(group(1, p(100, 105)))));
+        assertThat(later.status()).isEqualTo(Status.STALLED);
+    }
+
+    @Test
+    void undecidedWhileAPartitionWithLagHasNotMovedForAWholeWindow() {
+        tracker.update(T0, List.of(group(1, p(0, 10))));
+        assertThat(tracker.undecided(T0.plusSeconds(2))).isTrue();
+        assertThat(tracker.undecided(T0.plus(STALL))).isFalse();
+        tracker.update(T0.plusSeconds(1), List.of(group(1, p(0, 10))));
+        assertThat(tracker.undecided(T0.plusSeconds(2))).as("not moved yet").isTrue();
+        tracker.update(T0.plusSeconds(2), List.of(group(1, p(5, 20))));
+        assertThat(tracker.undecided(T0.plusSeconds(3))).as("moved: not stalled, whatever comes").isFalse();
+        tracker.update(T0.plusSeconds(2), List.of(group(1, p(10, 10))));
+        assertThat(tracker.undecided(T0.plusSeconds(3))).as("no lag left").isFalse();
+        tracker.update(T0.plusSeconds(4), List.of(group(0, p(5, 10))));
+        assertThat(tracker.undecided(T0.plusSeconds(5))).as("no members: ERROR needs no window").isFalse();
     }
 
     @Test

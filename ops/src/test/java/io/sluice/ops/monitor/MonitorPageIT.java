@@ -3,6 +3,7 @@ package io.sluice.ops.monitor;
 import io.sluice.backfill.ratelimit.RateLimiterApp.HostView;
 import io.sluice.ops.metrics.ComponentMetrics;
 import io.sluice.ops.metrics.MetricsServer;
+import io.sluice.ops.metrics.PrometheusText;
 import io.sluice.ops.metrics.RateLimitHostMetrics;
 import io.sluice.common.topics.TopicAdmin;
 import io.sluice.sinks.core.SinkMigrations;
@@ -24,6 +25,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.postgresql.ds.PGSimpleDataSource;
 
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Statement;
@@ -43,7 +47,8 @@ import static org.awaitility.Awaitility.await;
 /**
  * The monitor page end to end, in headless Chromium against the real broker and PostgreSQL: a group
  * whose member has committed part of a topic and then paused (so it must read STALLED with a known
- * lag), a group that has read everything (OK, lag 0), a dead-letter topic, backfill progress in
+ * lag), a group that has read everything (OK, lag 0), a group with lag and no members (ERROR), the same
+ * statuses at the monitor's /metrics, a dead-letter topic, backfill progress in
  * {@code backfill_dids}, and a rate limiter's per-host gauges served at /metrics. The numbers the page
  * renders (its data-* attributes, after its JavaScript ran) must equal what the broker, PostgreSQL and
  * the gauges say. Chromium missing: fails under CI=true, else skipped (see {@link HeadlessChromium}).
@@ -69,6 +74,7 @@ class MonitorPageIT {
         String dids = stack.unique("monitor.dids");
         String paused = stack.unique("paused-group");
         String caughtUp = stack.unique("caught-up-group");
+        String stopped = stack.unique("stopped-group");
         String schema = "monitor_page";
         TopicAdmin.ensure(stack.connection(), List.of(topic, dlq, dids), PARTITIONS, Duration.ofSeconds(30));
         produce(stack, topic, RECORDS);
@@ -96,9 +102,14 @@ class MonitorPageIT {
                 consumer.commitSync(commit);
             });
 
+            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers()))) {
+                admin.alterConsumerGroupOffsets(stopped, Map.of(new TopicPartition(topic, 0), new OffsetAndMetadata(5),
+                        new TopicPartition(topic, 1), new OffsetAndMetadata(5))).all().get();
+            }
             Workload workload = new Workload("test", "monitor test", List.of(
                     new Stage("paused consumer", paused, List.of(topic), List.of("nowhere")),
-                    new Stage("caught-up consumer", caughtUp, List.of(topic), List.of("nowhere either"))));
+                    new Stage("caught-up consumer", caughtUp, List.of(topic), List.of("nowhere either")),
+                    new Stage("stopped consumer", stopped, List.of(topic), List.of("nowhere at all"))));
             MonitorConfig config = MonitorConfig.defaults(0, stack.connection(), Optional.of(stack.postgres()))
                     .withWorkloads(List.of(workload), dids, schema)
                     .withRateLimits(RateLimitSource.fromMetrics(limiterEndpoint.url()))
@@ -109,7 +120,7 @@ class MonitorPageIT {
                 await().atMost(Duration.ofSeconds(45)).pollInterval(Duration.ofMillis(200)).until(() -> {
                     MonitorState s = monitor.state();
                     return s.workloads().getFirst().stages().stream().map(MonitorState.StageView::status).toList()
-                            .equals(List.of("STALLED", "OK"));
+                            .equals(List.of("STALLED", "OK", "ERROR"));
                 });
                 RenderedPage page = new RenderedPage(HeadlessChromium.dumpDom(monitor.url(), 5_000, scratch));
                 assertThat(page.html()).as("the page's script rendered a state").containsPattern("<body data-renders=\"[1-9]");
@@ -121,6 +132,19 @@ class MonitorPageIT {
                 Map<String, String> ok = page.element("data-group", caughtUp).orElseThrow();
                 assertThat(ok).containsEntry("data-status", "OK").containsEntry("data-members", "1")
                         .containsEntry("data-lag", Long.toString(brokerLag(stack, caughtUp, topic))).containsEntry("data-lag", "0");
+                assertThat(page.element("data-group", stopped).orElseThrow()).containsEntry("data-status", "ERROR")
+                        .containsEntry("data-members", "0").containsEntry("data-lag", Long.toString(brokerLag(stack, stopped, topic)))
+                        .containsEntry("data-lag", Long.toString(RECORDS - PARTITIONS * 5));
+                assertThat(page.element("id", "legend").orElseThrow()).isNotEmpty();
+
+                // /metrics says what the page says.
+                HttpResponse<String> scraped = HttpClient.newHttpClient().send(
+                        HttpRequest.newBuilder(monitor.url().resolve("/metrics")).build(), HttpResponse.BodyHandlers.ofString());
+                assertThat(scraped.statusCode()).isEqualTo(200);
+                assertThat(PrometheusText.parse(scraped.body()))
+                        .filteredOn(m -> m.name().equals("sluice_group_status") && m.value() == 1)
+                        .extracting(m -> m.label("group") + "=" + m.label("status"))
+                        .containsExactlyInAnyOrder(paused + "=STALLED", caughtUp + "=OK", stopped + "=ERROR");
 
                 // The charts: one lag and one rate sparkline per stage, each drawing the whole (full, bounded) ring.
                 int samples = config.historySamples();
