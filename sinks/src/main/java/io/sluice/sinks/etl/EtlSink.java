@@ -18,7 +18,9 @@ import java.util.Map;
  * Avro); produces the users' rows in the tables of the configured schema (Flyway creates them on start),
  * and records it cannot write, with the reason, in {@code etl.dlq}. Guarantees those of
  * {@link ExactlyOnceSink}: each batch's rows and offsets commit in one transaction, so a restart neither
- * loses nor repeats a change, and replaying the topic gives identical tables.
+ * loses nor repeats a change, and replaying the topic gives identical tables. And newest wins: each
+ * user's tables hold the change with the highest source position seen, whatever order changes arrive in
+ * ({@link UserRowsWriter}).
  */
 public final class EtlSink {
 
@@ -59,7 +61,16 @@ public final class EtlSink {
      * with {@link ExactlyOnceSink#run()} on a thread of its own.
      */
     public static ExactlyOnceSink<Long, UserRows> create(SinkConfig config, Topic<Long, UserRows> topic) {
+        return create(config, topic, UserRowsWriter.DEFAULT_DELETE_RETENTION);
+    }
+
+    /**
+     * {@link #create(SinkConfig, Topic)} keeping deleted users' positions for {@code deleteRetention}
+     * instead of {@link UserRowsWriter#DEFAULT_DELETE_RETENTION}.
+     */
+    public static ExactlyOnceSink<Long, UserRows> create(SinkConfig config, Topic<Long, UserRows> topic,
+                                                         Duration deleteRetention) {
         return new ExactlyOnceSink<>(config, topic.keySerde().deserializer(), topic.valueSerde().deserializer(),
-                new UserRowsWriter(config.schema()));
+                new UserRowsWriter(config.schema(), deleteRetention));
     }
 }
