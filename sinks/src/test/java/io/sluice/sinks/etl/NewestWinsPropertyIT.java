@@ -2,11 +2,10 @@ package io.sluice.sinks.etl;
 
 import io.sluice.schemas.etl.UserRows;
 import io.sluice.sinks.core.SinkRecord;
+import io.sluice.sinks.core.testing.PropertyDatabase;
 import io.sluice.sinks.etl.testing.EtlDatabase;
 import io.sluice.sinks.etl.testing.EtlTableContents;
 import io.sluice.sinks.etl.testing.TestBundles;
-import io.sluice.stack.PostgresEndpoint;
-import io.sluice.stack.postgres.PostgresLocator;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -27,9 +26,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.TreeMap;
-import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -41,8 +38,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * position of every user: computed here from the history alone, with the rows computed by
  * {@link EtlTableContents#expected}, not by the writer. jqwik shrinks a failure to a minimal history.
  *
- * <p>PostgreSQL as the other ITs find it ({@code SLUICE_PG_URL} or 127.0.0.1:5432), in a database of
- * its own; jqwik runs outside JUnit Jupiter, so not through {@code @WithSluiceStack}.
+ * <p>PostgreSQL in a {@link PropertyDatabase} of its own.
  */
 @Tag("integration")
 class NewestWinsPropertyIT {
@@ -50,26 +46,18 @@ class NewestWinsPropertyIT {
     private static final int USERS = 3;
     private static final long FIRST_SECOND = 1_700_000_000L;
 
-    private static PostgresEndpoint server;
-    private static String database;
+    private static PropertyDatabase database;
     private static EtlDatabase db;
 
     @BeforeContainer
     static void createDatabase() throws SQLException {
-        server = PostgresLocator.locate(Optional.ofNullable(System.getenv("SLUICE_PG_URL")), line -> { }).endpoint();
-        database = "it_newestwins_" + UUID.randomUUID().toString().substring(0, 8);
-        try (Connection c = server.connect(); Statement st = c.createStatement()) {
-            st.execute("CREATE DATABASE " + database);
-        }
-        db = EtlDatabase.migrate(server.withDatabase(database), "etl_newest");
+        database = PropertyDatabase.create("newestwins");
+        db = EtlDatabase.migrate(database.endpoint(), "etl_newest");
     }
 
     @AfterContainer
     static void dropDatabase() throws SQLException {
-        if (database == null) return;
-        try (Connection c = server.connect(); Statement st = c.createStatement()) {
-            st.execute("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
-        }
+        if (database != null) database.drop();
     }
 
     /** One change of the history: an upsert to a version of the user's document, or its deletion. */
