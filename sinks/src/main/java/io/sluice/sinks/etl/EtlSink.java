@@ -1,5 +1,8 @@
 package io.sluice.sinks.etl;
 
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
 import io.sluice.common.client.ConnectionSettings;
 import io.sluice.schemas.etl.UserRows;
 import io.sluice.schemas.topics.Topic;
@@ -28,6 +31,8 @@ public final class EtlSink {
     public static final String GROUP_ID = "sluice-etl-sink";
     /** Bundles per transaction: about 70,000 rows, so per-batch costs (15 DELETEs, 15 COPYs, a commit) vanish. */
     public static final int BATCH_SIZE = 2_000;
+    /** Meter: changes skipped as not newer than the user's applied position. */
+    public static final String SKIPPED = "sluice.sink.records.skipped.stale";
 
     private EtlSink() {
     }
@@ -70,7 +75,20 @@ public final class EtlSink {
      */
     public static ExactlyOnceSink<Long, UserRows> create(SinkConfig config, Topic<Long, UserRows> topic,
                                                          Duration deleteRetention) {
-        return new ExactlyOnceSink<>(config, topic.keySerde().deserializer(), topic.valueSerde().deserializer(),
-                new UserRowsWriter(config.schema(), deleteRetention));
+        UserRowsWriter writer = new UserRowsWriter(config.schema(), deleteRetention);
+        registerSkipped(config.meterRegistry(), config.stage(), config.groupId(), writer);
+        return new ExactlyOnceSink<>(config, topic.keySerde().deserializer(), topic.valueSerde().deserializer(), writer);
+    }
+
+    /**
+     * The meter {@value #SKIPPED} of {@link UserRowsWriter#skippedChanges()}, tagged as the sink core's
+     * meters. A function counter holds the writer weakly, so a closed sink's writer is not kept alive.
+     */
+    static void registerSkipped(MeterRegistry registry, String stage, String group, UserRowsWriter writer) {
+        FunctionCounter.builder(SKIPPED, writer, UserRowsWriter::skippedChanges)
+                .tags(Tags.of("stage", stage, "group", group))
+                .description("changes not applied because a change at or after their source position was (redeliveries, "
+                        + "replays, reordered older changes), counted per write attempt")
+                .register(registry);
     }
 }

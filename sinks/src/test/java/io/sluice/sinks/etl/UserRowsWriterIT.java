@@ -1,5 +1,6 @@
 package io.sluice.sinks.etl;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.sluice.schemas.etl.AttachmentRow;
 import io.sluice.schemas.etl.UserRows;
 import io.sluice.sinks.core.SinkRecord;
@@ -108,6 +109,9 @@ class UserRowsWriterIT {
                 .isEqualTo(EtlTableContents.expected(List.of(bundle(1, 2))).checksums());
         assertThat(restarted.skippedChanges()).isEqualTo(4);
         assertThat(before).isZero();
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        EtlSink.registerSkipped(meters, EtlSink.STAGE, "g", restarted);
+        assertThat(meters.get(EtlSink.SKIPPED).tag("group", "g").functionCounter().count()).isEqualTo(4.0);
 
         UserRows recreated = UserRows.newBuilder(bundle(3, 60)).build(); // after the deletion at second 50
         db.writeInBatches(restarted, records(List.of(recreated)), 1);
