@@ -33,10 +33,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Newest wins, as a property against real PostgreSQL: for any history of creates, updates, deletes
  * (each followed or not by its tombstone) of a few users at increasing source positions, delivered with
- * duplicates, redeliveries of old changes, bounded reordering, any batch size and restarts of the
- * writer (a new instance over the same tables), the 15 tables hold exactly the change with the highest
- * position of every user: computed here from the history alone, with the rows computed by
- * {@link EtlTableContents#expected}, not by the writer. jqwik shrinks a failure to a minimal history.
+ * duplicates, redeliveries of old changes, bounded reordering, any batch size, restarts of the writer
+ * (a new instance over the same tables) and crashes before a commit (the batch again, to a new writer),
+ * the 15 tables hold exactly the change with the highest position of every user: computed here from
+ * the history alone, with the rows computed by {@link EtlTableContents#expected}, not by the writer.
+ * jqwik shrinks a failure to a minimal history.
  *
  * <p>PostgreSQL in a {@link PropertyDatabase} of its own.
  */
@@ -70,13 +71,16 @@ class NewestWinsPropertyIT {
      * @param swaps        index and distance (1..3) of neighbouring deliveries swapped: bounded reordering
      * @param batchSize    records per transaction
      * @param restartEvery a new writer after this many batches
+     * @param crashEvery   every this many batches (0: never) the batch is written, rolled back as by a crash
+     *                     before the commit, and delivered again to a new writer
      */
-    record Scenario(List<Step> history, List<Integer> redeliveries, List<int[]> swaps, int batchSize, int restartEvery) {
+    record Scenario(List<Step> history, List<Integer> redeliveries, List<int[]> swaps, int batchSize, int restartEvery,
+                    int crashEvery) {
 
         @Override
         public String toString() {
             return "history=" + history + ", redeliveries=" + redeliveries + ", swaps="
-                    + swaps.stream().map(s -> s[0] + "~" + s[1]).toList() + ", batchSize=" + batchSize + ", restartEvery=" + restartEvery;
+                    + swaps.stream().map(s -> s[0] + "~" + s[1]).toList() + ", batchSize=" + batchSize + ", restartEvery=" + restartEvery + ", crashEvery=" + crashEvery;
         }
     }
 
@@ -88,8 +92,15 @@ class NewestWinsPropertyIT {
         int batches = 0;
         try (Connection c = db.connect()) {
             for (int from = 0; from < deliveries.size(); from += scenario.batchSize()) {
-                if (batches++ % scenario.restartEvery() == 0) writer = new UserRowsWriter(db.schema());
-                writer.write(c, deliveries.subList(from, Math.min(from + scenario.batchSize(), deliveries.size())));
+                List<SinkRecord<Long, UserRows>> batch = deliveries.subList(from, Math.min(from + scenario.batchSize(), deliveries.size()));
+                if (batches % scenario.restartEvery() == 0) writer = new UserRowsWriter(db.schema());
+                if (scenario.crashEvery() > 0 && batches % scenario.crashEvery() == 0) {
+                    writer.write(c, batch);
+                    c.rollback();
+                    writer = new UserRowsWriter(db.schema());
+                }
+                batches++;
+                writer.write(c, batch);
                 c.commit();
             }
         }
@@ -107,7 +118,8 @@ class NewestWinsPropertyIT {
         return Combinators.combine(step.list().ofMinSize(1).ofMaxSize(14),
                         Arbitraries.integers().between(0, 40).list().ofMaxSize(6),
                         swap.list().ofMaxSize(8),
-                        Arbitraries.integers().between(1, 6), Arbitraries.integers().between(1, 4))
+                        Arbitraries.integers().between(1, 6), Arbitraries.integers().between(1, 4),
+                        Arbitraries.integers().between(0, 3))
                 .as(Scenario::new);
     }
 
