@@ -38,8 +38,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Guarantees: the tables end up as the newest change of each user says, whatever the batch boundaries
  * and the order the changes arrive in, so replaying the topic from the beginning, redelivering or
- * reordering changes gives identical tables; a change at the position already applied changes nothing. Because all deletes precede all
- * COPYs, a username or email moving from one user to another within a batch (a swap included) is fine.
+ * reordering changes gives identical tables; a change at the position already applied changes nothing.
+ * Because all deletes precede all COPYs, a username or email moving from one user to another within a batch (a swap included) is fine.
  * What is not: a value moving to a user whose change comes in an earlier batch than the change that
  * frees it (an earlier offset in another partition, say); that bundle violates the unique constraint
  * and is dead-lettered by the sink. A record that is not applicable (key and user differ, a row of
