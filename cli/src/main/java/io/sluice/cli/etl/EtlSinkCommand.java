@@ -5,6 +5,7 @@ import io.sluice.cli.StopSignals;
 import io.sluice.common.client.ClusterCheck;
 import io.sluice.ops.metrics.ComponentMetrics;
 import io.sluice.cli.MetricsOptions;
+import io.sluice.cli.ops.DurationConverter;
 import io.sluice.etl.pipeline.EtlPipeline;
 import io.sluice.etl.pipeline.EtlPipelineConfig;
 import io.sluice.schemas.etl.UserRows;
@@ -25,6 +26,7 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
@@ -79,6 +81,13 @@ public final class EtlSinkCommand implements Callable<Integer> {
             description = "Bundles per transaction (default: ${DEFAULT-VALUE}).")
     int batchSize;
 
+    @Option(names = "--delete-retention", paramLabel = "DURATION", defaultValue = "${env:SLUICE_ETL_DELETE_RETENTION:-168h}",
+            converter = DurationConverter.class,
+            description = "How long a deleted user's source position is kept, so that an older change of the user "
+                    + "arriving late (a redelivery, a replay) cannot bring it back; e.g. 168h (7 days), PT720H "
+                    + "(variable SLUICE_ETL_DELETE_RETENTION; default: ${DEFAULT-VALUE}).")
+    Duration deleteRetention;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
@@ -88,7 +97,7 @@ public final class EtlSinkCommand implements Callable<Integer> {
         SinkConfig config = plain.withMeterRegistry(metrics.registry());
         Topic<Long, UserRows> rows = Topics.fromConfig(new AvroSerdeConfig(services.kafkaAndRegistry().requireRegistry(), false, true)).etlUserRows();
         StopSignals stop = StopSignals.install(err);
-        ExactlyOnceSink<Long, UserRows> sink = EtlSink.create(config, rows);
+        ExactlyOnceSink<Long, UserRows> sink = EtlSink.create(config, rows, deleteRetention);
         CompletableFuture<Void> loop = CompletableFuture.runAsync(sink::run, task -> Thread.ofPlatform().name("etl-sink").start(task));
         err.printf("etl sink running: %s -> %s schema %s, group %s. Press Ctrl-C to stop.%n",
                 config.topics(), config.jdbcUrl(), config.schema(), config.groupId());

@@ -67,6 +67,14 @@ class EtlCommandsTest {
     }
 
     @Test
+    void etlSinkRefusesADeleteRetentionThatIsNotPositive() {
+        assertThat(run("etl-sink", "--pg-url", "jdbc:postgresql://h/db", "--bootstrap-server", "k:9092",
+                "--registry-url", "http://r", "--delete-retention", "0s")).isEqualTo(2);
+
+        assertThat(err.toString()).contains("--delete-retention", "must be a positive duration");
+    }
+
+    @Test
     void flattenerRefusesABadPattern() {
         assertThat(run("flattener", "--bootstrap-server", "k:9092", "--registry-url", "http://r", "--source-pattern", "cdc.(")).isEqualTo(2);
 
@@ -88,7 +96,8 @@ class EtlCommandsTest {
         assertThat(run("flattener", "--help")).isZero();
         assertThat(out.toString()).contains("exactly_once_v2", "SLUICE_FLATTENER_APP_ID");
         assertThat(run("etl-sink", "--help")).isZero();
-        assertThat(out.toString()).contains("SLUICE_PG_URL", "SLUICE_ETL_SCHEMA", "--batch-size");
+        assertThat(out.toString()).contains("SLUICE_PG_URL", "SLUICE_ETL_SCHEMA", "--batch-size", "--delete-retention",
+                "SLUICE_ETL_DELETE_RETENTION", "168h");
         assertThat(run("connect", "register", "--help")).isZero();
         assertThat(out.toString()).contains("/connectors/{name}/config", "SLUICE_CONNECT_URL");
         assertThat(run("bench", "etl", "--help")).isZero();

@@ -17,6 +17,11 @@ import java.util.Map;
  * last RepoRecord of each (did, collection, rkey) unless an earlier one has a higher rev; the
  * {@link StatusOrder latest} DidStatus of each DID) and upserts both tables in the sink's
  * transaction. Tombstones (null values, from compaction of backfill.status) are skipped.
+ *
+ * <p>Newest wins, by repository revision: a record whose rev is older than the newest export of its
+ * repository the sink has seen ({@link RepoRevisions}) is skipped, so replaying an older run neither
+ * reverts a record (the upsert also changes a row only for a higher rev) nor brings back one the newer
+ * export no longer holds.
  */
 final class BackfillWriter implements SinkWriter<String, SpecificRecord> {
 
@@ -38,7 +43,7 @@ final class BackfillWriter implements SinkWriter<String, SpecificRecord> {
                         + r.value().getClass().getName() + " on " + r.topic());
             }
         }
-        RepoRecordsTable.upsert(tx, records.values());
+        RepoRecordsTable.upsert(tx, RepoRevisions.newestExports(tx, records.values()));
         BackfillDidsTable.upsert(tx, statuses.values());
     }
 }

@@ -1,5 +1,8 @@
 package io.sluice.sinks.etl;
 
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
 import io.sluice.common.client.ConnectionSettings;
 import io.sluice.schemas.etl.UserRows;
 import io.sluice.schemas.topics.Topic;
@@ -18,7 +21,9 @@ import java.util.Map;
  * Avro); produces the users' rows in the tables of the configured schema (Flyway creates them on start),
  * and records it cannot write, with the reason, in {@code etl.dlq}. Guarantees those of
  * {@link ExactlyOnceSink}: each batch's rows and offsets commit in one transaction, so a restart neither
- * loses nor repeats a change, and replaying the topic gives identical tables.
+ * loses nor repeats a change, and replaying the topic gives identical tables. And newest wins: each
+ * user's tables hold the change with the highest source position seen, whatever order changes arrive in
+ * ({@link UserRowsWriter}).
  */
 public final class EtlSink {
 
@@ -26,6 +31,8 @@ public final class EtlSink {
     public static final String GROUP_ID = "sluice-etl-sink";
     /** Bundles per transaction: about 70,000 rows, so per-batch costs (15 DELETEs, 15 COPYs, a commit) vanish. */
     public static final int BATCH_SIZE = 2_000;
+    /** Meter: changes skipped as not newer than the user's applied position. */
+    public static final String SKIPPED = "sluice.sink.records.skipped.stale";
 
     private EtlSink() {
     }
@@ -59,7 +66,29 @@ public final class EtlSink {
      * with {@link ExactlyOnceSink#run()} on a thread of its own.
      */
     public static ExactlyOnceSink<Long, UserRows> create(SinkConfig config, Topic<Long, UserRows> topic) {
-        return new ExactlyOnceSink<>(config, topic.keySerde().deserializer(), topic.valueSerde().deserializer(),
-                new UserRowsWriter(config.schema()));
+        return create(config, topic, UserRowsWriter.DEFAULT_DELETE_RETENTION);
+    }
+
+    /**
+     * {@link #create(SinkConfig, Topic)} keeping deleted users' positions for {@code deleteRetention}
+     * instead of {@link UserRowsWriter#DEFAULT_DELETE_RETENTION}.
+     */
+    public static ExactlyOnceSink<Long, UserRows> create(SinkConfig config, Topic<Long, UserRows> topic,
+                                                         Duration deleteRetention) {
+        UserRowsWriter writer = new UserRowsWriter(config.schema(), deleteRetention);
+        registerSkipped(config.meterRegistry(), config.stage(), config.groupId(), writer);
+        return new ExactlyOnceSink<>(config, topic.keySerde().deserializer(), topic.valueSerde().deserializer(), writer);
+    }
+
+    /**
+     * The meter {@value #SKIPPED} of {@link UserRowsWriter#skippedChanges()}, tagged as the sink core's
+     * meters. A function counter holds the writer weakly, so a closed sink's writer is not kept alive.
+     */
+    static void registerSkipped(MeterRegistry registry, String stage, String group, UserRowsWriter writer) {
+        FunctionCounter.builder(SKIPPED, writer, UserRowsWriter::skippedChanges)
+                .tags(Tags.of("stage", stage, "group", group))
+                .description("changes not applied because a change at or after their source position was (redeliveries, "
+                        + "replays, reordered older changes), counted per write attempt")
+                .register(registry);
     }
 }

@@ -9,43 +9,58 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Reduces a batch of etl.user-rows records to what the tables must end up with: the last change per
- * user, as Debezium's JDBC sink keeps the latest record per key. Pure and in memory.
+ * Reduces a batch of etl.user-rows records to the newest change per user, by source position: what
+ * the tables must end up with, unless the sink already applied a change at or after it (see
+ * {@link UserPositions}). Pure and in memory.
  *
- * <p>Consumes records in batch order (per user that is partition order, the order of the changes: the
- * topic is keyed by user id); produces every user id the batch touches, whose rows are to be deleted,
- * and the last bundle of each user that still exists, whose rows are to be written. Both are sorted by
- * user id, so the inserts reach the indexes in key order. A tombstone (null value) deletes like a bundle
- * with {@code deleted = true}.
+ * <p>Consumes records in any order: of two changes to a user the one at the higher
+ * {@link SourcePosition} wins, whatever came first; at equal positions (a redelivery) the first is
+ * kept. A tombstone (null value) carries no position: Debezium sends it after the delete event, which
+ * carries the delete's position and has done the work. So a tombstone counts only for a user with no
+ * positioned change in the batch, and then deletes like a deletion bundle if the sink knows no
+ * position for the user either. Produces the changes sorted by user id, so the inserts reach the
+ * indexes in key order.
  *
- * @param userIds every user of the batch, ascending
- * @param live    the last bundle of each user whose last change is not a deletion, by ascending user id
+ * @param changes the newest change of each user of the batch, by ascending user id
  */
-public record LatestPerUser(long[] userIds, List<UserRows> live) {
+public record LatestPerUser(List<Change> changes) {
+
+    /**
+     * The newest change of one user in a batch.
+     *
+     * @param position null for a tombstone
+     * @param bundle   the user's rows to write; null when the change deletes the user
+     */
+    public record Change(long userId, SourcePosition position, UserRows bundle) {
+
+        public boolean deletes() {
+            return bundle == null;
+        }
+    }
 
     /**
      * @throws IllegalArgumentException for a record that cannot be applied (no user id, a key that is not
      *                                  its value's user, a row of another user): the record's fault
      */
     public static LatestPerUser of(List<SinkRecord<Long, UserRows>> batch) {
-        Map<Long, UserRows> latest = new TreeMap<>();
+        Map<Long, Change> newest = new TreeMap<>();
         for (SinkRecord<Long, UserRows> r : batch) {
             UserRows bundle = r.value();
             long userId = userIdOf(r);
             if (bundle != null && !bundle.getDeleted()) {
                 for (EtlTable<?> table : EtlTables.PARENTS_FIRST) table.checkOwner(bundle);
             }
-            // A later change replaces an earlier one; a deletion is kept as null, to delete and write nothing.
-            latest.put(userId, bundle == null || bundle.getDeleted() ? null : bundle);
+            Change change = new Change(userId, bundle == null ? null : SourcePosition.of(bundle),
+                    bundle == null || bundle.getDeleted() ? null : bundle);
+            newest.merge(userId, change, LatestPerUser::newer);
         }
-        long[] ids = new long[latest.size()];
-        List<UserRows> live = new ArrayList<>(latest.size());
-        int i = 0;
-        for (Map.Entry<Long, UserRows> e : latest.entrySet()) {
-            ids[i++] = e.getKey();
-            if (e.getValue() != null) live.add(e.getValue());
-        }
-        return new LatestPerUser(ids, List.copyOf(live));
+        return new LatestPerUser(List.copyOf(newest.values()));
+    }
+
+    private static Change newer(Change kept, Change next) {
+        if (next.position() == null) return kept;
+        if (kept.position() == null) return next;
+        return next.position().isAfter(kept.position()) ? next : kept;
     }
 
     private static long userIdOf(SinkRecord<Long, UserRows> r) {
@@ -61,7 +76,11 @@ public record LatestPerUser(long[] userIds, List<UserRows> live) {
         return bundle.getUserId();
     }
 
+    public long[] userIds() {
+        return changes.stream().mapToLong(Change::userId).toArray();
+    }
+
     public boolean isEmpty() {
-        return userIds.length == 0;
+        return changes.isEmpty();
     }
 }

@@ -70,8 +70,9 @@ class EtlSinkIT {
                 for (long u = 0; u < 60; u++) changes.add(bundle(u, 1));
                 for (long u = 0; u < 20; u++) changes.add(bundle(u, 2));
                 changes.add(TestBundles.deleted(30));
+                changes.add(TestBundles.deleted(31));
                 send(producer, topicName, changes, latest);
-                producer.send(new ProducerRecord<>(topicName, 31 % PARTITIONS, 31L, null)).get(); // a tombstone
+                producer.send(new ProducerRecord<>(topicName, 31 % PARTITIONS, 31L, null)).get(); // its tombstone
                 latest.remove(31L);
                 awaitCaughtUp(stack, kafka, sink, group, topicName);
                 assertThat(contents(stack.postgres()).rows()).isEqualTo(EtlTableContents.expected(latest.values()).rows());

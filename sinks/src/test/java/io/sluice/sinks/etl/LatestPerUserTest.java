@@ -18,21 +18,58 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class LatestPerUserTest {
 
     @Test
-    void keepsTheLastBundlePerUserSortedByUserId() {
+    void keepsTheNewestBundlePerUserSortedByUserId() {
         LatestPerUser latest = LatestPerUser.of(records(List.of(bundle(9, 1), bundle(3, 1), bundle(9, 2), bundle(5, 1), bundle(3, 2))));
         assertThat(latest.userIds()).containsExactly(3, 5, 9);
-        assertThat(latest.live()).containsExactly(bundle(3, 2), bundle(5, 1), bundle(9, 2));
+        assertThat(live(latest)).containsExactly(bundle(3, 2), bundle(5, 1), bundle(9, 2));
     }
 
     @Test
-    void aDeletionDeletesAndWritesNothingUnlessALaterChangeFollows() {
-        List<SinkRecord<Long, UserRows>> batch = new ArrayList<>(records(List.of(bundle(1, 1), bundle(2, 1), deleted(3))));
+    void theHighestPositionWinsNotTheLastArrival() {
+        LatestPerUser latest = LatestPerUser.of(records(List.of(bundle(9, 3), bundle(9, 1), bundle(3, 2), bundle(3, 1), bundle(9, 2))));
+        assertThat(live(latest)).containsExactly(bundle(3, 2), bundle(9, 3));
+    }
+
+    @Test
+    void anOldCreateAfterTheDeletionDoesNotBringTheUserBack() {
+        LatestPerUser latest = LatestPerUser.of(records(List.of(bundle(1, 1), deleted(1), bundle(1, 1))));
+        assertThat(latest.changes()).singleElement().satisfies(c -> {
+            assertThat(c.deletes()).isTrue();
+            assertThat(c.position()).isEqualTo(SourcePosition.of(deleted(1)));
+        });
+    }
+
+    @Test
+    void atEqualPositionsTheFirstIsKept() {
+        UserRows first = bundle(1, 1);
+        UserRows same = UserRows.newBuilder(first).setSourceOrd(first.getSourceOrd()).build();
+        same.getUsers().getFirst().setFirstName("redelivered");
+        assertThat(live(LatestPerUser.of(records(List.of(first, same))))).containsExactly(first);
+    }
+
+    @Test
+    void aTombstoneCountsOnlyForAUserWithoutAPositionedChange() {
+        List<SinkRecord<Long, UserRows>> batch = new ArrayList<>(records(List.of(bundle(1, 1), deleted(3))));
         batch.add(tombstone(1));
         batch.add(tombstone(2));
-        batch.addAll(records(List.of(bundle(2, 3))));
+        batch.add(tombstone(3));
         LatestPerUser latest = LatestPerUser.of(batch);
         assertThat(latest.userIds()).containsExactly(1, 2, 3);
-        assertThat(latest.live()).containsExactly(bundle(2, 3));
+        assertThat(live(latest)).containsExactly(bundle(1, 1));
+        assertThat(latest.changes()).extracting(LatestPerUser.Change::position)
+                .containsExactly(SourcePosition.of(bundle(1, 1)), null, SourcePosition.of(deleted(3)));
+    }
+
+    @Test
+    void positionsOrderBySecondThenIncrementAndWithoutIncrementByArrival() {
+        SourcePosition p = new SourcePosition(2_000, 5);
+        assertThat(new SourcePosition(2_000, 6).isAfter(p)).isTrue();
+        assertThat(new SourcePosition(3_000, 0).isAfter(p)).isTrue();
+        assertThat(new SourcePosition(2_000, 5).isAfter(p)).as("a redelivery").isFalse();
+        assertThat(new SourcePosition(2_000, 4).isAfter(p)).isFalse();
+        assertThat(new SourcePosition(1_000, 9).isAfter(p)).isFalse();
+        assertThat(new SourcePosition(2_000, null).isAfter(p)).as("no increment: the later arrival wins a tie").isTrue();
+        assertThat(new SourcePosition(1_000, null).isAfter(p)).isFalse();
     }
 
     @Test
@@ -51,6 +88,10 @@ class LatestPerUserTest {
                 .setEducation(List.of(new EducationRow(40_000L, 5L, null, null, null, null, null))).build();
         assertThatThrownBy(() -> LatestPerUser.of(records(List.of(foreign))))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("education row of user 5");
+    }
+
+    private static List<UserRows> live(LatestPerUser latest) {
+        return latest.changes().stream().filter(c -> !c.deletes()).map(LatestPerUser.Change::bundle).toList();
     }
 
     @Test

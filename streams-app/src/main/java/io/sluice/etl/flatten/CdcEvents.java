@@ -13,9 +13,12 @@ import java.time.Instant;
  *
  * <p>Create, snapshot read and update (a full document, as {@code capture.mode=change_streams_update_full}
  * delivers) give all the user's rows from {@code after}; a delete gives the deletion bundle for the
- * user id in the key. The bundle's {@code source_ts} is the envelope's {@code source.ts_ms}: when
- * the change happened in MongoDB. Anything else is an {@link UnmappableDocumentException}.
- * Tombstones never get here: the delete event before them has done the work.
+ * user id in the key. The bundle's {@code source_ts} and {@code source_ord} are the envelope's
+ * {@code source.ts_ms} and {@code source.ord}: the change's cluster time (seconds) and its increment
+ * within that second, which together order the changes to one document (a snapshot read carries the
+ * snapshot's position), so the sink can keep the newest. Anything else is an
+ * {@link UnmappableDocumentException}. Tombstones never get here: the delete event before them has
+ * done the work and carries the position.
  */
 final class CdcEvents {
 
@@ -30,8 +33,10 @@ final class CdcEvents {
     static UserRows toRows(GenericRecord key, GenericRecord envelope, UnknownFields unknownFields) {
         long keyId = keyUserId(key);
         CdcOperation op = CdcOperation.parse(text(envelope, "op"));
-        Instant sourceTs = sourceTs(envelope);
-        if (op == CdcOperation.DELETE) return UserFlattener.deleted(keyId, sourceTs);
+        GenericRecord source = source(envelope);
+        Instant sourceTs = sourceTs(source);
+        Integer sourceOrd = sourceOrd(source);
+        if (op == CdcOperation.DELETE) return withOrd(UserFlattener.deleted(keyId, sourceTs), sourceOrd);
         Object after = value(envelope, "after");
         if (after == null) {
             throw new UnmappableDocumentException("op " + op.code() + " without the full document in 'after'"
@@ -45,7 +50,12 @@ final class CdcEvents {
             throw new UnmappableDocumentException("the key's id " + keyId + " differs from the document's _id " + docId);
         }
         if (unknownFields == UnknownFields.DLQ) KnownFields.requireKnown(doc);
-        return UserFlattener.flatten(doc, sourceTs);
+        return withOrd(UserFlattener.flatten(doc, sourceTs), sourceOrd);
+    }
+
+    private static UserRows withOrd(UserRows rows, Integer sourceOrd) {
+        rows.setSourceOrd(sourceOrd);
+        return rows;
     }
 
     static long keyUserId(GenericRecord key) {
@@ -58,14 +68,30 @@ final class CdcEvents {
         return DocumentFields.integral(MongoExtendedJson.parseKeyId(id.toString()), "the key's id");
     }
 
-    private static Instant sourceTs(GenericRecord envelope) {
+    private static GenericRecord source(GenericRecord envelope) {
         if (envelope.getSchema().getField("source") == null || !(envelope.get("source") instanceof GenericRecord source)) {
             throw new UnmappableDocumentException("the envelope has no 'source' block");
         }
+        return source;
+    }
+
+    private static Instant sourceTs(GenericRecord source) {
         if (!(source.get("ts_ms") instanceof Long tsMs)) {
             throw new UnmappableDocumentException("the envelope's source.ts_ms is missing or not a long");
         }
         return Instant.ofEpochMilli(tsMs);
+    }
+
+    /**
+     * The increment within the cluster time's second; null when the source block has none (not a
+     * MongoDB event), and then the sink orders by ts_ms alone.
+     */
+    private static Integer sourceOrd(GenericRecord source) {
+        if (source.getSchema().getField("ord") == null || source.get("ord") == null) return null;
+        if (!(source.get("ord") instanceof Integer ord)) {
+            throw new UnmappableDocumentException("the envelope's source.ord is not an int");
+        }
+        return ord;
     }
 
     private static String text(GenericRecord record, String field) {

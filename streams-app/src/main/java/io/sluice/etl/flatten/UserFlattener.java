@@ -227,7 +227,7 @@ public final class UserFlattener {
     }
 
     private static UserRows emptyRows(long userId, boolean deleted, Instant sourceTs) {
-        return new UserRows(userId, deleted, sourceTs, new ArrayList<>(1), new ArrayList<>(1), new ArrayList<>(1),
+        return new UserRows(userId, deleted, sourceTs, null, new ArrayList<>(1), new ArrayList<>(1), new ArrayList<>(1),
                 new ArrayList<>(), new ArrayList<>(), new ArrayList<>(1), new ArrayList<>(1), new ArrayList<>(),
                 new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>(1), new ArrayList<>(),
                 new ArrayList<>(), new ArrayList<>(1));

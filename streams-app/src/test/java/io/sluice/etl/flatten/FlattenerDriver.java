@@ -53,6 +53,13 @@ final class FlattenerDriver implements AutoCloseable {
         dlq = driver.createOutputTopic(config.dlqTopic(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }
 
+    /** What the flattener must give for {@code doc} at the position {@code out} carries (asserted apart). */
+    static UserRows flattenedAs(org.bson.BsonDocument doc, UserRows out) {
+        UserRows expected = UserFlattener.flatten(doc, out.getSourceTs());
+        expected.setSourceOrd(out.getSourceOrd());
+        return expected;
+    }
+
     private static Clock clock() {
         return () -> NOW;
     }

@@ -82,10 +82,10 @@ class FlattenerIT {
         assertThat(byUser).hasSize(20);
         UserRows updated = last(byUser, 3);
         assertThat(byUser.get(3L)).hasSize(2);
-        assertThat(updated).isEqualTo(UserFlattener.flatten(feed.document(3), updated.getSourceTs()));
+        assertThat(updated).isEqualTo(FlattenerDriver.flattenedAs(feed.document(3), updated));
         assertThat(last(byUser, 6).getDeleted()).isTrue();
         assertThat(UserFlattener.rowCount(last(byUser, 7))).isZero();
-        assertThat(last(byUser, 20)).isEqualTo(UserFlattener.flatten(feed.document(20), last(byUser, 20).getSourceTs()));
+        assertThat(last(byUser, 20)).isEqualTo(FlattenerDriver.flattenedAs(feed.document(20), last(byUser, 20)));
         // the CDC subjects are in the real registry, registered by the Connect converter
         assertThat(registry.lookup(feed.topic() + "-value", new io.sluice.schemas.connect.AvroConverter(registry, false, false)
                 .avroSchema(events.get(0).valueSchema()))).isPositive();

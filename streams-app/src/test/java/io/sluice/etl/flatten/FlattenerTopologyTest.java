@@ -36,7 +36,7 @@ class FlattenerTopologyTest {
         UserRows rows = out.value;
         assertThat(rows.getDeleted()).isFalse();
         assertThat(rows.getSourceTs()).isEqualTo(Instant.ofEpochMilli(FlattenerDriver.NOW));
-        assertThat(rows).isEqualTo(UserFlattener.flatten(t.feed.document(1), rows.getSourceTs()));
+        assertThat(rows).isEqualTo(FlattenerDriver.flattenedAs(t.feed.document(1), rows));
         assertThat(rows.getUsers()).hasSize(1);
         assertThat(rows.getUsers().get(0).getEmail()).isEqualTo(t.feed.document(1).getString("email").getValue());
         for (List<?> oneRowTable : List.of(rows.getAddresses(), rows.getProfiles(), rows.getPreferences(), rows.getSettings(),
@@ -48,6 +48,23 @@ class FlattenerTopologyTest {
         assertThat(rows.getTransactions()).hasSize(doc.getArray("transactions").size());
         assertThat(rows.getMessages()).hasSize(doc.getArray("messages").size());
         assertThat(t.dlq.isEmpty()).isTrue();
+    }
+
+    @Test
+    void everyChangeCarriesItsSourcePositionAndLaterChangesHaveHigherOnes() {
+        t.pipe(t.feed.snapshot(1, 2));
+        t.pipe(t.feed.create(3, 3));
+        t.pipe(t.feed.update(3));
+        t.pipe(t.feed.delete(3));
+
+        List<UserRows> out = t.rows.readValuesToList();
+        assertThat(out).hasSize(5).allSatisfy(r -> assertThat(r.getSourceOrd()).isNotNull());
+        // The snapshot reads carry the snapshot's position, one for all of them.
+        assertThat(out.get(0).getSourceOrd()).isEqualTo(out.get(1).getSourceOrd());
+        assertThat(out.get(0).getSourceTs()).isEqualTo(out.get(1).getSourceTs());
+        // Same clock second: the increment within it orders create, update and delete.
+        assertThat(out.subList(1, 5)).extracting(UserRows::getSourceOrd).isSorted().doesNotHaveDuplicates();
+        assertThat(out.get(4).getDeleted()).isTrue();
     }
 
     @Test
@@ -77,7 +94,7 @@ class FlattenerTopologyTest {
         assertThat(after.getMessages()).hasSize(Math.max(0, before.getMessages().size() - 3));
         assertThat(after.getTransactions()).hasSize(before.getTransactions().size() + 3);
         assertThat(after.getPosts()).hasSize(after.getPosts().size()).allSatisfy(p -> assertThat(p.getUserId()).isEqualTo(2L));
-        assertThat(after).isEqualTo(UserFlattener.flatten(t.feed.document(2), after.getSourceTs()));
+        assertThat(after).isEqualTo(FlattenerDriver.flattenedAs(t.feed.document(2), after));
     }
 
     @Test

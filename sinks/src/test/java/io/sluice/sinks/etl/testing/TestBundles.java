@@ -60,6 +60,7 @@ public final class TestBundles {
                 .setUserId(userId)
                 .setDeleted(false)
                 .setSourceTs(at)
+                .setSourceOrd(v)
                 .setUsers(List.of(new UserRow(userId, "user" + userId, "user" + userId + "@example.com",
                         userId % 5 == 0 ? "Zoë" : "First" + userId, "Last" + v, userId % 11 == 0 ? null : (int) (18 + (userId + v) % 60),
                         T0.plusSeconds(userId), at)))
@@ -92,9 +93,10 @@ public final class TestBundles {
                 .build();
     }
 
-    /** The bundle of a deleted user: the flag and no rows. */
+    /** The bundle of a deleted user: the flag and no rows, at a position after every {@link #bundle} version below 50. */
     public static UserRows deleted(long userId) {
-        return UserRows.newBuilder().setUserId(userId).setDeleted(true).setSourceTs(T0).build();
+        return UserRows.newBuilder().setUserId(userId).setDeleted(true)
+                .setSourceTs(T0.plusSeconds(userId * 60 + 50).plusMillis(userId % 1000)).setSourceOrd(0).build();
     }
 
     /** The bundle with another username and email, for constraint tests. */
