@@ -91,7 +91,7 @@ class FlattenerBsonValuesTest {
         }
         KeyValue<Long, UserRows> next = rows.get(rows.size() - 1);
         assertThat(next.key).isEqualTo(goodId);
-        assertThat(next.value).isEqualTo(UserFlattener.flatten(t.feed.document(goodId), next.value.getSourceTs()));
+        assertThat(next.value).isEqualTo(FlattenerDriver.flattenedAs(t.feed.document(goodId), next.value));
     }
 
     /** The document as extended JSON with {@code rawValue} put in place number {@code place} (modulo the places it has). */
