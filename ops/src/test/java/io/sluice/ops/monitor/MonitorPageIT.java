@@ -116,11 +116,12 @@ class MonitorPageIT {
                     .withTiming(Duration.ofMillis(500), Duration.ofSeconds(2))
                     .withHistory(HISTORY);
             try (MonitorServer monitor = MonitorServer.start(config)) {
-                // Wait for what takes time to be true (members joined, the stall clock run out), then read the page.
+                // Wait for what takes time to be true (members joined, the stall clock run out, every chart's
+                // ring full: a sample takes longer on a loaded machine), then read the page.
                 await().atMost(Duration.ofSeconds(45)).pollInterval(Duration.ofMillis(200)).until(() -> {
-                    MonitorState s = monitor.state();
-                    return s.workloads().getFirst().stages().stream().map(MonitorState.StageView::status).toList()
-                            .equals(List.of("STALLED", "OK", "ERROR"));
+                    List<MonitorState.StageView> stages = monitor.state().workloads().getFirst().stages();
+                    return stages.stream().map(MonitorState.StageView::status).toList().equals(List.of("STALLED", "OK", "ERROR"))
+                            && stages.stream().allMatch(stage -> stage.history().size() == config.historySamples());
                 });
                 RenderedPage page = new RenderedPage(HeadlessChromium.dumpDom(monitor.url(), 5_000, scratch));
                 assertThat(page.html()).as("the page's script rendered a state").containsPattern("<body data-renders=\"[1-9]");
