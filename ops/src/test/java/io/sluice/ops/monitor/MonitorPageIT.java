@@ -33,6 +33,7 @@ import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -117,11 +118,13 @@ class MonitorPageIT {
                     .withHistory(HISTORY);
             try (MonitorServer monitor = MonitorServer.start(config)) {
                 // Wait for what takes time to be true (members joined, the stall clock run out, every chart's
-                // ring full: a sample takes longer on a loaded machine), then read the page.
+                // ring full of samples taken after the groups settled: a sample takes longer on a loaded
+                // machine, and one taken before the paused group committed shows a higher lag), then read the page.
                 await().atMost(Duration.ofSeconds(45)).pollInterval(Duration.ofMillis(200)).until(() -> {
                     List<MonitorState.StageView> stages = monitor.state().workloads().getFirst().stages();
                     return stages.stream().map(MonitorState.StageView::status).toList().equals(List.of("STALLED", "OK", "ERROR"))
-                            && stages.stream().allMatch(stage -> stage.history().size() == config.historySamples());
+                            && stages.stream().allMatch(stage -> stage.history().size() == config.historySamples()
+                                    && Arrays.stream(stage.history().lag()).allMatch(lag -> lag == stage.lag()));
                 });
                 RenderedPage page = new RenderedPage(HeadlessChromium.dumpDom(monitor.url(), 5_000, scratch));
                 assertThat(page.html()).as("the page's script rendered a state").containsPattern("<body data-renders=\"[1-9]");
