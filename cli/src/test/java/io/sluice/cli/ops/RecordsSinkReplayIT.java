@@ -60,7 +60,7 @@ class RecordsSinkReplayIT {
         runUntilWritten(stack, serdes, topics, dlq, group);
         String tables = checksum(stack);
 
-        String plan = SluiceRun.of(stack, "replay", "--group", group, "--to-earliest").ok();
+        String plan = SluiceRun.of(stack, "replay", "--group", group, "--to-earliest", "--execute").ok();
         assertThat(plan).contains("(sink: sluice_offsets in PostgreSQL, then Kafka offsets)")
                 .contains(topics.records()).contains(topics.status());
 
