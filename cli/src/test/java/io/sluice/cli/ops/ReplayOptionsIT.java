@@ -1,6 +1,7 @@
 package io.sluice.cli.ops;
 
 import io.sluice.cli.Sluice;
+import io.sluice.common.topics.TopicAdmin;
 import io.sluice.ops.testing.Kafka;
 import io.sluice.ops.testing.SluiceRun;
 import io.sluice.sinks.core.ExactlyOnceSink;
@@ -118,6 +119,15 @@ class ReplayOptionsIT {
             SluiceRun again = SluiceRun.of(stack, "replay", "--group", group, "--delete");
             assertThat(again.exit()).isEqualTo(1);
             assertThat(again.err()).contains("unknown group " + group);
+
+            // a Streams application: deleting its group would strand its internal topics and state
+            String app = stack.unique("replay-app");
+            TopicAdmin.ensure(stack.connection(), List.of(app + "-store-changelog"), 1, Duration.ofSeconds(30));
+            commit(admin, app, topic, 0, null);
+            SluiceRun streams = SluiceRun.of(stack, "replay", "--group", app, "--delete");
+            assertThat(streams.exit()).isEqualTo(1);
+            assertThat(streams.err()).contains(app + " is a Kafka Streams application");
+            assertThat(admin.listGroups().all().get()).extracting(GroupListing::groupId).contains(app);
         }
     }
 
