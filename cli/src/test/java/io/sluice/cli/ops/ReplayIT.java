@@ -25,7 +25,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * {@code sluice replay} and {@code sluice lag} on plain consumer groups, through the CLI against the
- * real broker: refusal while members are active, a dry run that changes nothing, every target.
+ * real broker: refusal while members are active, a plan (the default, and --dry-run) that changes nothing,
+ * every target with --execute.
  */
 @WithSluiceStack
 @Timeout(120)

@@ -14,7 +14,6 @@ import io.sluice.sinks.core.ExactlyOnceSink;
 import io.sluice.sinks.dcb.EventsSink;
 import io.sluice.sinks.etl.EtlSink;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.GroupListing;
 import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
@@ -114,7 +113,8 @@ public final class Replayer {
                     + "(sluice lag lists the groups). Nothing was changed");
         }
         Set<String> allTopics = get(admin.listTopics().names());
-        boolean streams = streamsApp || StreamsApps.isStreamsApp(groupId, allTopics);
+        // a group of the streams protocol is one whatever its topics (and not a sink's, whose commits say so)
+        boolean streams = streamsApp || StreamsApps.isStreamsApp(groupId, allTopics) || groupType(groupId).orElse(null) == GroupType.STREAMS;
         List<String> internal = streams ? StreamsApps.internalTopics(groupId, allTopics) : List.of();
         if (!streams && group.source() != OffsetSource.POSTGRES && !force && isSink(groupId)) {
             throw new ReplayException(postgres.isEmpty()
@@ -185,15 +185,20 @@ public final class Replayer {
      */
     public boolean delete(String groupId) {
         GroupLag group = requireIdle(groupId);
-        Optional<GroupListing> listing = get(admin.listGroups().all()).stream().filter(g -> g.groupId().equals(groupId)).findFirst();
-        boolean streamsProtocol = listing.flatMap(GroupListing::type).filter(t -> t == GroupType.STREAMS).isPresent();
-        if (streamsProtocol || StreamsApps.isStreamsApp(groupId, get(admin.listTopics().names()))) {
+        Optional<GroupType> type = groupType(groupId);
+        if (type.orElse(null) == GroupType.STREAMS || StreamsApps.isStreamsApp(groupId, get(admin.listTopics().names()))) {
             throw new ReplayException(groupId + " is a Kafka Streams application: deleting its group would leave its internal "
                     + "topics and local state behind; reset it instead (--to-earliest --execute)");
         }
-        if (listing.isEmpty()) throw new ReplayException("unknown group " + groupId + ": Kafka has no such group; nothing was deleted");
+        if (type.isEmpty()) throw new ReplayException("unknown group " + groupId + ": Kafka has no such group; nothing was deleted");
         get(admin.deleteConsumerGroups(List.of(groupId)).all());
         return group.source() == OffsetSource.POSTGRES;
+    }
+
+    /** The group's type as the broker lists it; empty for a group it does not know. */
+    private Optional<GroupType> groupType(String groupId) {
+        return get(admin.listGroups().all()).stream().filter(g -> g.groupId().equals(groupId)).findFirst()
+                .map(g -> g.type().orElse(GroupType.UNKNOWN));
     }
 
     /** A sluice sink: one of the sinks' default ids, or its Kafka offsets were committed by one. */
