@@ -75,8 +75,8 @@ class EtlReplayIT {
             await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
                     .until(() -> lag.read(List.of(flattenerId)).getFirst().members() == 0);
         }
-        assertThat(SluiceRun.of(stack, "replay", "--group", sinkGroup, "--to-earliest").ok()).contains("(sink: sluice_offsets");
-        String reset = SluiceRun.of(stack, "replay", "--group", flattenerId, "--to-earliest", "--streams-app").ok();
+        assertThat(SluiceRun.of(stack, "replay", "--group", sinkGroup, "--to-earliest", "--execute").ok()).contains("(sink: sluice_offsets");
+        String reset = SluiceRun.of(stack, "replay", "--group", flattenerId, "--to-earliest", "--streams-app", "--execute").ok();
         assertThat(reset).contains("(Streams application: full reset)").contains("replayed " + flattenerId);
 
         try (FlattenerApp flattener = pipeline.flattener(flattenerId, SHORT_SESSION);

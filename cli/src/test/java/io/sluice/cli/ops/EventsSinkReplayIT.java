@@ -61,7 +61,7 @@ class EventsSinkReplayIT {
         }
         String table = checksum(stack);
 
-        SluiceRun replay = SluiceRun.of(stack, "replay", "--group", group, "--to-earliest");
+        SluiceRun replay = SluiceRun.of(stack, "replay", "--group", group, "--to-earliest", "--execute");
         assertThat(replay.ok()).contains("(sink: sluice_offsets in PostgreSQL, then Kafka offsets)")
                 .containsPattern(topic + "\\s+0\\s+" + String.format("%,d", EVENTS) + "\\s+0");
         assertThat(stored(stack, group, topic)).isZero();

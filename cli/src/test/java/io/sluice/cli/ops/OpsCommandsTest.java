@@ -24,7 +24,8 @@ class OpsCommandsTest {
     @Test
     void replayNeedsExactlyOneTarget() {
         assertThat(run("replay", "--group", "g", "--bootstrap-server", "127.0.0.1:1")).isEqualTo(CommandLine.ExitCode.USAGE);
-        assertThat(err.toString()).contains("--to-earliest", "--to-datetime", "--to-offset", "--shift-by");
+        assertThat(err.toString()).contains("--to-earliest", "--to-latest", "--to-current", "--to-datetime", "--by-duration",
+                "--to-offset", "--shift-by", "--from-file", "--delete");
         assertThat(run("replay", "--group", "g", "--to-earliest", "--to-offset", "3")).isEqualTo(CommandLine.ExitCode.USAGE);
     }
 
@@ -35,6 +36,28 @@ class OpsCommandsTest {
         assertThat(err.toString()).contains("'yesterday' is not an ISO-8601 date-time");
         assertThat(run("replay", "--group", "g", "--to-offset", "-1", "--bootstrap-server", "127.0.0.1:1"))
                 .isEqualTo(CommandLine.ExitCode.USAGE);
+    }
+
+    @Test
+    void replayRefusesABadDurationTopicOrOffsetsFile(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        assertThat(run("replay", "--group", "g", "--by-duration", "1h", "--bootstrap-server", "127.0.0.1:1"))
+                .isEqualTo(CommandLine.ExitCode.USAGE);
+        assertThat(err.toString()).contains("--by-duration: '1h' is not an ISO-8601 duration");
+        assertThat(run("replay", "--group", "g", "--to-earliest", "--topic", "t:a", "--bootstrap-server", "127.0.0.1:1"))
+                .isEqualTo(CommandLine.ExitCode.USAGE);
+        assertThat(err.toString()).contains("--topic: 't:a': partitions are numbers");
+        java.nio.file.Path missing = dir.resolve("missing.csv");
+        assertThat(run("replay", "--group", "g", "--from-file", missing.toString(), "--bootstrap-server", "127.0.0.1:1"))
+                .isEqualTo(CommandLine.ExitCode.USAGE);
+        assertThat(err.toString()).contains("--from-file " + missing + ": no such file");
+        java.nio.file.Path bad = java.nio.file.Files.writeString(dir.resolve("bad.csv"), "t,0\n");
+        assertThat(run("replay", "--group", "g", "--from-file", bad.toString(), "--bootstrap-server", "127.0.0.1:1"))
+                .isEqualTo(CommandLine.ExitCode.USAGE);
+        assertThat(err.toString()).contains("--from-file: " + bad + " line 1 't,0': expected topic,partition,offset");
+        java.nio.file.Path good = java.nio.file.Files.writeString(dir.resolve("good.csv"), "t,0,1\n");
+        assertThat(run("replay", "--group", "g", "--from-file", good.toString(), "--topic", "t", "--bootstrap-server", "127.0.0.1:1"))
+                .isEqualTo(CommandLine.ExitCode.USAGE);
+        assertThat(err.toString()).contains("--from-file names its partitions: drop --topic");
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.sluice.cli.ops;
 
+import io.sluice.ops.testing.Kafka;
 import io.sluice.ops.testing.SluiceRun;
 import io.sluice.schemas.backfill.DidState;
 import io.sluice.schemas.backfill.DidStatus;
@@ -18,6 +19,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.clients.admin.Admin;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -60,7 +62,12 @@ class RecordsSinkReplayIT {
         runUntilWritten(stack, serdes, topics, dlq, group);
         String tables = checksum(stack);
 
-        String plan = SluiceRun.of(stack, "replay", "--group", group, "--to-earliest").ok();
+        try (Admin admin = Kafka.admin(stack)) {
+            assertThat(admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get().values())
+                    .as("the sink marks its Kafka offsets, so that replay knows it for a sink whatever its id")
+                    .isNotEmpty().allSatisfy(o -> assertThat(o.metadata()).isEqualTo(ExactlyOnceSink.OFFSET_METADATA));
+        }
+        String plan = SluiceRun.of(stack, "replay", "--group", group, "--to-earliest", "--execute").ok();
         assertThat(plan).contains("(sink: sluice_offsets in PostgreSQL, then Kafka offsets)")
                 .contains(topics.records()).contains(topics.status());
 

@@ -25,7 +25,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * {@code sluice replay} and {@code sluice lag} on plain consumer groups, through the CLI against the
- * real broker: refusal while members are active, a dry run that changes nothing, every target.
+ * real broker: refusal while members are active, a plan (the default, and --dry-run) that changes nothing,
+ * every target with --execute.
  */
 @WithSluiceStack
 @Timeout(120)
@@ -48,7 +49,7 @@ class ReplayIT {
             }
             assertThat(Kafka.committed(admin, group)).containsExactly(Map.entry(topic + "-0", 20L));
 
-            SluiceRun r = SluiceRun.of(stack, "replay", "--group", group, "--to-earliest");
+            SluiceRun r = SluiceRun.of(stack, "replay", "--group", group, "--to-earliest", "--execute");
             assertThat(r.exit()).isEqualTo(1);
             assertThat(r.err()).contains("group " + group + " has 1 active member: stop every instance first");
             assertThat(Kafka.committed(admin, group)).containsExactly(Map.entry(topic + "-0", 20L));
@@ -70,12 +71,18 @@ class ReplayIT {
             admin.alterConsumerGroupOffsets(group, Map.of(new TopicPartition(topic, 0), new OffsetAndMetadata(50),
                     new TopicPartition(topic, 1), new OffsetAndMetadata(60))).all().get();
 
-            SluiceRun dry = SluiceRun.of(stack, "replay", "--group", group, "--to-earliest", "--dry-run");
-            assertThat(dry.exit()).as(dry.err()).isZero();
-            assertThat(dry.out()).contains("replay " + group + " (consumer group: Kafka offsets) to the earliest offsets")
+            // plan by default, as kafka-consumer-groups --reset-offsets without --execute
+            SluiceRun plan = SluiceRun.of(stack, "replay", "--group", group, "--to-earliest");
+            assertThat(plan.exit()).as(plan.err()).isZero();
+            assertThat(plan.out()).contains("replay " + group + " (consumer group: Kafka offsets) to the earliest offsets")
                     .containsPattern(topic + "\\s+0\\s+50\\s+0")
                     .containsPattern(topic + "\\s+1\\s+60\\s+0")
-                    .contains("dry run: nothing changed");
+                    .contains("plan only, nothing changed: add --execute to carry it out");
+            assertThat(offsets(admin, group, topic)).containsExactly(50L, 60L);
+            // --dry-run: the old opt-in, still accepted, still plan only
+            SluiceRun dry = SluiceRun.of(stack, "replay", "--group", group, "--to-earliest", "--dry-run");
+            assertThat(dry.exit()).as(dry.err()).isZero();
+            assertThat(dry.out()).contains("plan only, nothing changed");
             assertThat(offsets(admin, group, topic)).containsExactly(50L, 60L);
 
             assertThat(replay(stack, group, "--to-offset", "70")).containsPattern(topic + "\\s+1\\s+60\\s+70");
@@ -84,7 +91,9 @@ class ReplayIT {
             replay(stack, group, "--shift-by", "-30");
             assertThat(offsets(admin, group, topic)).containsExactly(40L, 40L);
 
-            replay(stack, group, "--to-offset", "1000");
+            assertThat(replay(stack, group, "--to-offset", "1000"))
+                    .contains("warning: " + topic + "-0: offset 1000 is beyond the log end: clamped to the log end 100")
+                    .contains("warning: " + topic + "-1: offset 1000 is beyond the log end: clamped to the log end 100");
             assertThat(offsets(admin, group, topic)).as("clamped to the log end").containsExactly(100L, 100L);
 
             replay(stack, group, "--to-datetime", T0.plusSeconds(25).toString());
@@ -107,7 +116,7 @@ class ReplayIT {
     }
 
     private static String replay(TestStack stack, String group, String... target) {
-        List<String> args = new ArrayList<>(List.of("replay", "--group", group));
+        List<String> args = new ArrayList<>(List.of("replay", "--group", group, "--execute"));
         args.addAll(List.of(target));
         SluiceRun r = SluiceRun.of(stack, args.toArray(String[]::new));
         assertThat(r.exit()).as(r.err()).isZero();

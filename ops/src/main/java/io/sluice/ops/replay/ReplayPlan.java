@@ -30,8 +30,20 @@ public record ReplayPlan(String groupId, Kind kind, ReplayTarget target, List<Mo
         STREAMS
     }
 
-    /** One partition's offset, now and after the replay. */
-    public record Move(String topic, int partition, OptionalLong current, long target) {
+    /**
+     * One partition's offset, now and after the replay.
+     *
+     * @param clamp when the target asked for an offset outside the log, where it went instead and why
+     */
+    public record Move(String topic, int partition, OptionalLong current, long target, Optional<String> clamp) {
+        public Move {
+            Objects.requireNonNull(topic, "topic");
+            Objects.requireNonNull(clamp, "clamp");
+        }
+
+        public Move(String topic, int partition, OptionalLong current, long target) {
+            this(topic, partition, current, target, Optional.empty());
+        }
     }
 
     public ReplayPlan {
@@ -41,6 +53,11 @@ public record ReplayPlan(String groupId, Kind kind, ReplayTarget target, List<Mo
         moves = List.copyOf(moves);
         internalTopics = List.copyOf(internalTopics);
         stateDirs = List.copyOf(stateDirs);
+    }
+
+    /** The moves whose target was clamped to the log. */
+    public List<Move> clamped() {
+        return moves.stream().filter(m -> m.clamp().isPresent()).toList();
     }
 
     public List<String> inputTopics() {

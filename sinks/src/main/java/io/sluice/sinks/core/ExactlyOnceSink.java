@@ -62,6 +62,12 @@ public final class ExactlyOnceSink<K, V> implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ExactlyOnceSink.class);
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
 
+    /**
+     * The metadata of the offsets a sink commits to Kafka: tells tools ({@code sluice replay}) that the group
+     * resumes from {@code sluice_offsets}, whatever its id, so a replay against the wrong database is refused.
+     */
+    public static final String OFFSET_METADATA = "sluice-sink";
+
     @FunctionalInterface
     private interface Attempt<T> {
         T run() throws SQLException, DeadLetterException;
@@ -256,7 +262,7 @@ public final class ExactlyOnceSink<K, V> implements AutoCloseable {
 
     private void commitToKafka(Map<TopicPartition, Long> nextOffsets) {
         Map<TopicPartition, OffsetAndMetadata> commit = new HashMap<>();
-        nextOffsets.forEach((tp, next) -> commit.put(tp, new OffsetAndMetadata(next)));
+        nextOffsets.forEach((tp, next) -> commit.put(tp, new OffsetAndMetadata(next, OFFSET_METADATA)));
         try {
             consumer.commitSync(commit);
         } catch (WakeupException | InterruptException e) {
