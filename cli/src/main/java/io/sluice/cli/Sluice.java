@@ -25,7 +25,9 @@ import java.util.stream.Stream;
 
 /**
  * The {@code sluice} executable: one subcommand per job. Exit codes follow picocli: 0 success,
- * 1 the command failed (one line on stderr, the stack trace with {@code --verbose}), 2 bad usage.
+ * 1 the command failed (one line on stderr, the stack trace with {@code --verbose}), 2 bad usage,
+ * {@value FatalErrors#EXIT_CODE} an Error (OutOfMemoryError, ...) on some thread halted the process,
+ * {@value ShutdownWatchdog#EXIT_CODE} the shutdown after Ctrl-C or SIGTERM outlasted its deadline.
  */
 @Command(name = "sluice",
         mixinStandardHelpOptions = true,
@@ -63,6 +65,7 @@ public final class Sluice implements Callable<Integer> {
     boolean verbose;
 
     public static void main(String[] args) {
+        FatalErrors.install();
         String logLevelError = checkLogLevel(System.getenv("SLUICE_LOG_LEVEL"));
         if (logLevelError != null) {
             System.err.println("sluice: " + logLevelError);

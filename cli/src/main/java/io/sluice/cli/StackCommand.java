@@ -59,6 +59,7 @@ final class StackCommand implements Callable<Integer> {
         Optional<Path> commandConfig = connection.commandConfig();
         // Installed before starting, so that a Ctrl-C during start-up still shuts down what started.
         StopSignals stop = StopSignals.install(err);
+        stop.closing("the embedded stack");
         EmbeddedStack stack = EmbeddedStack.start(config);
         AtomicBoolean closed = new AtomicBoolean();
         Runnable close = () -> {
