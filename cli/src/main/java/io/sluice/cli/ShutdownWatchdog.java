@@ -35,7 +35,7 @@ public final class ShutdownWatchdog {
                 return;
             }
             err.println("sluice: still closing " + closing.get() + " " + deadline.toSeconds()
-                    + " s after the stop request; halting with exit code " + EXIT_CODE);
+                    + " s after shutdown began; halting with exit code " + EXIT_CODE);
             err.flush();
             halt.accept(EXIT_CODE);
         });

@@ -17,6 +17,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
 
+import java.io.PrintWriter;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -71,7 +72,11 @@ public final class Sluice implements Callable<Integer> {
             System.err.println("sluice: " + logLevelError);
             System.exit(CommandLine.ExitCode.USAGE);
         }
-        System.exit(commandLine().execute(args));
+        int code = commandLine().execute(args);
+        // System.exit runs the shutdown hooks (a command's close): bounded like a stop by Ctrl-C
+        ShutdownWatchdog.start(() -> "in the shutdown hooks", ShutdownWatchdog.DEADLINE,
+                new PrintWriter(System.err, true), Runtime.getRuntime()::halt);
+        System.exit(code);
     }
 
     /** The command line with sluice's error handling; tests execute it like {@link #main}. */
