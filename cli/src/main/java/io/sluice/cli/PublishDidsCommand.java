@@ -36,7 +36,8 @@ import java.util.concurrent.Callable;
                         + "are skipped, whitespace is trimmed. Each line is checked against the atproto DID "
                         + "syntax; each distinct DID is published once, keyed by the DID, with one run id. "
                         + "Valid DIDs are published even when some lines are invalid; the invalid ones are "
-                        + "listed with their line numbers. Memory stays small for any list length."},
+                        + "listed with their line numbers, control characters escaped (\\u001b). Memory "
+                        + "stays small for any list length and any line length."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
                 "0:every line was a DID, blank or a comment (or --skip-invalid was given)",
@@ -70,8 +71,17 @@ final class PublishDidsCommand implements Callable<Integer> {
                     + TopicAdmin.DEFAULT_PARTITIONS + " partitions when missing.")
     String topic;
 
+    @Option(names = "--max-line-bytes", paramLabel = "N", defaultValue = "" + DidPublisher.DEFAULT_MAX_LINE_BYTES,
+            description = "Longest line accepted, in bytes (default: ${DEFAULT-VALUE}; a DID is at most 2048); "
+                    + "a longer line is invalid (line too long) and skipped without being held in memory.")
+    int maxLineBytes;
+
+    /** Up to 16 MiB: beyond that a line is not a DID list's and the limit would no longer protect the heap. */
+    static final int MAX_MAX_LINE_BYTES = 16 * 1024 * 1024;
+
     @Override
     public Integer call() throws IOException {
+        OptionValues.inRange(spec, "--max-line-bytes", maxLineBytes, 64, MAX_MAX_LINE_BYTES);
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         PublishDidsConfig config;
@@ -87,7 +97,7 @@ final class PublishDidsCommand implements Callable<Integer> {
         PublishSummary summary;
         try (DidPublisher publisher = DidPublisher.create(config);
              InputStream in = stdin ? System.in : Files.newInputStream(path)) {
-            summary = publisher.publish(in, stdin ? -1 : Files.size(path), progress);
+            summary = publisher.publish(in, stdin ? -1 : Files.size(path), maxLineBytes, progress);
         } finally {
             progress.finish();
         }

@@ -88,7 +88,9 @@ final class RecordsSinkCommand implements Callable<Integer> {
     }
 
     static String describe(SinkCounters c) {
-        return String.format(Locale.ROOT, "%,d records written, %,d batches, %,d to the DLQ, %,d retries",
-                c.recordsWritten(), c.batches(), c.deadLettered(), c.retries());
+        // repo records and DID statuses apart: a status is not a record, and a run's statuses alone can be many
+        return String.format(Locale.ROOT, "%,d records written, %,d statuses written, %,d batches, %,d to the DLQ, %,d retries",
+                c.writtenFrom(RecordsSinkTopics.DEFAULT.records()), c.writtenFrom(RecordsSinkTopics.DEFAULT.status()),
+                c.batches(), c.deadLettered(), c.retries());
     }
 }

@@ -17,6 +17,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
 
+import java.io.PrintWriter;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -25,7 +26,9 @@ import java.util.stream.Stream;
 
 /**
  * The {@code sluice} executable: one subcommand per job. Exit codes follow picocli: 0 success,
- * 1 the command failed (one line on stderr, the stack trace with {@code --verbose}), 2 bad usage.
+ * 1 the command failed (one line on stderr, the stack trace with {@code --verbose}), 2 bad usage,
+ * {@value FatalErrors#EXIT_CODE} an Error (OutOfMemoryError, ...) on some thread halted the process,
+ * {@value ShutdownWatchdog#EXIT_CODE} the shutdown after Ctrl-C or SIGTERM outlasted its deadline.
  */
 @Command(name = "sluice",
         mixinStandardHelpOptions = true,
@@ -63,12 +66,17 @@ public final class Sluice implements Callable<Integer> {
     boolean verbose;
 
     public static void main(String[] args) {
+        FatalErrors.install();
         String logLevelError = checkLogLevel(System.getenv("SLUICE_LOG_LEVEL"));
         if (logLevelError != null) {
             System.err.println("sluice: " + logLevelError);
             System.exit(CommandLine.ExitCode.USAGE);
         }
-        System.exit(commandLine().execute(args));
+        int code = commandLine().execute(args);
+        // System.exit runs the shutdown hooks (a command's close): bounded like a stop by Ctrl-C
+        ShutdownWatchdog.start(() -> "in the shutdown hooks", ShutdownWatchdog.DEADLINE,
+                new PrintWriter(System.err, true), Runtime.getRuntime()::halt);
+        System.exit(code);
     }
 
     /** The command line with sluice's error handling; tests execute it like {@link #main}. */

@@ -1,10 +1,14 @@
 package io.sluice.cli;
 
+import io.sluice.common.client.ClusterCheck;
+import io.sluice.common.client.ConnectionSettings;
+import io.sluice.common.client.RegistrySettings;
 import io.sluice.common.redact.Redaction;
 import io.sluice.stack.EmbeddedStack;
 import io.sluice.stack.PostgresEndpoint;
 import io.sluice.stack.StackConfig;
 import io.sluice.stack.StackEndpoints;
+import io.sluice.stack.postgres.PostgresUrls;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -18,6 +22,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -51,6 +57,9 @@ final class StackCommand implements Callable<Integer> {
                     + "in another shell, or to wait for); removed when the stack stops.")
     Path envFile;
 
+    /** How long each service may take to answer the check before "up"; shorter in tests. */
+    Duration checkTimeout = ClusterCheck.DEFAULT_TIMEOUT;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
@@ -59,6 +68,16 @@ final class StackCommand implements Callable<Integer> {
         Optional<Path> commandConfig = connection.commandConfig();
         // Installed before starting, so that a Ctrl-C during start-up still shuts down what started.
         StopSignals stop = StopSignals.install(err);
+        stop.closing("the embedded stack");
+        StackCheck check = new StackCheck(checkTimeout);
+        // The given services first, each of them, before anything starts: stale SLUICE_* exports
+        // should fail naming every address that does not answer.
+        if (!allAnswer(check.problems(
+                config.kafkaBootstrap().map(bootstrap -> new ConnectionSettings(bootstrap, config.clientProperties(), null)),
+                config.registryUrl().map(url -> new RegistrySettings(url, config.registryProperties())),
+                config.pgUrl().map(PostgresUrls::parse)), err)) {
+            return 1;
+        }
         EmbeddedStack stack = EmbeddedStack.start(config);
         AtomicBoolean closed = new AtomicBoolean();
         Runnable close = () -> {
@@ -72,6 +91,13 @@ final class StackCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(hook);
         try {
             StackEndpoints endpoints = stack.endpoints();
+            // then the ones started here: "up" means every service answered just now
+            if (!allAnswer(check.problems(
+                    config.kafkaBootstrap().isPresent() ? Optional.empty() : Optional.of(endpoints.connection()),
+                    config.registryUrl().isPresent() ? Optional.empty() : Optional.ofNullable(endpoints.connection().registry()),
+                    config.pgUrl().isPresent() ? Optional.empty() : Optional.of(endpoints.postgres())), err)) {
+                return 1;
+            }
             // A PostgreSQL password the user gave is theirs to paste: not printed.
             StackEndpoints shown = config.pgUrl().isPresent() ? withoutPassword(endpoints) : endpoints;
             printEndpoints(shown, commandConfig, out);
@@ -93,6 +119,13 @@ final class StackCommand implements Callable<Integer> {
         }
         err.println("stack stopped");
         return 0;
+    }
+
+    /** Prints each problem on its own line; true when there is none. */
+    private static boolean allAnswer(List<String> problems, PrintWriter err) {
+        problems.forEach(problem -> err.println("sluice stack: not up: " + problem));
+        err.flush();
+        return problems.isEmpty();
     }
 
     static void printEndpoints(StackEndpoints endpoints, PrintWriter out) {

@@ -11,7 +11,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Turns the first Ctrl-C (SIGINT) or SIGTERM ({@code docker stop}) into a stop request that a
  * long-running command waits for, so it shuts down in order and exits 0 rather than 130 or 143.
- * A second signal ends the process at once, for a shutdown that hangs.
+ * A second signal ends the process at once, for a shutdown that hangs; so does the
+ * {@link ShutdownWatchdog} started by the first, when the shutdown outlasts its deadline.
  *
  * <p>{@code sun.misc.Signal} (module jdk.unsupported) is the only way in the JDK to handle a signal
  * without starting JVM shutdown. It is called reflectively, as Kafka does, because javac warns
@@ -27,13 +28,20 @@ public final class StopSignals {
     private final CountDownLatch stopRequested = new CountDownLatch(1);
     private final AtomicInteger received = new AtomicInteger();
     private final PrintWriter err;
+    private final Duration shutdownDeadline;
+    private volatile String closing = "the command";
 
-    private StopSignals(PrintWriter err) {
+    private StopSignals(PrintWriter err, Duration shutdownDeadline) {
         this.err = err;
+        this.shutdownDeadline = shutdownDeadline;
     }
 
     public static StopSignals install(PrintWriter err) {
-        StopSignals signals = new StopSignals(err);
+        return install(err, ShutdownWatchdog.DEADLINE);
+    }
+
+    static StopSignals install(PrintWriter err, Duration shutdownDeadline) {
+        StopSignals signals = new StopSignals(err, shutdownDeadline);
         SIGNALS.keySet().forEach(signal -> signals.handle(signal));
         return signals;
     }
@@ -48,8 +56,14 @@ public final class StopSignals {
         return stopRequested.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
     }
 
+    /** Names what the command closes after a stop, for the watchdog's message (e.g. "the embedded stack"). */
+    public void closing(String what) {
+        closing = what;
+    }
+
     private void onSignal(String signal) {
         if (received.incrementAndGet() == 1) {
+            ShutdownWatchdog.start(() -> closing, shutdownDeadline, err, Runtime.getRuntime()::halt);
             stopRequested.countDown();
         } else {
             err.println("SIG" + signal + " again: exiting without waiting for the shutdown to finish");

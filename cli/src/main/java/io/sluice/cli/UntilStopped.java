@@ -22,6 +22,7 @@ final class UntilStopped {
     static int run(String name, Runnable loop, AutoCloseable service, Supplier<String> status, PrintWriter err,
                    Duration interval) throws Exception {
         StopSignals stop = StopSignals.install(err);
+        stop.closing(name);
         CompletableFuture<Void> running = new CompletableFuture<>();
         Thread loopThread = new Thread(() -> {
             try {

@@ -104,6 +104,35 @@ class PublishDidsCommandIT {
         assertThat(readAll(stack, topic, 1)).extracting(ConsumerRecord::key).containsExactly("did:plc:ewvi7nxzyoun6zhxrhs64oiz");
     }
 
+    @Test
+    void aTooLongLineAndAnEscapeSequenceAreReportedSafelyAndTheRestPublished(TestStack stack, @TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("dids.txt"), "did:plc:ewvi7nxzyoun6zhxrhs64oiz\n"
+                + "did:web:" + "a".repeat(300) + "\n"
+                + "\u001b[2J\u001b]0;owned\u0007\n"
+                + "did:web:example.com\n");
+        String topic = stack.unique("dids");
+
+        int exit = run("publish-dids", "--bootstrap=" + stack.bootstrapServers(), "--registry=" + stack.registryUrl(),
+                "--topic=" + topic, "--max-line-bytes=256", file.toString());
+
+        assertThat(exit).as("stderr: %s", err).isEqualTo(PublishDidsCommand.EXIT_INVALID_LINES);
+        assertThat(err.toString())
+                .contains("line 2: did:web:aaaa").contains("(line too long: over 256 bytes)")
+                .contains("line 3: \\u001b[2J\\u001b]0;owned\\u0007")
+                .doesNotContain("\u001b").doesNotContain("\u0007");
+        assertThat(readAll(stack, topic, 2)).extracting(ConsumerRecord::key)
+                .containsExactlyInAnyOrder("did:plc:ewvi7nxzyoun6zhxrhs64oiz", "did:web:example.com");
+    }
+
+    @Test
+    void aMaxLineBytesOutOfRangeIsAUsageErrorNamingTheOption(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("dids.txt"), "did:web:example.com\n");
+
+        assertThat(run("publish-dids", "--bootstrap=127.0.0.1:1", "--registry=http://127.0.0.1:1",
+                "--max-line-bytes=0", file.toString())).isEqualTo(2);
+        assertThat(err.toString()).contains("--max-line-bytes must be 64..16777216, got 0");
+    }
+
     private static List<ConsumerRecord<String, DidWorkItem>> readAll(TestStack stack, String topic, int expected) {
         AvroSerdes serdes = new AvroSerdes(HttpSchemaRegistryClient.create(stack.registryUrl()), false);
         Deserializer<String> keys = serdes.stringKey().deserializer();

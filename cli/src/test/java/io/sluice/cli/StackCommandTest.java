@@ -6,6 +6,7 @@ import io.sluice.stack.PostgresEndpoint;
 import io.sluice.stack.StackEndpoints;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 import java.io.File;
 import java.io.PrintWriter;
@@ -14,6 +15,7 @@ import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -99,5 +101,25 @@ class StackCommandTest {
         try (var files = Files.list(dir)) {
             assertThat(files).containsExactly(file);
         }
+    }
+
+    @Test
+    void givenServicesThatDoNotAnswerFailNamingEachOneAndNeverSayUp() {
+        StackCommand command = new StackCommand();
+        command.checkTimeout = Duration.ofSeconds(2);
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cli = new CommandLine(command).setOut(new PrintWriter(out)).setErr(new PrintWriter(err));
+
+        int code = cli.execute("--bootstrap-server", "127.0.0.1:1",
+                "--registry-url", "http://127.0.0.1:1/apis/ccompat/v7",
+                "--pg-url", "jdbc:postgresql://127.0.0.1:1/postgres?user=postgres");
+
+        assertThat(code).isEqualTo(1);
+        assertThat(out.toString()).doesNotContain("is up").doesNotContain("export ");
+        assertThat(err.toString())
+                .contains("not up: Kafka:").contains("127.0.0.1:1")
+                .contains("not up: schema registry:").contains("http://127.0.0.1:1/apis/ccompat/v7")
+                .contains("not up: PostgreSQL:").contains("jdbc:postgresql://127.0.0.1:1/postgres");
     }
 }

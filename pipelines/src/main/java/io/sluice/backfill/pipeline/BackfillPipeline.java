@@ -12,6 +12,7 @@ import io.sluice.backfill.net.AddressGuard;
 import io.sluice.backfill.resolve.Resolver;
 import io.sluice.backfill.resolve.ResolverConfig;
 import io.sluice.backfill.resolve.ResolverCounters;
+import io.sluice.common.lifecycle.LoopThread;
 import io.sluice.ops.metrics.ComponentMetrics;
 import io.sluice.ops.metrics.FetcherMetrics;
 import io.sluice.ops.metrics.RateLimitHostMetrics;
@@ -316,12 +317,9 @@ public final class BackfillPipeline implements AutoCloseable {
         // ended without an exception: only fine if it was stopped on purpose
     }
 
+    /** On a daemon thread; an Error goes on to the uncaught-exception handler (see {@link LoopThread}). */
     private static CompletableFuture<Void> runOnThread(Runnable loop, String name) {
-        return CompletableFuture.runAsync(loop, task -> {
-            Thread t = new Thread(task, name);
-            t.setDaemon(true);
-            t.start();
-        });
+        return LoopThread.start(name, loop);
     }
 
     /** Stops the stages in reverse order: sink, fetcher, rate limiter, resolver. */

@@ -1,6 +1,7 @@
 package io.sluice.etl.pipeline;
 
 import io.sluice.common.lifecycle.Closer;
+import io.sluice.common.lifecycle.LoopThread;
 import io.sluice.common.state.StateDirectory;
 import io.sluice.etl.cdc.CdcEventPublisher;
 import io.sluice.etl.flatten.FlattenerApp;
@@ -143,7 +144,7 @@ public final class EtlPipeline implements AutoCloseable {
                 sinks.add(sink);
                 // The thread carries the group id: per-stage accounting (the benchmark's CPU) finds it by name.
                 String name = EtlSink.STAGE + "-" + i + "-" + config.groupId();
-                loops.add(CompletableFuture.runAsync(sink::run, task -> Thread.ofPlatform().name(name).daemon().start(task)));
+                loops.add(LoopThread.start(name, sink::run)); // an Error reaches the uncaught-exception handler
             }
         }
         log.info("ETL pipeline started: {}", config);

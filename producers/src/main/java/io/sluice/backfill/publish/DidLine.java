@@ -25,6 +25,11 @@ sealed interface DidLine {
 
     Skip SKIP = new Skip();
 
+    /** A line longer than {@code maxBytes}: invalid whatever it holds; {@code start} is its first bytes, for the echo. */
+    static DidLine tooLong(String start, int maxBytes) {
+        return new Invalid(start.strip(), "line too long: over " + maxBytes + " bytes");
+    }
+
     static DidLine classify(String raw) {
         String stripped = raw.strip();
         String line = !stripped.isEmpty() && stripped.charAt(0) == '\uFEFF' ? stripped.substring(1).strip() : stripped;

@@ -11,12 +11,9 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 
-import java.io.BufferedReader;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -35,12 +32,16 @@ import java.util.concurrent.atomic.AtomicReference;
  * throws if any send failed. Memory stays bounded whatever the list's length: lines are streamed,
  * duplicates are found by 64-bit fingerprints ({@link DidHashSet}, ~16 bytes per DID, with a
  * documented ~10⁻⁸ chance per million DIDs of dropping one as a false duplicate), and only the first
- * {@value #MAX_LISTED_INVALID} invalid lines are kept for the summary.
+ * {@value #MAX_LISTED_INVALID} invalid lines are kept for the summary. A line longer than the limit
+ * ({@value #DEFAULT_MAX_LINE_BYTES} bytes by default) is invalid, "line too long", and skipped without
+ * being held in memory.
  */
 public final class DidPublisher implements AutoCloseable {
 
     public static final Duration PROGRESS_INTERVAL = Duration.ofMillis(100);
     public static final int MAX_LISTED_INVALID = 1000;
+    /** A DID is at most 2 KiB by the spec; room for whitespace and a comment, and far from a heap's worth. */
+    public static final int DEFAULT_MAX_LINE_BYTES = 8 * 1024;
 
     private final Producer<String, DidWorkItem> producer;
     private final String topic;
@@ -85,18 +86,29 @@ public final class DidPublisher implements AutoCloseable {
      * @throws KafkaException a DID could not be published; the ones before it may have been
      */
     public PublishSummary publish(InputStream in, long totalBytes, ProgressListener listener) throws IOException {
+        return publish(in, totalBytes, DEFAULT_MAX_LINE_BYTES, listener);
+    }
+
+    /**
+     * As {@link #publish(InputStream, long, ProgressListener)}, with lines of at most {@code maxLineBytes}.
+     *
+     * @throws IllegalArgumentException if {@code maxLineBytes} is below 1
+     */
+    public PublishSummary publish(InputStream in, long totalBytes, int maxLineBytes, ProgressListener listener)
+            throws IOException {
         long start = System.nanoTime();
         CountingInputStream counted = new CountingInputStream(in);
-        BufferedReader reader = new BufferedReader(new InputStreamReader(counted, StandardCharsets.UTF_8), 64 * 1024);
+        BoundedLineReader reader = new BoundedLineReader(counted, maxLineBytes, 64 * 1024);
         DidHashSet seen = new DidHashSet();
         List<InvalidLine> listed = new ArrayList<>();
         AtomicLong acked = new AtomicLong();
         AtomicReference<Exception> failure = new AtomicReference<>();
         long lines = 0, sent = 0, duplicates = 0, invalid = 0;
         long nextProgress = 0;
-        for (String raw = reader.readLine(); raw != null; raw = reader.readLine()) {
+        for (BoundedLineReader.Line raw = reader.readLine(); raw != null; raw = reader.readLine()) {
             lines++;
-            switch (DidLine.classify(raw)) {
+            DidLine line = raw.tooLong() ? DidLine.tooLong(raw.text(), maxLineBytes) : DidLine.classify(raw.text());
+            switch (line) {
                 case DidLine.Skip skip -> { }
                 case DidLine.Invalid bad -> {
                     invalid++;

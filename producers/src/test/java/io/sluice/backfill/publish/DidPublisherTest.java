@@ -73,6 +73,61 @@ class DidPublisherTest {
         assertThat(progress.getLast().fraction()).isEqualTo(1.0);
     }
 
+    /** {@code head}, then {@code size} bytes of 'x', then {@code tail}: generated as read, never held whole. */
+    private static InputStream hugeLineBetween(String head, long size, String tail) {
+        byte[] before = head.getBytes(StandardCharsets.UTF_8);
+        byte[] after = tail.getBytes(StandardCharsets.UTF_8);
+        long total = before.length + size + after.length;
+        return new InputStream() {
+            long at;
+
+            @Override
+            public int read() {
+                if (at >= total) return -1;
+                long i = at++;
+                if (i < before.length) return before[(int) i];
+                if (i < before.length + size) return 'x';
+                return after[(int) (i - before.length - size)];
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) {
+                if (at >= total) return -1;
+                int n = (int) Math.min(len, total - at);
+                for (int k = 0; k < n; k++) b[off + k] = (byte) read();
+                return n;
+            }
+        };
+    }
+
+    @Test
+    void aFiftyMegabyteLineIsSkippedAsTooLongAndTheDidsAroundItArePublished() throws IOException {
+        InputStream in = hugeLineBetween("did:plc:ewvi7nxzyoun6zhxrhs64oiz\n", 50L * 1024 * 1024,
+                "\r\ndid:web:example.com\n");
+
+        PublishSummary summary = publisher().publish(in, -1, 4096, ProgressListener.NONE);
+
+        assertThat(producer.history()).extracting(ProducerRecord::key)
+                .containsExactly("did:plc:ewvi7nxzyoun6zhxrhs64oiz", "did:web:example.com");
+        assertThat(summary.lines()).isEqualTo(3);
+        assertThat(summary.invalid()).isEqualTo(1);
+        InvalidLine tooLong = summary.invalidLines().getFirst();
+        assertThat(tooLong.number()).isEqualTo(2);
+        assertThat(tooLong.reason()).isEqualTo("line too long: over 4096 bytes");
+        assertThat(tooLong.text()).hasSize(InvalidLine.MAX_TEXT + 1).startsWith("xxxx").endsWith("…");
+    }
+
+    @Test
+    void anEscapeSequenceInAnInvalidLineIsEchoedEscaped() throws IOException {
+        PublishSummary summary = publisher().publish(text("did:plc:\u001b]0;pwned\u0007\u001b[2J\n"), -1,
+                ProgressListener.NONE);
+
+        assertThat(summary.invalidLines()).singleElement().satisfies(line -> {
+            assertThat(line.text()).isEqualTo("did:plc:\\u001b]0;pwned\\u0007\\u001b[2J");
+            assertThat(line.toString()).doesNotContain("\u001b").doesNotContain("\u0007");
+        });
+    }
+
     @Test
     void theAtprotoVectorFilesClassifyAsTheirNamesSay() throws IOException {
         PublishSummary valid = publisher().publish(

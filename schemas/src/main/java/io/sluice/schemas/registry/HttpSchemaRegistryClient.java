@@ -111,6 +111,17 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
         return previous != null ? previous : schema;
     }
 
+    /**
+     * Returns when the registry answers {@code GET /subjects} with success: a pre-flight check that the
+     * URL names a Confluent-compatible registry and that the client settings (auth, TLS) are accepted.
+     *
+     * @throws SchemaRegistryException saying why not
+     */
+    public void checkAnswers() {
+        RegistryHttp.Answer answer = http.get("/subjects");
+        if (!answer.ok()) throw failure("listing the subjects failed", answer);
+    }
+
     /** Sets the compatibility level of one subject ({@code PUT /config/{subject}}). */
     public void setCompatibility(String subject, Compatibility level) {
         RegistryHttp.Answer answer = http.put("/config/" + encode(subject), Map.of("compatibility", level.name()));

@@ -209,7 +209,7 @@ public final class ExactlyOnceSink<K, V> implements AutoCloseable {
                 switch (retrying("write a batch", () -> transaction.run(inFlight))) {
                     case BatchTransaction.Committed c -> {
                         if (c.nextOffsets().isEmpty()) return; // every partition was revoked meanwhile
-                        counters.committed(c.written(), c.deadLettered(), Duration.ofNanos(System.nanoTime() - startedNanos));
+                        counters.committed(c.writtenByTopic(), c.deadLettered(), Duration.ofNanos(System.nanoTime() - startedNanos));
                         commitToKafka(c.nextOffsets());
                         return;
                     }

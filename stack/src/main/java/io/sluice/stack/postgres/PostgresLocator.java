@@ -54,7 +54,8 @@ public final class PostgresLocator {
         return new Located(cluster.get().endpoint(), cluster);
     }
 
-    static void check(PostgresEndpoint endpoint) throws SQLException {
+    /** Returns when a connection to {@code endpoint} opens within a few seconds. */
+    public static void check(PostgresEndpoint endpoint) throws SQLException {
         Properties props = new Properties();
         if (!endpoint.user().isEmpty()) props.setProperty("user", endpoint.user());
         if (!endpoint.password().isEmpty()) props.setProperty("password", endpoint.password());

@@ -41,10 +41,22 @@ public final class FlattenerApp implements AutoCloseable {
         props.putAll(overrides);
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         this.streams = new KafkaStreams(FlattenerTopology.build(config, serdes), props);
-        streams.setUncaughtExceptionHandler(e -> {
-            LOG.error("flattener stream thread failed; replacing it to retry", e);
-            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
-        });
+        streams.setUncaughtExceptionHandler(FlattenerApp::onStreamThreadFailure);
+    }
+
+    /**
+     * An exception replaces the thread, to retry; an Error (OutOfMemoryError, ...) shuts the client
+     * down, as a replaced thread would meet it again, so that the command fails and is restarted.
+     */
+    static StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse onStreamThreadFailure(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof Error) {
+                LOG.error("flattener stream thread failed with an Error; shutting the instance down", e);
+                return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+            }
+        }
+        LOG.error("flattener stream thread failed; replacing it to retry", e);
+        return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
     }
 
     public void start() {

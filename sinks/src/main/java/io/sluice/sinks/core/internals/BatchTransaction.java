@@ -14,6 +14,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Savepoint;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -37,8 +38,18 @@ public final class BatchTransaction<K, V> {
     public sealed interface Outcome permits Committed, Fenced {
     }
 
-    /** Committed; {@code nextOffsets} are now in PostgreSQL. */
-    public record Committed(Map<TopicPartition, Long> nextOffsets, int written, int deadLettered) implements Outcome {
+    /** Committed; {@code nextOffsets} are now in PostgreSQL; {@code writtenByTopic} counts written records per source topic. */
+    public record Committed(Map<TopicPartition, Long> nextOffsets, Map<String, Integer> writtenByTopic, int deadLettered)
+            implements Outcome {
+
+        public Committed {
+            writtenByTopic = Map.copyOf(writtenByTopic);
+        }
+
+        /** Records written, all topics together. */
+        public int written() {
+            return writtenByTopic.values().stream().mapToInt(Integer::intValue).sum();
+        }
     }
 
     /** Rolled back: another instance already stored offsets past this batch for these partitions. */
@@ -65,7 +76,7 @@ public final class BatchTransaction<K, V> {
      * @throws DeadLetterException a report was not acknowledged, nothing committed
      */
     public Outcome run(Batch<K, V> batch) throws SQLException, DeadLetterException {
-        if (batch.isEmpty()) return new Committed(Map.of(), 0, 0);
+        if (batch.isEmpty()) return new Committed(Map.of(), Map.of(), 0);
         try (Connection c = dataSource.getConnection()) {
             boolean committed = false;
             try {
@@ -74,7 +85,7 @@ public final class BatchTransaction<K, V> {
                 if (!fenced.isEmpty()) return new Fenced(fenced);
                 List<Rejected> rejected = new ArrayList<>();
                 for (PendingRecord<K, V> r : batch.undecodable()) rejected.add(new Rejected(r.raw(), SinkReason.DESERIALIZATION, r.decodeError()));
-                int written = write(c, batch.records().stream().filter(PendingRecord::isDecoded).toList(), rejected);
+                Map<String, Integer> written = write(c, batch.records().stream().filter(PendingRecord::isDecoded).toList(), rejected);
                 // Before the commit: a crash from here on can only report a record twice, never lose it.
                 report(rejected);
                 offsets.store(c, batch.nextOffsets());
@@ -88,13 +99,13 @@ public final class BatchTransaction<K, V> {
         }
     }
 
-    private int write(Connection c, List<PendingRecord<K, V>> good, List<Rejected> rejected) throws SQLException {
-        if (good.isEmpty()) return 0;
+    private Map<String, Integer> write(Connection c, List<PendingRecord<K, V>> good, List<Rejected> rejected) throws SQLException {
+        if (good.isEmpty()) return Map.of();
         Savepoint whole = c.setSavepoint();
         try {
             writer.write(c, good.stream().map(PendingRecord::decoded).toList());
             c.releaseSavepoint(whole);
-            return good.size();
+            return countByTopic(good);
         } catch (SQLException e) {
             if (SqlErrors.classify(e) != SqlErrors.Kind.RECORD) throw e;
             log.info("writer rejected a batch of {} ({}), retrying record by record", good.size(),
@@ -103,13 +114,13 @@ public final class BatchTransaction<K, V> {
             log.info("writer rejected a batch of {} ({}), retrying record by record", good.size(), e.toString());
         }
         c.rollback(whole);
-        int written = 0;
+        List<PendingRecord<K, V>> written = new ArrayList<>();
         for (PendingRecord<K, V> r : good) {
             Savepoint one = c.setSavepoint();
             try {
                 writer.write(c, List.of(r.decoded()));
                 c.releaseSavepoint(one);
-                written++;
+                written.add(r);
             } catch (SQLException e) {
                 if (SqlErrors.classify(e) != SqlErrors.Kind.RECORD) throw e;
                 c.rollback(one);
@@ -120,7 +131,13 @@ public final class BatchTransaction<K, V> {
                 rejected.add(new Rejected(r.raw(), SinkReason.of(e), e));
             }
         }
-        return written;
+        return countByTopic(written);
+    }
+
+    private static <K, V> Map<String, Integer> countByTopic(List<PendingRecord<K, V>> records) {
+        Map<String, Integer> counts = new HashMap<>();
+        records.forEach(r -> counts.merge(r.raw().topic(), 1, Integer::sum));
+        return counts;
     }
 
     private void report(List<Rejected> rejected) throws DeadLetterException {

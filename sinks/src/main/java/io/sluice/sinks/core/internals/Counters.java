@@ -9,7 +9,11 @@ import io.micrometer.core.instrument.Timer;
 import io.sluice.sinks.core.SinkCounters;
 
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -22,6 +26,8 @@ public final class Counters implements AutoCloseable {
 
     public static final String CONSUMED = "sluice.sink.records.consumed";
     public static final String WRITTEN = "sluice.sink.records.written";
+    /** {@link #WRITTEN} per source topic (tag {@code topic}); a name of its own, as one name must keep one set of tag keys. */
+    public static final String WRITTEN_BY_TOPIC = "sluice.sink.topic.records.written";
     public static final String DEAD_LETTERED = "sluice.sink.records.dead.lettered";
     public static final String RETRIES = "sluice.sink.retries";
     public static final String FENCED = "sluice.sink.fenced.partitions";
@@ -34,6 +40,8 @@ public final class Counters implements AutoCloseable {
     private final AtomicLong deadLettered = new AtomicLong();
     private final AtomicLong retries = new AtomicLong();
     private final AtomicLong fenced = new AtomicLong();
+    private final Map<String, AtomicLong> writtenByTopic = new ConcurrentHashMap<>();
+    private final Tags tags;
     private final MeterRegistry registry;
     private final DistributionSummary batchSizes;
     private final Timer flushes;
@@ -42,17 +50,17 @@ public final class Counters implements AutoCloseable {
     /** Registers the sink's meters, tagged {@code stage} and {@code group}. */
     public Counters(MeterRegistry registry, String stage, String group) {
         this.registry = registry;
-        Tags tags = Tags.of("stage", stage, "group", group);
+        this.tags = Tags.of("stage", stage, "group", group);
         this.batchSizes = DistributionSummary.builder(BATCHES).baseUnit("records").tags(tags)
                 .description("records per committed PostgreSQL transaction").register(registry);
         this.flushes = Timer.builder(FLUSH).tags(tags)
                 .description("time to write and commit one batch, retries included").register(registry);
-        this.meters = List.of(batchSizes, flushes,
+        this.meters = new CopyOnWriteArrayList<>(List.of(batchSizes, flushes,
                 counter(CONSUMED, "records polled from Kafka (re-reads after a rebalance included)", consumed, tags),
                 counter(WRITTEN, "records written in committed transactions", recordsWritten, tags),
                 counter(DEAD_LETTERED, "records sent to the dead-letter topic in committed transactions", deadLettered, tags),
                 counter(RETRIES, "failed attempts that were retried", retries, tags),
-                counter(FENCED, "partitions found advanced by another instance", fenced, tags));
+                counter(FENCED, "partitions found advanced by another instance", fenced, tags)));
     }
 
     private FunctionCounter counter(String name, String description, AtomicLong value, Tags tags) {
@@ -63,12 +71,24 @@ public final class Counters implements AutoCloseable {
         consumed.addAndGet(records);
     }
 
-    public void committed(int written, int rejected, Duration took) {
-        recordsWritten.addAndGet(written);
+    public void committed(Map<String, Integer> written, int rejected, Duration took) {
+        int total = 0;
+        for (Map.Entry<String, Integer> topic : written.entrySet()) {
+            writtenByTopic.computeIfAbsent(topic.getKey(), this::topicCounter).addAndGet(topic.getValue());
+            total += topic.getValue();
+        }
+        recordsWritten.addAndGet(total);
         deadLettered.addAndGet(rejected);
         batches.incrementAndGet();
-        batchSizes.record(written + rejected);
+        batchSizes.record(total + rejected);
         flushes.record(took);
+    }
+
+    private AtomicLong topicCounter(String topic) {
+        AtomicLong value = new AtomicLong();
+        meters.add(counter(WRITTEN_BY_TOPIC, "records written in committed transactions, per source topic", value,
+                tags.and("topic", topic)));
+        return value;
     }
 
     public void retried() {
@@ -80,7 +100,9 @@ public final class Counters implements AutoCloseable {
     }
 
     public SinkCounters snapshot() {
-        return new SinkCounters(recordsWritten.get(), batches.get(), deadLettered.get(), retries.get(), fenced.get());
+        Map<String, Long> byTopic = new HashMap<>();
+        writtenByTopic.forEach((topic, n) -> byTopic.put(topic, n.get()));
+        return new SinkCounters(recordsWritten.get(), batches.get(), deadLettered.get(), retries.get(), fenced.get(), byTopic);
     }
 
     @Override

@@ -78,7 +78,7 @@ class BatchTransactionIT {
         assertThat(table.count()).isEqualTo(10);
         assertThat(table.storedOffsets(group)).isEqualTo(Map.of(T0, 10L));
         // Gaps are fine (transaction markers): 12 > 10 is not behind.
-        assertThat(tx(table.writer()).run(batch(T0, 12, 20, 300))).isEqualTo(new Committed(Map.of(T0, 20L), 8, 0));
+        assertThat(tx(table.writer()).run(batch(T0, 12, 20, 300))).isEqualTo(new Committed(Map.of(T0, 20L), Map.of(T0.topic(), 8), 0));
     }
 
     @Test
@@ -110,7 +110,7 @@ class BatchTransactionIT {
                 (t, d) -> { throw new IllegalArgumentException("undeserializable"); }));
         records.add(PendingRecord.decode(Records.raw("t", 0, 8, "8", "v8"), new StringDeserializer(), new StringDeserializer()));
 
-        assertThat(tx(table.writer()).run(new Batch<>(records))).isEqualTo(new Committed(Map.of(T0, 9L), 7, 2));
+        assertThat(tx(table.writer()).run(new Batch<>(records))).isEqualTo(new Committed(Map.of(T0, 9L), Map.of(T0.topic(), 7), 2));
         assertThat(reported).extracting(ConsumerRecord::offset).containsExactlyInAnyOrder(6L, 7L);
         assertThat(table.count()).isEqualTo(7);
     }
