@@ -4,6 +4,7 @@ import com.sun.net.httpserver.Filter;
 import com.sun.net.httpserver.HttpExchange;
 
 import java.io.IOException;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
@@ -27,8 +28,7 @@ public final class HttpGuard extends Filter {
     @Override
     public void doFilter(HttpExchange exchange, Chain chain) throws IOException {
         String method = exchange.getRequestMethod();
-        if (auth.required(exchange.getRequestURI().getPath())
-                && !auth.accepts(exchange.getRequestHeaders().getFirst("Authorization"))) {
+        if (auth.required(exchange.getRequestURI().getPath()) && !authorized(exchange)) {
             exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer");
             JsonError.send(exchange, 401, "unauthorized", "this server needs Authorization: Bearer <token>");
             return;
@@ -47,6 +47,12 @@ public final class HttpGuard extends Filter {
             }
         }
         chain.doFilter(exchange);
+    }
+
+    /** Exactly one Authorization header, carrying the token: with two, which one counts would be up to the proxies on the way. */
+    private boolean authorized(HttpExchange exchange) {
+        List<String> values = exchange.getRequestHeaders().get("Authorization");
+        return values != null && values.size() == 1 && auth.accepts(values.get(0));
     }
 
     /** {@code application/json}, optionally with parameters (a charset); case-insensitive, as media types are. */

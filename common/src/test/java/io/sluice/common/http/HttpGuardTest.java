@@ -66,6 +66,9 @@ class HttpGuardTest {
         assertThat(get(locked, "/read", "Bearer s3cret2").statusCode()).isEqualTo(401);
         assertThat(get(locked, "/read", "Basic s3cret").statusCode()).isEqualTo(401);
         assertThat(get(locked, "/read", "Bearer s3cret").statusCode()).isEqualTo(200);
+        HttpRequest twice = HttpRequest.newBuilder(locked.uri("/read")).header("Authorization", "Bearer s3cret")
+                .header("Authorization", "Bearer other").GET().build();
+        assertThat(HTTP.send(twice, HttpResponse.BodyHandlers.ofString()).statusCode()).as("two headers").isEqualTo(401);
         assertThat(get(locked, "/metrics", null).statusCode()).as("metrics exempt by default").isEqualTo(200);
         assertThat(get(open, "/read", null).statusCode()).isEqualTo(200);
     }
