@@ -1,5 +1,6 @@
 package io.sluice.cli;
 
+import io.sluice.common.http.HttpAuth;
 import io.sluice.common.lifecycle.Closer;
 import io.sluice.dcb.api.DcbApiConfig;
 import io.sluice.dcb.service.DcbService;
@@ -54,6 +55,9 @@ final class DcbApiCommand implements Callable<Integer> {
             description = "Address to listen on (0.0.0.0: every interface). Default: ${DEFAULT-VALUE}.")
     String host;
 
+    @Mixin
+    HttpAuthOptions auth;
+
     @Option(names = "--commit-interval-ms", paramLabel = "MS", defaultValue = "5",
             description = "The decider's transaction commit interval; appends are answered when it commits. "
                     + "Default: ${DEFAULT-VALUE}.")
@@ -71,6 +75,7 @@ final class DcbApiCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         OptionValues.inRange(spec, "--port", port, 0, 65535);
         OptionValues.inRange(spec, "--commit-interval-ms", commitIntervalMs, 1, 60_000);
+        HttpAuth httpAuth = auth.auth(spec);
         StackConfig stackConfig = connection.stack(err::println);
         // Installed before starting, so that a Ctrl-C during start-up still shuts down what started.
         StopSignals stop = StopSignals.install(err);
@@ -88,7 +93,7 @@ final class DcbApiCommand implements Callable<Integer> {
         try {
             EmbeddedStack stack = EmbeddedStack.start(stackConfig);
             started.push(stack);
-            DcbServiceConfig config = serviceConfig(stack, stackConfig.kafkaBootstrap().isEmpty(), started);
+            DcbServiceConfig config = serviceConfig(stack, stackConfig.kafkaBootstrap().isEmpty(), started).withAuth(httpAuth);
             ComponentMetrics metrics = new ComponentMetrics("dcb-api");
             started.push(metrics);
             DcbService service = DcbService.start(config, err::println, metrics);

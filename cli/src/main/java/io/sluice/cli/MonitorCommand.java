@@ -48,6 +48,9 @@ final class MonitorCommand implements Callable<Integer> {
             description = "Address to listen on (0.0.0.0: every interface). Default: ${DEFAULT-VALUE}.")
     String host;
 
+    @Mixin
+    HttpAuthOptions auth;
+
     @Option(names = "--schema", paramLabel = "NAME", defaultValue = "public",
             description = "Schema of backfill_dids (default: ${DEFAULT-VALUE}).")
     String schema;
@@ -92,7 +95,8 @@ final class MonitorCommand implements Callable<Integer> {
         try {
             MonitorConfig config = MonitorConfig.defaults(port, kafka.kafka(), pg)
                     .withHost(host)
-                    .withTiming(Duration.ofMillis(intervalMs), Duration.ofSeconds(stallSeconds));
+                    .withTiming(Duration.ofMillis(intervalMs), Duration.ofSeconds(stallSeconds))
+                    .withAuth(auth.auth(spec));
             config = config.withWorkloads(config.workloads(), config.didsTopic(), schema);
             return rateLimiterMetrics == null ? config : config.withRateLimits(RateLimitSource.fromMetrics(rateLimiterMetrics));
         } catch (IllegalArgumentException e) {

@@ -3,6 +3,8 @@ package io.sluice.ops.metrics;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
+import io.sluice.common.http.HttpLimits;
+import io.sluice.common.http.JsonError;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -30,6 +32,7 @@ public final class MetricsServer implements AutoCloseable {
 
     /** Listens on {@code host:port} (port 0: any free one) and serves {@code metrics} at /metrics. */
     public static MetricsServer start(String host, int port, ComponentMetrics metrics) {
+        HttpLimits.applyDefaults(); // before the first server: the JDK reads them once
         HttpServer server;
         try {
             server = HttpServer.create(new InetSocketAddress(host, port), 16);
@@ -37,6 +40,8 @@ public final class MetricsServer implements AutoCloseable {
             throw new UncheckedIOException("cannot serve metrics on " + host + ":" + port + ": " + e.getMessage(), e);
         }
         server.createContext(PATH, handler(metrics::scrape));
+        server.createContext("/", exchange -> JsonError.send(exchange, 404, "not_found", "no such resource: "
+                + exchange.getRequestURI().getPath() + " (there is GET " + PATH + ")"));
         // one scrape at a time is plenty; the default executor is the server's own thread
         server.start();
         return new MetricsServer(server);
@@ -49,7 +54,7 @@ public final class MetricsServer implements AutoCloseable {
                 String method = exchange.getRequestMethod();
                 if (!method.equals("GET") && !method.equals("HEAD")) {
                     exchange.getResponseHeaders().set("Allow", "GET, HEAD");
-                    exchange.sendResponseHeaders(405, -1);
+                    JsonError.send(exchange, 405, "method_not_allowed", PATH + " takes GET or HEAD, not " + method);
                     return;
                 }
                 byte[] body = scrape.get().getBytes(StandardCharsets.UTF_8);

@@ -1,6 +1,7 @@
 package io.sluice.ops.monitor;
 
 import io.sluice.common.client.ConnectionSettings;
+import io.sluice.common.http.HttpAuth;
 import io.sluice.schemas.topics.TopicNames;
 import io.sluice.stack.PostgresEndpoint;
 
@@ -25,11 +26,12 @@ import java.util.Optional;
  * @param stallAfter        a group with a partition whose lag has not moved for this long is STALLED
  * @param history           how far back the page's per-stage charts reach (one sample per interval, see
  *                          {@link #historySamples()})
+ * @param auth              bearer-token authentication of the page, /api/state and (if asked) /metrics
  */
 public record MonitorConfig(String host, int port, ConnectionSettings connection, Optional<PostgresEndpoint> postgres,
                             String backfillSchema, String didsTopic, List<Workload> workloads,
                             Optional<RateLimitSource> rateLimits, Duration interval, Duration stallAfter,
-                            Duration history) {
+                            Duration history, HttpAuth auth) {
 
     /** Bounds what each stage's history costs, in memory and in every /api/state answer. */
     public static final int MAX_HISTORY_SAMPLES = 1200;
@@ -46,6 +48,7 @@ public record MonitorConfig(String host, int port, ConnectionSettings connection
         requirePositive(interval, "interval");
         requirePositive(stallAfter, "stallAfter");
         requirePositive(history, "history");
+        Objects.requireNonNull(auth, "auth (use HttpAuth.none())");
     }
 
     /**
@@ -62,32 +65,37 @@ public record MonitorConfig(String host, int port, ConnectionSettings connection
     public static MonitorConfig defaults(int port, ConnectionSettings connection, Optional<PostgresEndpoint> postgres) {
         return new MonitorConfig("127.0.0.1", port, connection, postgres, "public", TopicNames.BACKFILL_DIDS,
                 Workload.defaults(), Optional.empty(), Duration.ofSeconds(1), Duration.ofSeconds(30),
-                Duration.ofMinutes(10));
+                Duration.ofMinutes(10), HttpAuth.none());
     }
 
     public MonitorConfig withWorkloads(List<Workload> workloads, String didsTopic, String backfillSchema) {
         return new MonitorConfig(host, port, connection, postgres, backfillSchema, didsTopic, workloads, rateLimits,
-                interval, stallAfter, history);
+                interval, stallAfter, history, auth);
     }
 
     public MonitorConfig withRateLimits(RateLimitSource source) {
         return new MonitorConfig(host, port, connection, postgres, backfillSchema, didsTopic, workloads,
-                Optional.of(source), interval, stallAfter, history);
+                Optional.of(source), interval, stallAfter, history, auth);
     }
 
     public MonitorConfig withTiming(Duration interval, Duration stallAfter) {
         return new MonitorConfig(host, port, connection, postgres, backfillSchema, didsTopic, workloads, rateLimits,
-                interval, stallAfter, history);
+                interval, stallAfter, history, auth);
     }
 
     public MonitorConfig withHistory(Duration history) {
         return new MonitorConfig(host, port, connection, postgres, backfillSchema, didsTopic, workloads, rateLimits,
-                interval, stallAfter, history);
+                interval, stallAfter, history, auth);
     }
 
     public MonitorConfig withHost(String host) {
         return new MonitorConfig(host, port, connection, postgres, backfillSchema, didsTopic, workloads, rateLimits,
-                interval, stallAfter, history);
+                interval, stallAfter, history, auth);
+    }
+
+    public MonitorConfig withAuth(HttpAuth other) {
+        return new MonitorConfig(host, port, connection, postgres, backfillSchema, didsTopic, workloads, rateLimits,
+                interval, stallAfter, history, other);
     }
 
     private static void requirePositive(Duration d, String name) {

@@ -3,6 +3,9 @@ package io.sluice.ops.monitor;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.sluice.common.http.HttpGuard;
+import io.sluice.common.http.HttpLimits;
+import io.sluice.common.http.JsonError;
 import io.sluice.stack.PostgresEndpoint;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -51,6 +54,7 @@ public final class MonitorServer implements AutoCloseable {
         this.admin = Admin.create(adminProps);
         this.sampler = new MonitorSampler(config, admin, config.postgres().map(MonitorServer::dataSource));
         this.ticker = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("sluice-monitor-sampler").daemon().factory());
+        HttpLimits.applyDefaults(); // before the first server: the JDK reads them once
         try {
             this.server = HttpServer.create(new InetSocketAddress(config.host(), config.port()), 32);
         } catch (IOException e) {
@@ -64,9 +68,10 @@ public final class MonitorServer implements AutoCloseable {
     public static MonitorServer start(MonitorConfig config) {
         MonitorServer m = new MonitorServer(config);
         m.tick();
-        m.server.createContext("/api/state", m::state);
-        m.server.createContext("/metrics", m::metrics);
-        m.server.createContext("/", MonitorServer::asset);
+        HttpGuard guard = new HttpGuard(config.auth());
+        m.server.createContext("/api/state", m::state).getFilters().add(guard);
+        m.server.createContext("/metrics", m::metrics).getFilters().add(guard);
+        m.server.createContext("/", MonitorServer::asset).getFilters().add(guard);
         m.server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
         m.server.start();
         long every = config.interval().toMillis();
@@ -99,12 +104,12 @@ public final class MonitorServer implements AutoCloseable {
     private void state(HttpExchange exchange) throws IOException {
         try (exchange) {
             if (!exchange.getRequestMethod().equals("GET")) {
-                exchange.sendResponseHeaders(405, -1);
+                notAllowed(exchange);
                 return;
             }
             MonitorState state = latest.get();
             if (state == null) {
-                send(exchange, 503, "{\"error\":\"no sample yet\"}".getBytes(StandardCharsets.UTF_8));
+                JsonError.send(exchange, 503, "unavailable", "no sample yet");
                 return;
             }
             byte[] body = JSON.writeValueAsBytes(Map.of("intervalMs", config.interval().toMillis(), "state", state));
@@ -118,12 +123,12 @@ public final class MonitorServer implements AutoCloseable {
     private void metrics(HttpExchange exchange) throws IOException {
         try (exchange) {
             if (!exchange.getRequestMethod().equals("GET")) {
-                exchange.sendResponseHeaders(405, -1);
+                notAllowed(exchange);
                 return;
             }
             MonitorState state = latest.get();
             if (state == null) {
-                send(exchange, 503, "no sample yet\n".getBytes(StandardCharsets.UTF_8));
+                JsonError.send(exchange, 503, "unavailable", "no sample yet");
                 return;
             }
             exchange.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
@@ -134,8 +139,12 @@ public final class MonitorServer implements AutoCloseable {
     private static void asset(HttpExchange exchange) throws IOException {
         try (exchange) {
             String name = ASSETS.get(exchange.getRequestURI().getPath());
-            if (name == null || !exchange.getRequestMethod().equals("GET")) {
-                send(exchange, 404, "not found\n".getBytes(StandardCharsets.UTF_8));
+            if (name == null) {
+                JsonError.send(exchange, 404, "not_found", "no such resource: " + exchange.getRequestURI().getPath());
+                return;
+            }
+            if (!exchange.getRequestMethod().equals("GET")) {
+                notAllowed(exchange);
                 return;
             }
             byte[] body;
@@ -147,6 +156,12 @@ public final class MonitorServer implements AutoCloseable {
             exchange.getResponseHeaders().set("Content-Type", type + "; charset=utf-8");
             send(exchange, 200, body);
         }
+    }
+
+    private static void notAllowed(HttpExchange exchange) throws IOException {
+        exchange.getResponseHeaders().set("Allow", "GET");
+        JsonError.send(exchange, 405, "method_not_allowed", exchange.getRequestURI().getPath() + " takes GET, not "
+                + exchange.getRequestMethod());
     }
 
     private static void send(HttpExchange exchange, int status, byte[] body) throws IOException {

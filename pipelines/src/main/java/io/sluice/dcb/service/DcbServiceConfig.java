@@ -1,5 +1,6 @@
 package io.sluice.dcb.service;
 
+import io.sluice.common.http.HttpAuth;
 import io.sluice.dcb.api.DcbApiConfig;
 import io.sluice.dcb.decider.DeciderConfig;
 import io.sluice.schemas.topics.TopicNames;
@@ -75,6 +76,11 @@ public record DcbServiceConfig(DcbApiConfig api, String deciderApplicationId, Du
     public DcbServiceConfig withApi(DcbApiConfig other) {
         return new DcbServiceConfig(other, deciderApplicationId, commitInterval, stateDir, dlqTopic, sinkGroupId,
                 sinkFlushInterval, onOtherLog, startTimeout);
+    }
+
+    /** The API's requests need {@code auth}'s bearer token (the decider and the sink have no HTTP side). */
+    public DcbServiceConfig withAuth(HttpAuth auth) {
+        return withApi(api.withAuth(auth));
     }
 
     public DcbServiceConfig withStateDir(Path dir) {

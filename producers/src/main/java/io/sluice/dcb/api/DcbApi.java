@@ -66,7 +66,7 @@ public final class DcbApi implements AutoCloseable {
             started.push(() -> producer.close(Duration.ofSeconds(10)));
             DcbHttpServer server = DcbHttpServer.start(config.host(), config.port(),
                     new AppendHandler(new KafkaAppender(producer, config.commandsTopic(), results, config.appendTimeout())),
-                    new ReadHandler(fence, reader, config.readTimeout()), extraRoutes);
+                    new ReadHandler(fence, reader, config.readTimeout()), extraRoutes, config.auth());
             started.push(server);
             log.info("dcb api listening on {}:{} ({})", config.host(), server.port(), config);
             return new DcbApi(config, server, fence, results, started);

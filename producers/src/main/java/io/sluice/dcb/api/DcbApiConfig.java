@@ -1,6 +1,7 @@
 package io.sluice.dcb.api;
 
 import io.sluice.common.client.ConnectionSettings;
+import io.sluice.common.http.HttpAuth;
 import io.sluice.common.redact.Redaction;
 import io.sluice.schemas.topics.TopicNames;
 
@@ -32,6 +33,7 @@ import java.util.regex.Pattern;
  * @param appendTimeout    how long an append waits for the decider's answer before a 503 (the
  *                         append may still happen: retry with the same Idempotency-Key)
  * @param readTimeout      how long a read waits for the events sink to reach the read fence before a 503
+ * @param auth             bearer-token authentication of every request ({@link HttpAuth#none()}: none)
  */
 public record DcbApiConfig(
         String host,
@@ -48,7 +50,8 @@ public record DcbApiConfig(
         int readPoolSize,
         Duration producerLinger,
         Duration appendTimeout,
-        Duration readTimeout) {
+        Duration readTimeout,
+        HttpAuth auth) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
 
@@ -80,6 +83,7 @@ public record DcbApiConfig(
         requireBetween(producerLinger, Duration.ZERO, Duration.ofSeconds(1), "producerLinger");
         requireBetween(appendTimeout, Duration.ofMillis(1), Duration.ofMinutes(10), "appendTimeout");
         requireBetween(readTimeout, Duration.ofMillis(1), Duration.ofMinutes(10), "readTimeout");
+        Objects.requireNonNull(auth, "auth (use HttpAuth.none())");
     }
 
     /**
@@ -90,29 +94,29 @@ public record DcbApiConfig(
                                         String dbPassword) {
         return new DcbApiConfig(DEFAULT_HOST, port, connection, TopicNames.DCB_COMMANDS,
                 TopicNames.DCB_EVENTS, TopicNames.DCB_RESULTS, jdbcUrl, dbUser, dbPassword, "public", channelFor("public"), 8,
-                Duration.ofMillis(1), Duration.ofSeconds(30), Duration.ofSeconds(10));
+                Duration.ofMillis(1), Duration.ofSeconds(30), Duration.ofSeconds(10), HttpAuth.none());
     }
 
     public DcbApiConfig withHost(String bindHost) {
         return new DcbApiConfig(bindHost, port, connection, commandsTopic, eventsTopic, resultsTopic,
-                jdbcUrl, dbUser, dbPassword, schema, notifyChannel, readPoolSize, producerLinger, appendTimeout, readTimeout);
+                jdbcUrl, dbUser, dbPassword, schema, notifyChannel, readPoolSize, producerLinger, appendTimeout, readTimeout, auth);
     }
 
     public DcbApiConfig withTopics(String commands, String events, String results) {
         return new DcbApiConfig(host, port, connection, commands, events, results, jdbcUrl, dbUser,
-                dbPassword, schema, notifyChannel, readPoolSize, producerLinger, appendTimeout, readTimeout);
+                dbPassword, schema, notifyChannel, readPoolSize, producerLinger, appendTimeout, readTimeout, auth);
     }
 
     public DcbApiConfig withTimeouts(Duration append, Duration read) {
         return new DcbApiConfig(host, port, connection, commandsTopic, eventsTopic, resultsTopic,
-                jdbcUrl, dbUser, dbPassword, schema, notifyChannel, readPoolSize, producerLinger, append, read);
+                jdbcUrl, dbUser, dbPassword, schema, notifyChannel, readPoolSize, producerLinger, append, read, auth);
     }
 
     /** The same store in another schema, with that schema's notification channel. */
     public DcbApiConfig withSchema(String otherSchema) {
         return new DcbApiConfig(host, port, connection, commandsTopic, eventsTopic, resultsTopic,
                 jdbcUrl, dbUser, dbPassword, otherSchema, channelFor(otherSchema), readPoolSize, producerLinger, appendTimeout,
-                readTimeout);
+                readTimeout, auth);
     }
 
     /**
@@ -125,12 +129,18 @@ public record DcbApiConfig(
 
     public DcbApiConfig withPort(int otherPort) {
         return new DcbApiConfig(host, otherPort, connection, commandsTopic, eventsTopic, resultsTopic,
-                jdbcUrl, dbUser, dbPassword, schema, notifyChannel, readPoolSize, producerLinger, appendTimeout, readTimeout);
+                jdbcUrl, dbUser, dbPassword, schema, notifyChannel, readPoolSize, producerLinger, appendTimeout, readTimeout, auth);
+    }
+
+    /** Requests need {@code auth}'s bearer token. */
+    public DcbApiConfig withAuth(HttpAuth other) {
+        return new DcbApiConfig(host, port, connection, commandsTopic, eventsTopic, resultsTopic,
+                jdbcUrl, dbUser, dbPassword, schema, notifyChannel, readPoolSize, producerLinger, appendTimeout, readTimeout, other);
     }
 
     public DcbApiConfig withReadPoolSize(int size) {
         return new DcbApiConfig(host, port, connection, commandsTopic, eventsTopic, resultsTopic,
-                jdbcUrl, dbUser, dbPassword, schema, notifyChannel, size, producerLinger, appendTimeout, readTimeout);
+                jdbcUrl, dbUser, dbPassword, schema, notifyChannel, size, producerLinger, appendTimeout, readTimeout, auth);
     }
 
     @Override
@@ -140,7 +150,7 @@ public record DcbApiConfig(
                 + ", topics=" + List.of(commandsTopic, eventsTopic, resultsTopic) + ", jdbcUrl=" + Redaction.url(jdbcUrl) + ", dbUser="
                 + dbUser + ", schema=" + schema + ", notifyChannel=" + notifyChannel + ", readPoolSize=" + readPoolSize
                 + ", producerLinger=" + producerLinger + ", appendTimeout=" + appendTimeout + ", readTimeout=" + readTimeout
-                + "]";
+                + ", auth=" + auth + "]";
     }
 
     private static void requireText(String value, String name) {

@@ -1,7 +1,11 @@
 package io.sluice.dcb.api;
 
+import com.sun.net.httpserver.HttpContext;
 import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
+import io.sluice.common.http.HttpAuth;
+import io.sluice.common.http.HttpGuard;
+import io.sluice.common.http.HttpLimits;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -14,17 +18,11 @@ import java.util.concurrent.Executors;
  * The HTTP front of the DCB API: the JDK's HTTP server with one virtual thread per exchange, so a
  * request waiting for the decider or the read fence holds no platform thread, and hundreds of
  * clients cost little. Serves {@code /append}, {@code /read} and any extra routes it is given (the
- * caller's {@code /metrics}); every other path is a JSON 404.
+ * caller's {@code /metrics}); every other path is a JSON 404. Every path is behind {@link HttpGuard}
+ * (bearer token, same-origin, JSON content type) and the {@link HttpLimits} (request and idle timeouts,
+ * a connection cap).
  */
 public final class DcbHttpServer implements AutoCloseable {
-
-    static {
-        // Read once when the JDK server's configuration class loads, so set before the first server.
-        // Without TCP_NODELAY small responses wait for the client's delayed ACK (up to 40 ms); the
-        // default cap of 200 idle connections would make 256 keep-alive clients reconnect.
-        defaultProperty("sun.net.httpserver.nodelay", "true");
-        defaultProperty("sun.net.httpserver.maxIdleConnections", "4096");
-    }
 
     private final HttpServer server;
     private final ExecutorService executor;
@@ -36,12 +34,14 @@ public final class DcbHttpServer implements AutoCloseable {
 
     /** Binds {@code host:port} (0: any free port) and starts serving. */
     public static DcbHttpServer start(String host, int port, HttpHandler append, HttpHandler read) {
-        return start(host, port, append, read, Map.of());
+        return start(host, port, append, read, Map.of(), HttpAuth.none());
     }
 
-    /** As {@link #start(String, int, HttpHandler, HttpHandler)}, with {@code extra} handlers by path. */
+    /** As {@link #start(String, int, HttpHandler, HttpHandler)}, with {@code extra} handlers by path and {@code auth}. */
     public static DcbHttpServer start(String host, int port, HttpHandler append, HttpHandler read,
-                                      Map<String, HttpHandler> extra) {
+                                      Map<String, HttpHandler> extra, HttpAuth auth) {
+        // Read once when the JDK server's configuration class loads, so set before the first server.
+        HttpLimits.applyDefaults();
         HttpServer server;
         try {
             server = HttpServer.create(new InetSocketAddress(host, port), 1024);
@@ -50,10 +50,11 @@ public final class DcbHttpServer implements AutoCloseable {
         }
         ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
         server.setExecutor(executor);
-        server.createContext("/append", append);
-        server.createContext("/read", read);
-        extra.forEach(server::createContext);
-        server.createContext("/", new NotFound());
+        HttpGuard guard = new HttpGuard(auth);
+        guarded(server.createContext("/append", append), guard);
+        guarded(server.createContext("/read", read), guard);
+        extra.forEach((path, handler) -> guarded(server.createContext(path, handler), guard));
+        guarded(server.createContext("/", new NotFound()), guard);
         server.start();
         return new DcbHttpServer(server, executor);
     }
@@ -69,8 +70,8 @@ public final class DcbHttpServer implements AutoCloseable {
         executor.shutdownNow();
     }
 
-    private static void defaultProperty(String name, String value) {
-        if (System.getProperty(name) == null) System.setProperty(name, value);
+    private static void guarded(HttpContext context, HttpGuard guard) {
+        context.getFilters().add(guard);
     }
 
     private static final class NotFound extends JsonHandler {

@@ -103,12 +103,13 @@ public final class DcbJson {
         });
     }
 
-    /** {@code {"error": code, "message": message}}. */
-    public static byte[] error(String code, String message) {
+    /** {@code {"error": code, "message": message, "status": N}}: the shape of {@link io.sluice.common.http.JsonError}. */
+    public static byte[] error(int status, String code, String message) {
         return write(g -> {
             g.writeStartObject();
             g.writeStringField("error", code);
             g.writeStringField("message", message);
+            g.writeNumberField("status", status);
             g.writeEndObject();
         });
     }

@@ -22,7 +22,7 @@ abstract class JsonHandler implements HttpHandler {
     record Response(int status, byte[] body) {
 
         static Response error(int status, String code, String message) {
-            return new Response(status, DcbJson.error(code, message));
+            return new Response(status, DcbJson.error(status, code, message));
         }
     }
 

@@ -46,7 +46,7 @@ public final class PostgresBaseline implements AutoCloseable {
             EventReader reader = new EventReader(config);
             DcbHttpServer server = DcbHttpServer.start(config.host(), config.port(),
                     new AppendHandler(new PostgresAppender(pool, config.schema())),
-                    new ReadHandler(new ReadFence(), reader, config.readTimeout()));
+                    new ReadHandler(new ReadFence(), reader, config.readTimeout()), java.util.Map.of(), config.auth());
             return new PostgresBaseline(pool, reader, server, config.host());
         } catch (SQLException | RuntimeException e) {
             pool.close();

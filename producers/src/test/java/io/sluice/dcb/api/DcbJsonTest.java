@@ -102,7 +102,7 @@ class DcbJsonTest {
                 StandardCharsets.UTF_8))
                 .isEqualTo("[{\"type\":\"A\",\"tags\":[\"t:1\"],\"data\":\"{\\\"q\\\":\\\"\\\\\\\"\\\"}\",\"position\":3}]");
         assertThat(new String(DcbJson.events(List.of()), StandardCharsets.UTF_8)).isEqualTo("[]");
-        assertThat(new String(DcbJson.error("bad_request", "a \"b\""), StandardCharsets.UTF_8))
-                .isEqualTo("{\"error\":\"bad_request\",\"message\":\"a \\\"b\\\"\"}");
+        assertThat(new String(DcbJson.error(400, "bad_request", "a \"b\""), StandardCharsets.UTF_8))
+                .isEqualTo("{\"error\":\"bad_request\",\"message\":\"a \\\"b\\\"\",\"status\":400}");
     }
 }

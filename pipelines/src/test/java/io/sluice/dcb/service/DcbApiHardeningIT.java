@@ -1,0 +1,124 @@
+package io.sluice.dcb.service;
+
+import io.sluice.common.http.HttpAuth;
+import io.sluice.dcb.service.testing.TestServices;
+import io.sluice.ops.metrics.ComponentMetrics;
+import io.sluice.testing.TestStack;
+import io.sluice.testing.WithSluiceStack;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The DCB API's HTTP hygiene on a store that requires a bearer token: 401 without or with a wrong
+ * token, 415 for a POST that is not JSON, 403 for a foreign Origin, JSON errors for unknown paths and
+ * wrong methods, /metrics exempt from the token by default.
+ */
+@WithSluiceStack
+@Timeout(value = 4, unit = TimeUnit.MINUTES)
+class DcbApiHardeningIT {
+
+    private static final String TOKEN = "it-token-7f3a";
+    private static final String APPEND = "{\"events\":[{\"type\":\"Hardened\",\"tags\":[\"h:1\"],\"data\":\"{}\"}]}";
+
+    private static DcbService service;
+    private static ComponentMetrics metrics;
+    private static HttpClient http;
+    private static URI base;
+
+    @BeforeAll
+    static void start(TestStack stack, @TempDir Path stateDir) throws InterruptedException {
+        metrics = new ComponentMetrics("dcb-api");
+        DcbServiceConfig config = TestServices.config(stack, stateDir).withAuth(new HttpAuth(Optional.of(TOKEN), false));
+        service = DcbService.start(config, line -> { }, metrics);
+        base = service.baseUri();
+        http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (http != null) http.close();
+        if (service != null) service.close();
+        if (metrics != null) metrics.close();
+    }
+
+    @Test
+    void everyRequestNeedsTheToken() throws Exception {
+        HttpResponse<String> none = send(request("/read").GET());
+        assertThat(none.statusCode()).isEqualTo(401);
+        assertThat(none.headers().firstValue("WWW-Authenticate")).hasValue("Bearer");
+        assertJsonError(none, 401);
+        assertThat(send(request("/read").header("Authorization", "Bearer wrong").GET()).statusCode()).isEqualTo(401);
+        assertThat(send(request("/append").header("Authorization", "Bearer wrong").header("Content-Type", "text/plain")
+                .POST(HttpRequest.BodyPublishers.ofString(APPEND))).statusCode()).as("401 before 415").isEqualTo(401);
+        assertThat(send(authorized("/read").GET()).statusCode()).isEqualTo(200);
+        HttpResponse<String> appended = send(post("application/json; charset=utf-8"));
+        assertThat(appended.statusCode()).as(appended.body()).isEqualTo(200);
+        assertThat(appended.body()).contains("\"appendConditionFailed\":false");
+        assertThat(send(request("/metrics").GET()).statusCode()).as("/metrics exempt by default").isEqualTo(200);
+    }
+
+    @Test
+    void appendsMustBeJson() throws Exception {
+        for (String type : new String[] {"text/plain", "application/x-www-form-urlencoded", null}) {
+            HttpResponse<String> response = send(post(type));
+            assertThat(response.statusCode()).as(String.valueOf(type)).isEqualTo(415);
+            assertJsonError(response, 415);
+            assertThat(response.body()).contains("application/json");
+        }
+    }
+
+    @Test
+    void aForeignOriginCannotAppend() throws Exception {
+        HttpResponse<String> response = send(post("application/json").header("Origin", "https://evil.example"));
+        assertThat(response.statusCode()).isEqualTo(403);
+        assertJsonError(response, 403);
+        assertThat(response.headers().map().keySet()).noneMatch(h -> h.toLowerCase().startsWith("access-control-"));
+        HttpResponse<String> own = send(post("application/json").header("Origin", "http://" + base.getAuthority()));
+        assertThat(own.statusCode()).as(own.body()).isEqualTo(200);
+    }
+
+    @Test
+    void errorsAreJson() throws Exception {
+        assertJsonError(send(authorized("/nothing-here").GET()), 404);
+        assertJsonError(send(authorized("/append").GET()), 405);
+        assertJsonError(send(authorized("/read?query=%7Bnot-json").GET()), 400);
+        assertJsonError(send(authorized("/read?queyr=x").GET()), 400);
+    }
+
+    private static void assertJsonError(HttpResponse<String> response, int status) {
+        assertThat(response.statusCode()).isEqualTo(status);
+        assertThat(response.headers().firstValue("Content-Type")).hasValue("application/json");
+        assertThat(response.body()).startsWith("{\"error\":").contains("\"status\":" + status).doesNotContain(TOKEN);
+    }
+
+    private static HttpRequest.Builder post(String contentType) {
+        HttpRequest.Builder request = authorized("/append").POST(HttpRequest.BodyPublishers.ofString(APPEND));
+        return contentType == null ? request : request.header("Content-Type", contentType);
+    }
+
+    private static HttpRequest.Builder authorized(String path) {
+        return request(path).header("Authorization", "Bearer " + TOKEN);
+    }
+
+    private static HttpRequest.Builder request(String path) {
+        return HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(60));
+    }
+
+    private static HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+}
