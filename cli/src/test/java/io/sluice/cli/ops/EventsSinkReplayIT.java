@@ -21,7 +21,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -64,7 +63,7 @@ class EventsSinkReplayIT {
         SluiceRun replay = SluiceRun.of(stack, "replay", "--group", group, "--to-earliest", "--execute");
         assertThat(replay.ok()).contains("(sink: sluice_offsets in PostgreSQL, then Kafka offsets)")
                 .containsPattern(topic + "\\s+0\\s+" + String.format("%,d", EVENTS) + "\\s+0");
-        assertThat(stored(stack, group, topic)).isZero();
+        assertThat(Kafka.storedNextOffset(stack, SCHEMA, group, topic)).isZero();
         try (Admin admin = Kafka.admin(stack)) {
             assertThat(Kafka.committed(admin, group)).containsExactly(Map.entry(topic + "-0", 0L));
         }
@@ -122,27 +121,13 @@ class EventsSinkReplayIT {
 
     private static void awaitStored(TestStack stack, EventsSink sink, String group, String topic, long next) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (stored(stack, group, topic) < next) {
+        while (Kafka.storedNextOffset(stack, SCHEMA, group, topic) < next) {
             if (!sink.isRunning()) throw new AssertionError("the sink stopped", sink.failure().orElse(null));
             if (System.nanoTime() > deadline) throw new AssertionError("the sink did not store offset " + next);
             Thread.sleep(50);
         }
     }
 
-    private static long stored(TestStack stack, String group, String topic) throws SQLException {
-        try (Connection c = stack.connect(); PreparedStatement ps = c.prepareStatement(
-                "SELECT coalesce(max(next_offset), -1) FROM " + SCHEMA + ".sluice_offsets WHERE group_id = ? AND topic = ?")) {
-            ps.setString(1, group);
-            ps.setString(2, topic);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
-            }
-        } catch (SQLException e) {
-            if ("42P01".equals(e.getSQLState())) return -1; // not migrated yet
-            throw e;
-        }
-    }
 
     /** Row count and an md5 of every column of every row, in position order. */
     private static String checksum(TestStack stack) throws SQLException {

@@ -3,6 +3,7 @@ package io.sluice.ops.lag;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sluice.common.topics.TopicAdmin;
+import io.sluice.ops.testing.Kafka;
 import io.sluice.ops.testing.SluiceRun;
 import io.sluice.schemas.dcb.Event;
 import io.sluice.schemas.registry.HttpSchemaRegistryClient;
@@ -18,10 +19,6 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -62,7 +59,7 @@ class SinkLagIT {
         try (EventsSink sink = EventsSink.start(config, events.keySerde().deserializer(), events.valueSerde().deserializer(),
                 "sluice_lag_events_it")) {
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (stored(stack, group, topic) < 38) {
+            while (Kafka.storedNextOffset(stack, SCHEMA, group, topic) < 38) {
                 if (!sink.isRunning()) throw new AssertionError("the sink stopped", sink.failure().orElse(null));
                 if (System.nanoTime() > deadline) throw new AssertionError("the sink did not store offset 38");
                 Thread.sleep(50);
@@ -73,7 +70,7 @@ class SinkLagIT {
             assertThat(running.get("members").asInt()).isEqualTo(1);
             assertThat(running.get("status").asText()).isEqualTo("OK");
         }
-        assertThat(stored(stack, group, topic)).as("last record + 1: before the last committed transaction's marker").isEqualTo(38);
+        assertThat(Kafka.storedNextOffset(stack, SCHEMA, group, topic)).as("last record + 1: before the last committed transaction's marker").isEqualTo(38);
         JsonNode stopped = lag(stack, group);
         assertThat(stopped.get("status").asText()).isEqualTo("IDLE");
         assertThat(stopped.get("partitions").get(0).get("end").asLong()).as("the last stable offset, past the aborted tail").isEqualTo(45);
@@ -101,18 +98,4 @@ class SinkLagIT {
         else txn.abortTransaction();
     }
 
-    private static long stored(TestStack stack, String group, String topic) throws SQLException {
-        try (Connection c = stack.connect(); PreparedStatement ps = c.prepareStatement(
-                "SELECT coalesce(max(next_offset), -1) FROM " + SCHEMA + ".sluice_offsets WHERE group_id = ? AND topic = ?")) {
-            ps.setString(1, group);
-            ps.setString(2, topic);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
-            }
-        } catch (SQLException e) {
-            if ("42P01".equals(e.getSQLState())) return -1; // not migrated yet
-            throw e;
-        }
-    }
 }

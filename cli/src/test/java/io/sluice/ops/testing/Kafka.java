@@ -12,6 +12,10 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.postgresql.ds.PGSimpleDataSource;
 
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -61,5 +65,24 @@ public final class Kafka {
         ds.setUser(stack.postgres().user());
         ds.setPassword(stack.postgres().password());
         return ds;
+    }
+
+    /**
+     * The highest next offset a sink group stored in {@code schema.sluice_offsets} for {@code topic};
+     * -1 before the sink stored any (or migrated its schema).
+     */
+    public static long storedNextOffset(TestStack stack, String schema, String group, String topic) throws SQLException {
+        try (Connection c = stack.connect(); PreparedStatement ps = c.prepareStatement(
+                "SELECT coalesce(max(next_offset), -1) FROM " + schema + ".sluice_offsets WHERE group_id = ? AND topic = ?")) {
+            ps.setString(1, group);
+            ps.setString(2, topic);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        } catch (SQLException e) {
+            if ("42P01".equals(e.getSQLState())) return -1; // not migrated yet
+            throw e;
+        }
     }
 }
