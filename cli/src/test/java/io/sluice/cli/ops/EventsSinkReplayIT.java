@@ -74,6 +74,7 @@ class EventsSinkReplayIT {
 
         try (EventsSink rerun = start(config, events)) {
             awaitStored(stack, rerun, group, topic, EVENTS);
+            awaitCounted(rerun, EVENTS);
             assertThat(rerun.counters().recordsWritten()).as("the rerun re-read every event").isEqualTo(EVENTS);
             assertThat(rerun.counters().deadLettered()).isZero();
         }
@@ -84,6 +85,7 @@ class EventsSinkReplayIT {
                 event(EVENTS + 1)));
         try (EventsSink third = start(config, events)) {
             awaitStored(stack, third, group, topic, EVENTS + 2);
+            awaitCounted(third, 1);
             assertThat(third.counters().deadLettered()).isEqualTo(1);
             assertThat(third.counters().recordsWritten()).isEqualTo(1);
         }
@@ -117,6 +119,12 @@ class EventsSinkReplayIT {
                 topic.keySerde().serializer(), topic.valueSerde().serializer())) {
             for (Event e : events) producer.send(new ProducerRecord<>(topic.name(), 0, e.getPosition(), e));
         }
+    }
+
+    /** The counters move after the PostgreSQL commit returns, so just after the stored offsets do. */
+    private static void awaitCounted(EventsSink sink, long written) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (sink.counters().recordsWritten() < written && System.nanoTime() < deadline) Thread.sleep(20);
     }
 
     private static void awaitStored(TestStack stack, EventsSink sink, String group, String topic, long next) throws Exception {
