@@ -66,6 +66,21 @@ final class FetcherCommand implements Callable<Integer> {
     @Option(names = "--max-car-mb", defaultValue = "256", description = "Largest repository accepted (default ${DEFAULT-VALUE}).")
     long maxCarMb;
 
+    @Option(names = "--max-record-bytes", defaultValue = "1000000",
+            description = "Largest RepoRecord produced; a larger record is dead-lettered alone (record-too-large) and "
+                    + "its DID ends PARTIAL (default ${DEFAULT-VALUE}).")
+    int maxRecordBytes;
+
+    @Option(names = "--max-record-depth", defaultValue = "" + FetcherConfig.DEFAULT_MAX_RECORD_DEPTH,
+            description = "Deepest record nesting decoded, at most " + FetcherConfig.MAX_RECORD_DEPTH + "; a deeper "
+                    + "record is dead-lettered alone (record-too-deep) (default ${DEFAULT-VALUE}).")
+    int maxRecordDepth;
+
+    @Option(names = "--max-json-per-car-byte", defaultValue = "" + FetcherConfig.DEFAULT_MAX_JSON_PER_CAR_BYTE,
+            description = "JSON one repository may produce, as a multiple of its CAR's size; past it extraction "
+                    + "stops (extraction-limit) and the DID ends PARTIAL (default ${DEFAULT-VALUE}).")
+    int maxJsonPerCarByte;
+
     @Option(names = "--max-attempts", defaultValue = "8", description = "Attempts per repository before the DLQ (default ${DEFAULT-VALUE}).")
     int maxAttempts;
 
@@ -135,6 +150,7 @@ final class FetcherCommand implements Callable<Integer> {
         FetcherConfig.Builder b = FetcherConfig.builder(connection.kafkaAndRegistry()).groupId(group).maxInFlight(maxInFlight)
                 .limits(new Limits(Limits.DEFAULT.maxBlockBytes(), maxCarMb * 1024 * 1024))
                 .retry(new RetryPolicy(maxAttempts, RetryPolicy.DEFAULT.initialBackoff(), RetryPolicy.DEFAULT.maxBackoff()))
+                .maxRecordBytes(maxRecordBytes).maxRecordDepth(maxRecordDepth).maxJsonPerCarByte(maxJsonPerCarByte)
                 .allowedPrivateHosts(Set.copyOf(allowPrivateHosts));
         if (spillDir != null) b.spillDir(spillDir);
         if (blockMemoryMb != null) b.blockMemoryBytes(blockMemoryMb * 1024 * 1024);

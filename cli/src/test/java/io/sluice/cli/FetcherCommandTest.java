@@ -18,7 +18,8 @@ class FetcherCommandTest {
         FetcherCommand command = new FetcherCommand();
         new CommandLine(command).parseArgs("--bootstrap-server", "k:9092", "--registry-url", "http://r/apis/ccompat/v7",
                 "--group", "g", "--max-in-flight", "16", "--block-memory-mb", "64", "--max-attempts", "3",
-                "--allow-private-host", "127.0.0.1", "--allow-private-host", "LOCALHOST");
+                "--allow-private-host", "127.0.0.1", "--allow-private-host", "LOCALHOST", "--max-record-depth", "200",
+                "--max-json-per-car-byte", "5", "--max-record-bytes", "2048");
         FetcherConfig config = command.config();
         assertThat(config.connection().bootstrapServers()).isEqualTo("k:9092");
         assertThat(config.groupId()).isEqualTo("g");
@@ -28,6 +29,24 @@ class FetcherCommandTest {
         assertThat(config.retry().maxAttempts()).isEqualTo(3);
         assertThat(config.allowedPrivateHosts()).isEqualTo(Set.of("127.0.0.1", "localhost"));
         assertThat(config.topics()).isEqualTo(FetcherConfig.TopicSet.defaults());
+        assertThat(config.maxRecordDepth()).isEqualTo(200);
+        assertThat(config.maxJsonPerCarByte()).isEqualTo(5);
+        assertThat(config.maxRecordBytes()).isEqualTo(2048);
+    }
+
+    @Test
+    void theRecordLimitsDefaultToWhatTheReferencePdsAccepts() {
+        FetcherCommand command = new FetcherCommand();
+        new CommandLine(command).parseArgs("--bootstrap-server", "k:9092", "--registry-url", "http://r/apis/ccompat/v7");
+        FetcherConfig config = command.config();
+        assertThat(config.maxRecordDepth()).isEqualTo(512).isGreaterThanOrEqualTo(140);
+        assertThat(config.maxJsonPerCarByte()).isEqualTo(20);
+        assertThat(config.maxRecordBytes()).isEqualTo(1_000_000);
+        assertThatThrownBy(() -> {
+            FetcherCommand deep = new FetcherCommand();
+            new CommandLine(deep).parseArgs("--bootstrap-server", "k:9092", "--registry-url", "http://r", "--max-record-depth", "5000");
+            deep.config();
+        }).hasMessageContaining("max record depth must be 1..1024");
     }
 
     @Test

@@ -105,11 +105,11 @@ class RecordsSinkReplayIT {
                 String did = "did:plc:replay" + d;
                 for (int i = 0; i < PER_DID; i++) {
                     RepoRecord r = new RepoRecord(did, "app.bsky.feed.post", "3k" + i, "bafyreicid" + d + "x" + i, "3kaaaaaaaaaa2",
-                            "{\"text\":\"post " + i + "\",\"createdAt\":\"2024-01-01T00:00:00.000Z\"}", "run-1");
+                            "{\"text\":\"post " + i + "\",\"createdAt\":\"2024-01-01T00:00:00.000Z\"}", "run-1", null);
                     producer.send(new ProducerRecord<>(rt, keys.serialize(rt, did), records.serialize(rt, r)));
                 }
                 DidStatus done = new DidStatus(did, "https://pds.example", DidState.DONE, (long) PER_DID, 1_000L, 1, null,
-                        T0.plusSeconds(d), "run-1");
+                        T0.plusSeconds(d), "run-1", 0L);
                 producer.send(new ProducerRecord<>(st, keys.serialize(st, did), statuses.serialize(st, done)));
             }
             producer.flush();

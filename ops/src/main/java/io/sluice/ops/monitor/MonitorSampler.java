@@ -132,7 +132,7 @@ final class MonitorSampler implements AutoCloseable {
             errors.add("backfill total: " + e.getMessage());
             published = 0;
         }
-        String sql = "SELECT count(*) FILTER (WHERE state IN ('DONE', 'FAILED')), count(*) FILTER (WHERE state = 'FAILED'), "
+        String sql = "SELECT count(*) FILTER (WHERE state IN ('DONE', 'PARTIAL', 'FAILED')), count(*) FILTER (WHERE state = 'FAILED'), "
                 + "count(*) FROM \"" + config.backfillSchema().replace("\"", "\"\"") + "\".backfill_dids";
         try (Connection c = postgres.orElseThrow().getConnection(); PreparedStatement st = c.prepareStatement(sql);
              ResultSet rs = st.executeQuery()) {

@@ -10,7 +10,10 @@ sealed interface Attempt {
 
     long observedAt();
 
-    /** Every record of the repository was handed to the emitter. */
+    /**
+     * The repository was read and walked: its records went to the emitter, except those the summary
+     * counts as missing from the CAR or skipped past an extraction limit.
+     */
     record Fetched(RepoExtractor.Summary summary, RateLimitHeaders headers, long observedAt) implements Attempt {
     }
 

@@ -2,6 +2,7 @@ package io.sluice.backfill.fetch;
 
 import io.sluice.common.client.ConnectionSettings;
 import io.sluice.backfill.atproto.car.Limits;
+import io.sluice.backfill.atproto.cbor.DagCborJson;
 import io.sluice.schemas.topics.TopicNames;
 
 import java.nio.file.Path;
@@ -28,8 +29,15 @@ import java.util.Set;
  * @param blockMemoryBytes    heap for CAR blocks shared by all downloads; beyond it blocks spill to
  *                            temporary files in {@code spillDir}
  * @param spillDir            where spill files go
- * @param maxRecordBytes      largest serialized RepoRecord produced; a repository with a larger one
- *                            is dead-lettered (LIMIT_EXCEEDED) rather than failing the producer
+ * @param maxRecordBytes      largest serialized RepoRecord produced; a larger record is dead-lettered
+ *                            alone (RECORD_TOO_LARGE) rather than failing the producer, the DID ends PARTIAL
+ * @param maxRecordDepth      deepest record nesting decoded (default 512: the reference PDS accepts
+ *                            records deeper than 128 levels); a deeper record is dead-lettered alone
+ *                            (RECORD_TOO_DEEP). At most 1024, so a record cannot overflow a thread's stack
+ * @param maxJsonPerCarByte   the JSON one repository may produce, as a multiple of its CAR's size (default
+ *                            20; real records expand 1-3x): a CAR listing one record under many keys could
+ *                            otherwise produce without bound. Past it extraction stops (EXTRACTION_LIMIT),
+ *                            the rest of the records are counted as dead-lettered, the DID ends PARTIAL
  * @param allowedPrivateHosts hosts (lower case) that may resolve to loopback or private addresses
  * @param signals             when ratelimit-* headers of good responses are signalled
  * @param commitInterval      how often finished offsets are committed
@@ -39,11 +47,16 @@ import java.util.Set;
  */
 public record FetcherConfig(ConnectionSettings connection, String groupId, TopicSet topics,
                             int maxInFlight, int maxPendingTasks, Http http, RetryPolicy retry, Limits limits,
-                            long blockMemoryBytes, Path spillDir, int maxRecordBytes, Set<String> allowedPrivateHosts,
+                            long blockMemoryBytes, Path spillDir, int maxRecordBytes, int maxRecordDepth,
+                            int maxJsonPerCarByte, Set<String> allowedPrivateHosts,
                             Signals signals, Duration commitInterval, Duration shutdownTimeout,
                             Map<String, Object> consumerOverrides, Map<String, Object> producerOverrides) {
 
     public static final String DEFAULT_GROUP_ID = "sluice-fetcher";
+    public static final int DEFAULT_MAX_RECORD_DEPTH = DagCborJson.DEFAULT_MAX_DEPTH;
+    /** Two default depths: DagCborDepthTest shows that many levels fit in a default (1 MiB) thread stack. */
+    public static final int MAX_RECORD_DEPTH = 1024;
+    public static final int DEFAULT_MAX_JSON_PER_CAR_BYTE = 20;
 
     public FetcherConfig {
         Objects.requireNonNull(connection, "connection").requireRegistry();
@@ -63,6 +76,12 @@ public record FetcherConfig(ConnectionSettings connection, String groupId, Topic
         if (blockMemoryBytes < 0) throw new IllegalArgumentException("block memory must not be negative");
         spillDir = Objects.requireNonNull(spillDir, "spillDir");
         if (maxRecordBytes < 1024) throw new IllegalArgumentException("max record bytes must be >= 1024, got " + maxRecordBytes);
+        if (maxRecordDepth < 1 || maxRecordDepth > MAX_RECORD_DEPTH) {
+            throw new IllegalArgumentException("max record depth must be 1.." + MAX_RECORD_DEPTH + ", got " + maxRecordDepth);
+        }
+        if (maxJsonPerCarByte < 1 || maxJsonPerCarByte > 100_000) {
+            throw new IllegalArgumentException("max JSON per CAR byte must be 1..100000, got " + maxJsonPerCarByte);
+        }
         Set<String> hosts = new HashSet<>();
         for (String h : Objects.requireNonNull(allowedPrivateHosts, "allowedPrivateHosts")) {
             hosts.add(required("allowed private host", h).toLowerCase(Locale.ROOT));
@@ -160,6 +179,8 @@ public record FetcherConfig(ConnectionSettings connection, String groupId, Topic
         private long blockMemoryBytes = defaultBlockMemory();
         private Path spillDir = Path.of(System.getProperty("java.io.tmpdir"));
         private int maxRecordBytes = 1_000_000;
+        private int maxRecordDepth = DEFAULT_MAX_RECORD_DEPTH;
+        private int maxJsonPerCarByte = DEFAULT_MAX_JSON_PER_CAR_BYTE;
         private Set<String> allowedPrivateHosts = Set.of();
         private Signals signals = Signals.defaults();
         private Duration commitInterval = Duration.ofSeconds(1);
@@ -183,6 +204,8 @@ public record FetcherConfig(ConnectionSettings connection, String groupId, Topic
         public Builder blockMemoryBytes(long v) { blockMemoryBytes = v; return this; }
         public Builder spillDir(Path v) { spillDir = v; return this; }
         public Builder maxRecordBytes(int v) { maxRecordBytes = v; return this; }
+        public Builder maxRecordDepth(int v) { maxRecordDepth = v; return this; }
+        public Builder maxJsonPerCarByte(int v) { maxJsonPerCarByte = v; return this; }
         public Builder allowedPrivateHosts(Set<String> v) { allowedPrivateHosts = v; return this; }
         public Builder signals(Signals v) { signals = v; return this; }
         public Builder commitInterval(Duration v) { commitInterval = v; return this; }
@@ -201,7 +224,8 @@ public record FetcherConfig(ConnectionSettings connection, String groupId, Topic
         public FetcherConfig build() {
             int pending = maxPendingTasks < 0 ? (int) Math.min(Integer.MAX_VALUE, 4L * maxInFlight) : maxPendingTasks;
             return new FetcherConfig(connection, groupId, topics, maxInFlight, pending, http, retry, limits,
-                    blockMemoryBytes, spillDir, maxRecordBytes, allowedPrivateHosts, signals, commitInterval,
+                    blockMemoryBytes, spillDir, maxRecordBytes, maxRecordDepth, maxJsonPerCarByte, allowedPrivateHosts,
+                    signals, commitInterval,
                     shutdownTimeout, consumerOverrides, producerOverrides);
         }
     }

@@ -14,6 +14,8 @@ public final class FetcherStats {
     final LongAdder throttled = new LongAdder();
     final LongAdder records = new LongAdder();
     final LongAdder bytes = new LongAdder();
+    final LongAdder partial = new LongAdder();
+    final LongAdder recordsDeadLettered = new LongAdder();
 
     /**
      * @param done      repositories fully produced (DidStatus DONE)
@@ -23,11 +25,15 @@ public final class FetcherStats {
      * @param throttled 429 responses
      * @param records   RepoRecords produced
      * @param bytes     CAR bytes downloaded by successful attempts
+     * @param partial   repositories stored without some of their records (DidStatus PARTIAL)
+     * @param recordsDeadLettered records of stored repositories not produced (dead-lettered or past a limit)
      */
-    public record Snapshot(long done, long failed, long retried, long expired, long throttled, long records, long bytes) {
+    public record Snapshot(long done, long failed, long retried, long expired, long throttled, long records, long bytes,
+                           long partial, long recordsDeadLettered) {
     }
 
     public Snapshot snapshot() {
-        return new Snapshot(done.sum(), failed.sum(), retried.sum(), expired.sum(), throttled.sum(), records.sum(), bytes.sum());
+        return new Snapshot(done.sum(), failed.sum(), retried.sum(), expired.sum(), throttled.sum(), records.sum(), bytes.sum(),
+                partial.sum(), recordsDeadLettered.sum());
     }
 }

@@ -22,7 +22,9 @@ import java.nio.charset.StandardCharsets;
  *
  * <p>Dead letters carry the original FetchTask record's key, value, timestamp and headers, plus the
  * {@link DeadLetter} headers (stage {@value #STAGE}, reason {@link FailureReason#code()}) and
- * {@value #HEADER_ATTEMPTS}.
+ * {@value #HEADER_ATTEMPTS}; the dead letter of one record also names it: {@value #HEADER_COLLECTION},
+ * {@value #HEADER_RKEY}, {@value #HEADER_CID}. Its value stays the FetchTask, so a replay fetches the
+ * repository again (after the limit that refused the record was raised, say).
  * Thread-safe.
  */
 final class Outputs {
@@ -30,9 +32,13 @@ final class Outputs {
     static final String STAGE = "fetcher";
     /** The attempts made before the task was given up, beside the contract's headers. */
     static final String HEADER_ATTEMPTS = DeadLetter.PREFIX + "attempts";
+    /** The record a per-record dead letter is about. */
+    static final String HEADER_COLLECTION = DeadLetter.PREFIX + "collection";
+    static final String HEADER_RKEY = DeadLetter.PREFIX + "rkey";
+    static final String HEADER_CID = DeadLetter.PREFIX + "cid";
     private static final int MAX_MESSAGE_CHARS = 4000;
 
-    /** A record over {@link FetcherConfig#maxRecordBytes()}: the repository is dead-lettered. */
+    /** A record over {@link FetcherConfig#maxRecordBytes()}: nothing was sent; the record is dead-lettered alone. */
     static final class RecordTooLargeException extends RuntimeException {
         RecordTooLargeException(String message) {
             super(message);
@@ -92,10 +98,25 @@ final class Outputs {
 
     void deadLetter(TaskAcks acks, ConsumerRecord<byte[], byte[]> source, FailureReason reason, String message,
                     String errorClass, int attempts) {
+        send(acks, DeadLetter.record(names.dlq(), source, headers(source, reason, message, errorClass, attempts)));
+    }
+
+    /** The dead letter of one record of the repository {@code source} asked for. */
+    void recordDeadLetter(TaskAcks acks, ConsumerRecord<byte[], byte[]> source, FailureReason reason, String message,
+                          String errorClass, int attempts, String collection, String rkey, String cid) {
+        Headers headers = headers(source, reason, message, errorClass, attempts);
+        headers.add(HEADER_COLLECTION, collection.getBytes(StandardCharsets.UTF_8));
+        headers.add(HEADER_RKEY, rkey.getBytes(StandardCharsets.UTF_8));
+        headers.add(HEADER_CID, cid.getBytes(StandardCharsets.UTF_8));
+        send(acks, DeadLetter.record(names.dlq(), source, headers));
+    }
+
+    private static Headers headers(ConsumerRecord<byte[], byte[]> source, FailureReason reason, String message,
+                                   String errorClass, int attempts) {
         Headers headers = DeadLetter.headers(source.headers(), STAGE, reason.code(), source.topic(), source.partition(),
                 source.offset(), errorClass, message);
         headers.add(HEADER_ATTEMPTS, Integer.toString(attempts).getBytes(StandardCharsets.UTF_8));
-        send(acks, DeadLetter.record(names.dlq(), source, headers));
+        return headers;
     }
 
     static String truncate(String message) {

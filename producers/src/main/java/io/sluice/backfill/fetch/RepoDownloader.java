@@ -102,11 +102,9 @@ final class RepoDownloader {
                             + " bytes of its Content-Length", null, headers);
                 }
             }
-            RepoExtractor.Summary summary = RepoExtractor.walk(loaded, store, task.getDid(), emitter);
-            if (summary.missing() > 0) {
-                return failed(FailureReason.INCOMPLETE, "the CAR lacks " + summary.missing() + " blocks its tree references ("
-                        + summary.badCids() + " blocks failed their CID check)", null, headers);
-            }
+            RepoExtractor.Summary summary = RepoExtractor.walk(loaded, store, task.getDid(),
+                    RecordDecoder.forCar(config, loaded.bytes()), emitter);
+            // Blocks missing from the CAR (summary.missing) are the TaskRunner's to judge: retry or PARTIAL.
             return new Attempt.Fetched(summary, headers, System.currentTimeMillis());
         } catch (IOException | RuntimeException e) {
             // RuntimeException: atproto format errors, an oversized record, the spill file; classified,

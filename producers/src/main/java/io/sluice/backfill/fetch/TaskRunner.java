@@ -4,7 +4,6 @@ import io.sluice.schemas.backfill.DidState;
 import io.sluice.schemas.backfill.DidStatus;
 import io.sluice.schemas.backfill.FetchTask;
 import io.sluice.schemas.backfill.RateLimitKind;
-import io.sluice.schemas.backfill.RepoRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,7 +17,11 @@ import java.util.concurrent.TimeUnit;
  * The life of one FetchTask, on its own virtual thread. Consumes the task; produces, through
  * {@link Outputs}, exactly one of:
  * <ul>
- * <li>the repository's RepoRecords and a DidStatus DONE;</li>
+ * <li>the repository's RepoRecords and a DidStatus DONE, when every record its tree lists was produced;</li>
+ * <li>the repository's RepoRecords, a dead letter for each record that could not be produced (see
+ * {@link RepoEmitter}; records past an extraction limit share one) or for blocks the CAR lacks on the last
+ * attempt, and a DidStatus PARTIAL: records = those produced, dead_lettered = those not, last_error the
+ * first reason;</li>
  * <li>the task on the retry topic: unchanged when its not_after passed before it could start
  * (never fetched late, so a paused fetcher fires no burst), with attempt + 1 after a retryable
  * failure (after the policy's back-off; a 429 also produces a THROTTLED_429 RateLimitSignal and
@@ -69,7 +72,7 @@ final class TaskRunner {
             try {
                 if (acks.failure() == null) {
                     handle(source, task, acks, new Attempt.Failed(FailureReason.INTERNAL_ERROR, e.toString(), e,
-                            RateLimitHeaders.NONE, clock.millis()));
+                            RateLimitHeaders.NONE, clock.millis()), null);
                 }
             } catch (RuntimeException again) {
                 acks.fail(again);
@@ -87,37 +90,37 @@ final class TaskRunner {
             return;
         }
         Attempt attempt;
+        RepoEmitter emitter = new RepoEmitter(outputs, acks, source, task);
         try {
             if (clock.millis() > notAfter) {
                 expired(task, acks);
                 return;
             }
-            long[] records = {0};
-            byte[] key = outputs.recordKey(task.getDid());
             // FETCHING goes out once the PDS answered, not between the deadline check and the request: a
             // send that parks there (a busy carrier, a full buffer) could carry the request past its window.
             // A DID's statuses share a partition, so it still precedes the outcome.
-            Runnable fetching = () -> outputs.status(acks, status(task, DidState.FETCHING, 0, 0, null));
-            attempt = downloader.fetch(task, fetching, (rev, collection, rkey, cid, json) -> {
-                outputs.record(acks, key, RepoRecord.newBuilder().setDid(task.getDid()).setCollection(collection).setRkey(rkey)
-                        .setCid(cid.toString()).setRev(rev).setRecordJson(json).setRunId(task.getRunId()).build());
-                records[0]++;
-            });
-            stats.records.add(records[0]);
+            Runnable fetching = () -> outputs.status(acks, status(task, DidState.FETCHING, 0, 0, null).build());
+            attempt = downloader.fetch(task, fetching, emitter);
+            stats.records.add(emitter.produced());
         } finally {
             slots.release();
         }
-        handle(source, task, acks, attempt);
+        handle(source, task, acks, attempt, emitter);
     }
 
-    private void handle(ConsumerRecord<byte[], byte[]> source, FetchTask task, TaskAcks acks, Attempt attempt)
-            throws InterruptedException {
+    /** {@code emitter} is the attempt's, or null when the attempt never started. */
+    private void handle(ConsumerRecord<byte[], byte[]> source, FetchTask task, TaskAcks acks, Attempt attempt,
+                        RepoEmitter emitter) throws InterruptedException {
         String host = task.getPdsHost();
         switch (attempt) {
+            case Attempt.Fetched f when f.summary().missing() > 0 && config.retry().mayRetryAfter(task.getAttempt()) -> {
+                // Blocks lost in transit are worth another download; on the last attempt the DID ends PARTIAL.
+                maybeSignalHeaders(host, attempt, acks);
+                retryOrGiveUp(source, task, acks, incomplete(f), true);
+            }
             case Attempt.Fetched f -> {
                 maybeSignalHeaders(host, attempt, acks);
-                outputs.status(acks, status(task, DidState.DONE, f.summary().records(), f.summary().bytes(), null));
-                stats.done.increment();
+                stored(source, task, acks, f, emitter);
                 stats.bytes.add(f.summary().bytes());
             }
             case Attempt.Failed f when f.reason() == FailureReason.RATE_LIMITED -> {
@@ -154,7 +157,7 @@ final class TaskRunner {
                 : f.describe();
         log.warn("{} failed for good: {}", task.getDid(), message);
         outputs.deadLetter(acks, source, f.reason(), message, f.errorClass(), attempt);
-        outputs.status(acks, status(task, DidState.FAILED, 0, 0, Outputs.truncate(message)));
+        outputs.status(acks, status(task, DidState.FAILED, 0, 0, Outputs.truncate(message)).build());
         stats.failed.increment();
     }
 
@@ -171,9 +174,46 @@ final class TaskRunner {
         }
     }
 
-    private DidStatus status(FetchTask task, DidState state, long records, long bytes, String error) {
+    /**
+     * The status of a repository that was read: DONE only when every record its tree lists was produced;
+     * otherwise PARTIAL, with the count of records not produced and the first reason.
+     */
+    private void stored(ConsumerRecord<byte[], byte[]> source, FetchTask task, TaskAcks acks, Attempt.Fetched f,
+                        RepoEmitter emitter) {
+        RepoExtractor.Summary summary = f.summary();
+        String error = emitter.firstError();
+        if (summary.skipped() > 0) {
+            error += "; " + summary.skipped() + " further records were not extracted";
+        }
+        if (summary.missing() > 0) {
+            Attempt.Failed incomplete = incomplete(f);
+            outputs.deadLetter(acks, source, incomplete.reason(), incomplete.message(), incomplete.errorClass(),
+                    task.getAttempt());
+            error = error == null ? incomplete.describe() : error + "; " + incomplete.describe();
+        }
+        long deadLettered = emitter.deadLettered() + summary.skipped();
+        DidState state = error == null ? DidState.DONE : DidState.PARTIAL;
+        if (state == DidState.PARTIAL) {
+            log.warn("{} stored without {} of its records: {}", task.getDid(), deadLettered, error);
+            stats.partial.increment();
+            stats.recordsDeadLettered.add(deadLettered);
+        } else {
+            stats.done.increment();
+        }
+        outputs.status(acks, status(task, state, emitter.produced(), summary.bytes(), error == null ? null
+                : Outputs.truncate(error)).setDeadLettered(deadLettered).build());
+    }
+
+    private static Attempt.Failed incomplete(Attempt.Fetched f) {
+        RepoExtractor.Summary s = f.summary();
+        return new Attempt.Failed(FailureReason.INCOMPLETE, "the CAR lacks " + s.missing()
+                + " blocks its tree references (" + s.badCids() + " blocks failed their CID check); records under"
+                + " them were not produced", null, f.headers(), f.observedAt());
+    }
+
+    private DidStatus.Builder status(FetchTask task, DidState state, long records, long bytes, String error) {
         return DidStatus.newBuilder().setDid(task.getDid()).setPds(task.getPdsEndpoint()).setState(state)
                 .setRecords(records).setBytes(bytes).setAttempts(task.getAttempt()).setLastError(error)
-                .setUpdatedAt(clock.instant()).setRunId(task.getRunId()).build();
+                .setUpdatedAt(clock.instant()).setRunId(task.getRunId());
     }
 }

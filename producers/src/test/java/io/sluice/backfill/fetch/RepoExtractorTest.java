@@ -147,11 +147,26 @@ class RepoExtractorTest {
         }
     }
 
-    private RepoExtractor.Summary extract(String did, byte[] car, long budget, RepoExtractor.Emitter emitter)
-            throws IOException {
+    /** The records of a repository whose records all decode. */
+    @FunctionalInterface
+    interface Records {
+        void record(String rev, String collection, String rkey, Cid cid, String json);
+    }
+
+    private RepoExtractor.Summary extract(String did, byte[] car, long budget, Records records) throws IOException {
         try (BlockStore store = new BlockStore(new MemoryBudget(budget), dir)) {
             RepoExtractor.Loaded loaded = RepoExtractor.load(new ByteArrayInputStream(car), Limits.DEFAULT, store);
-            return RepoExtractor.walk(loaded, store, did, emitter);
+            return RepoExtractor.walk(loaded, store, did, new RecordDecoder(512, Long.MAX_VALUE), new RepoExtractor.Emitter() {
+                @Override
+                public void record(String rev, String collection, String rkey, Cid cid, String json, byte[] cbor) {
+                    records.record(rev, collection, rkey, cid, json);
+                }
+
+                @Override
+                public void rejected(String collection, String rkey, Cid cid, RecordDecoder.Rejected why) {
+                    throw new AssertionError("record " + collection + "/" + rkey + " rejected", why);
+                }
+            });
         }
     }
 

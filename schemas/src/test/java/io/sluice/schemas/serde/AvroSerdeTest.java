@@ -77,6 +77,7 @@ class AvroSerdeTest {
         written.put("attempts", 1);
         written.put("updated_at", 1_700_000_000_000L);
         written.put("run_id", "r");
+        written.put("dead_lettered", 0L);
         byte[] bytes = new AvroSerializer<GenericRecord>(registry, true, false).serialize("status", written);
 
         DidStatus read = new AvroDeserializer<>(registry, DidStatus.class, false).deserialize("status", bytes);

@@ -19,16 +19,18 @@ import java.util.Collection;
 final class BackfillDidsTable {
 
     static final String UPSERT = """
-            INSERT INTO backfill_dids (did, pds, state, records, bytes, attempts, last_error, run_id, updated_at)
+            INSERT INTO backfill_dids (did, pds, state, records, bytes, attempts, last_error, run_id, updated_at,
+                                       dead_lettered)
             SELECT did, pds, state, records, bytes, attempts, last_error, run_id,
-                   timestamptz 'epoch' + updated_ms * interval '1 millisecond'
+                   timestamptz 'epoch' + updated_ms * interval '1 millisecond', dead_lettered
             FROM unnest(?::text[], ?::text[], ?::text[], ?::bigint[], ?::bigint[], ?::int[], ?::text[], ?::text[],
-                        ?::bigint[])
-                 AS s(did, pds, state, records, bytes, attempts, last_error, run_id, updated_ms)
+                        ?::bigint[], ?::bigint[])
+                 AS s(did, pds, state, records, bytes, attempts, last_error, run_id, updated_ms, dead_lettered)
             ON CONFLICT (did) DO UPDATE
                SET pds = COALESCE(EXCLUDED.pds, backfill_dids.pds), state = EXCLUDED.state,
                    records = EXCLUDED.records, bytes = EXCLUDED.bytes, attempts = EXCLUDED.attempts,
-                   last_error = EXCLUDED.last_error, run_id = EXCLUDED.run_id, updated_at = EXCLUDED.updated_at
+                   last_error = EXCLUDED.last_error, run_id = EXCLUDED.run_id, updated_at = EXCLUDED.updated_at,
+                   dead_lettered = EXCLUDED.dead_lettered
              WHERE CASE WHEN EXCLUDED.run_id = backfill_dids.run_id
                         THEN (backfill_state_rank(EXCLUDED.state), EXCLUDED.updated_at)
                              > (backfill_state_rank(backfill_dids.state), backfill_dids.updated_at)
@@ -42,7 +44,7 @@ final class BackfillDidsTable {
         if (statuses.isEmpty()) return 0;
         int n = statuses.size();
         String[] did = new String[n], pds = new String[n], state = new String[n], error = new String[n], run = new String[n];
-        Long[] records = new Long[n], bytes = new Long[n], updated = new Long[n];
+        Long[] records = new Long[n], bytes = new Long[n], updated = new Long[n], dead = new Long[n];
         Integer[] attempts = new Integer[n];
         int i = 0;
         for (DidStatus s : statuses) {
@@ -55,13 +57,15 @@ final class BackfillDidsTable {
             error[i] = s.getLastError();
             run[i] = s.getRunId();
             updated[i] = s.getUpdatedAt().toEpochMilli();
+            dead[i] = s.getDeadLettered();
             i++;
         }
         try (PreparedStatement st = tx.prepareStatement(UPSERT)) {
             Array[] arrays = {tx.createArrayOf("text", did), tx.createArrayOf("text", pds),
                     tx.createArrayOf("text", state), tx.createArrayOf("bigint", records),
                     tx.createArrayOf("bigint", bytes), tx.createArrayOf("int", attempts),
-                    tx.createArrayOf("text", error), tx.createArrayOf("text", run), tx.createArrayOf("bigint", updated)};
+                    tx.createArrayOf("text", error), tx.createArrayOf("text", run), tx.createArrayOf("bigint", updated),
+                    tx.createArrayOf("bigint", dead)};
             try {
                 for (int c = 0; c < arrays.length; c++) st.setArray(c + 1, arrays[c]);
                 return st.executeUpdate();

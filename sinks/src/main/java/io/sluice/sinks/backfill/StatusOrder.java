@@ -5,9 +5,10 @@ import io.sluice.schemas.backfill.DidStatus;
 
 /**
  * Which of two statuses of one DID is the later: the rule of {@code backfill_dids}'s upsert (see
- * V3__backfill_tables.sql and its {@code backfill_state_rank}), applied in Java to the statuses of one
+ * V3__backfill_tables.sql and V7's {@code backfill_state_rank}), applied in Java to the statuses of one
  * batch, since one INSERT cannot update a row twice. Within a run a state never goes back
- * (QUEUED &lt; RESOLVED &lt; FETCHING &lt; FAILED &lt; DONE), equal states go by updated_at; across runs
+ * (QUEUED &lt; RESOLVED &lt; FETCHING &lt; FAILED &lt; DONE = PARTIAL: both are a complete read, see
+ * V7__backfill_partial.sql), equal ranks go by updated_at; across runs
  * the later updated_at wins.
  */
 final class StatusOrder {
@@ -21,7 +22,7 @@ final class StatusOrder {
             case RESOLVED -> 1;
             case FETCHING -> 2;
             case FAILED -> 3;
-            case DONE -> 4;
+            case DONE, PARTIAL -> 4;
         };
     }
 

@@ -144,7 +144,7 @@ class NewestExportWinsPropertyIT {
             Export e = scenario.exports().get(i);
             for (String key : keys(e)) {
                 RepoRecord r = new RepoRecord(did(e.did()), "app.bsky.feed.post", key, "bafyrei" + i + key, rev(i),
-                        "{\"text\":\"export " + i + "\"}", "run-" + i);
+                        "{\"text\":\"export " + i + "\"}", "run-" + i, null);
                 out.add(new SinkRecord<>("backfill.records", 0, out.size(), 0L, r.getDid(), r));
             }
         }

@@ -224,7 +224,7 @@ class RecordsSinkIT {
 
     static RepoRecord record(String did, String collection, String rkey, String json) {
         return new RepoRecord(did, collection, rkey, "bafyrei" + Integer.toHexString((did + rkey).hashCode()),
-                "3kaaaaaaaaaa2", json, "run-1");
+                "3kaaaaaaaaaa2", json, "run-1", null);
     }
 
     static RepoRecord withRev(RepoRecord r, String rev) {
@@ -234,7 +234,7 @@ class RecordsSinkIT {
 
     static DidStatus status(String did, DidState state, int seconds, long records) {
         return new DidStatus(did, "https://pds.example", state, records, records * 100, state == DidState.RESOLVED ? 0 : 1,
-                null, T0.plusSeconds(seconds), "run-1");
+                null, T0.plusSeconds(seconds), "run-1", 0L);
     }
 
     // --- plumbing

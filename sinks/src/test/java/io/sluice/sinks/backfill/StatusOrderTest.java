@@ -13,7 +13,7 @@ class StatusOrderTest {
     private static final Instant T = Instant.parse("2025-03-14T09:00:00Z");
 
     static DidStatus status(DidState state, long secondsAfterT, String run) {
-        return new DidStatus("did:plc:a", null, state, 0L, 0L, 0, null, T.plusSeconds(secondsAfterT), run);
+        return new DidStatus("did:plc:a", null, state, 0L, 0L, 0, null, T.plusSeconds(secondsAfterT), run, 0L);
     }
 
     @Test
@@ -29,6 +29,10 @@ class StatusOrderTest {
         assertThat(StatusOrder.supersedes(status(DidState.FETCHING, 2, "r"), status(DidState.FETCHING, 1, "r"))).isTrue();
         assertThat(StatusOrder.supersedes(status(DidState.FETCHING, 1, "r"), status(DidState.FETCHING, 2, "r"))).isFalse();
         assertThat(StatusOrder.supersedes(status(DidState.DONE, 1, "r"), status(DidState.DONE, 1, "r"))).isFalse();
+        // DONE and PARTIAL are both a complete read: the later read wins either way
+        assertThat(StatusOrder.supersedes(status(DidState.PARTIAL, 2, "r"), status(DidState.DONE, 1, "r"))).isTrue();
+        assertThat(StatusOrder.supersedes(status(DidState.DONE, 2, "r"), status(DidState.PARTIAL, 1, "r"))).isTrue();
+        assertThat(StatusOrder.supersedes(status(DidState.FAILED, 2, "r"), status(DidState.PARTIAL, 1, "r"))).isFalse();
     }
 
     @Test
@@ -39,7 +43,9 @@ class StatusOrderTest {
 
     @Test
     void theRankFollowsThePipeline() {
-        assertThat(DidState.values()).extracting(StatusOrder::rank).doesNotHaveDuplicates();
+        assertThat(java.util.Arrays.stream(DidState.values()).filter(s -> s != DidState.PARTIAL))
+                .extracting(StatusOrder::rank).doesNotHaveDuplicates();
+        assertThat(StatusOrder.rank(DidState.PARTIAL)).isEqualTo(StatusOrder.rank(DidState.DONE));
         assertThat(StatusOrder.rank(DidState.QUEUED)).isLessThan(StatusOrder.rank(DidState.RESOLVED));
         assertThat(StatusOrder.rank(DidState.RESOLVED)).isLessThan(StatusOrder.rank(DidState.FETCHING));
         assertThat(StatusOrder.rank(DidState.FETCHING)).isLessThan(StatusOrder.rank(DidState.FAILED));

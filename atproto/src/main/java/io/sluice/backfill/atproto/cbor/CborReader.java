@@ -36,8 +36,12 @@ final class CborReader {
     static final int FLOAT64 = 27;
     static final int CID_TAG = 42;
 
-    /** Deep enough for any real record; shallow enough that hostile nesting cannot overflow the stack. */
-    static final int MAX_DEPTH = 128;
+    /**
+     * The default nesting limit: the reference PDS accepts records far deeper than 128 levels (140 was
+     * seen), so this accepts them; twice this depth still fits in a default 1 MiB thread stack, even
+     * interpreted (DagCborDepthTest).
+     */
+    static final int DEFAULT_MAX_DEPTH = 512;
 
     final byte[] buf;
     final int start;

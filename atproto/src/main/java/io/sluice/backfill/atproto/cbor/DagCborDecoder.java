@@ -103,8 +103,9 @@ public final class DagCborDecoder {
     }
 
     private static void checkDepth(CborReader r, int depth) {
-        if (depth >= CborReader.MAX_DEPTH) {
-            throw r.error("nesting deeper than " + CborReader.MAX_DEPTH + " levels");
+        if (depth >= CborReader.DEFAULT_MAX_DEPTH) {
+            throw new DagCborDepthException("nesting deeper than " + CborReader.DEFAULT_MAX_DEPTH + " levels at byte "
+                    + (r.pos - r.start));
         }
     }
 

@@ -38,8 +38,8 @@ public final class DagCborEncoder {
     }
 
     private void write(Object value, int depth) {
-        if (depth > CborReader.MAX_DEPTH) {
-            throw new DagCborException("value nested deeper than " + CborReader.MAX_DEPTH + " levels");
+        if (depth > CborReader.DEFAULT_MAX_DEPTH) {
+            throw new DagCborDepthException("value nested deeper than " + CborReader.DEFAULT_MAX_DEPTH + " levels");
         }
         if (value == null) {
             out.nul();

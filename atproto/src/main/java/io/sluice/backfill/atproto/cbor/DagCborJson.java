@@ -2,6 +2,7 @@ package io.sluice.backfill.atproto.cbor;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.StreamWriteConstraints;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.io.Writer;
@@ -23,31 +24,48 @@ import java.util.Base64;
  */
 public final class DagCborJson {
 
-    private static final JsonFactory JSON = JsonFactory.builder().build();
+    /** The nesting accepted when no limit is given: see {@code CborReader.DEFAULT_MAX_DEPTH}. */
+    public static final int DEFAULT_MAX_DEPTH = CborReader.DEFAULT_MAX_DEPTH;
+
+    /** Jackson's own nesting limit (1000 by default) lifted: the caller's max depth is the one that applies. */
+    private static final JsonFactory JSON = JsonFactory.builder()
+            .streamWriteConstraints(StreamWriteConstraints.builder().maxNestingDepth(Integer.MAX_VALUE).build()).build();
     private static final Base64.Encoder BASE64 = Base64.getEncoder().withoutPadding();
     private static final ThreadLocal<ReusableWriter> OUTPUT = ThreadLocal.withInitial(ReusableWriter::new);
 
     private final CborReader r;
     private final JsonGenerator gen;
+    private final int maxDepth;
     /** (offset, length) of the keys of the maps being written, innermost last. */
     private int[] keys = new int[32];
     private int top;
 
-    private DagCborJson(CborReader r, JsonGenerator gen) {
+    private DagCborJson(CborReader r, JsonGenerator gen, int maxDepth) {
         this.r = r;
         this.gen = gen;
+        this.maxDepth = maxDepth;
     }
 
     public static String toJson(byte[] cbor) {
         return toJson(cbor, 0, cbor.length);
     }
 
+    /** As {@link #toJson(byte[])}, refusing nesting deeper than {@code maxDepth} with a {@link DagCborDepthException}. */
+    public static String toJson(byte[] cbor, int maxDepth) {
+        return toJson(cbor, 0, cbor.length, maxDepth);
+    }
+
     /** The atproto JSON text of the single DAG-CBOR item filling {@code cbor[off, off+len)}. */
     public static String toJson(byte[] cbor, int off, int len) {
+        return toJson(cbor, off, len, CborReader.DEFAULT_MAX_DEPTH);
+    }
+
+    private static String toJson(byte[] cbor, int off, int len, int maxDepth) {
+        if (maxDepth < 1) throw new IllegalArgumentException("max depth must be positive, got " + maxDepth);
         ReusableWriter out = OUTPUT.get();
         out.reset();
         try (JsonGenerator gen = JSON.createGenerator(out)) {
-            write(cbor, off, len, gen);
+            write(cbor, off, len, gen, maxDepth);
         } catch (IOException e) {
             throw new UncheckedIOException("writing JSON to memory failed", e);
         }
@@ -104,8 +122,12 @@ public final class DagCborJson {
 
     /** Writes the atproto JSON of the single DAG-CBOR item filling {@code cbor[off, off+len)} to {@code gen}. */
     public static void write(byte[] cbor, int off, int len, JsonGenerator gen) throws IOException {
+        write(cbor, off, len, gen, CborReader.DEFAULT_MAX_DEPTH);
+    }
+
+    private static void write(byte[] cbor, int off, int len, JsonGenerator gen, int maxDepth) throws IOException {
         CborReader r = new CborReader(cbor, off, len);
-        new DagCborJson(r, gen).value(0);
+        new DagCborJson(r, gen, maxDepth).value(0);
         if (!r.atEnd()) {
             throw r.error("trailing bytes after the top-level item");
         }
@@ -206,8 +228,8 @@ public final class DagCborJson {
     }
 
     private void checkDepth(int depth) {
-        if (depth >= CborReader.MAX_DEPTH) {
-            throw r.error("nesting deeper than " + CborReader.MAX_DEPTH + " levels");
+        if (depth >= maxDepth) {
+            throw new DagCborDepthException("nesting deeper than " + maxDepth + " levels at byte " + (r.pos - r.start));
         }
     }
 }

@@ -96,9 +96,11 @@ class DagCborDecoderTest {
 
     @Test
     void rejectsHostileNesting() {
-        byte[] cbor = HEX.parseHex("81".repeat(500) + "00");
-        assertThatThrownBy(() -> DagCborDecoder.decode(cbor)).hasMessageContaining("nesting deeper than 128");
-        assertThatThrownBy(() -> DagCborJson.toJson(cbor)).hasMessageContaining("nesting deeper than 128");
+        byte[] cbor = HEX.parseHex("81".repeat(5000) + "00");
+        assertThatThrownBy(() -> DagCborDecoder.decode(cbor)).isInstanceOf(DagCborDepthException.class)
+                .hasMessageContaining("nesting deeper than 512");
+        assertThatThrownBy(() -> DagCborJson.toJson(cbor)).isInstanceOf(DagCborDepthException.class)
+                .hasMessageContaining("nesting deeper than 512");
         assertThat(DagCborDecoder.decode(HEX.parseHex("81".repeat(100) + "00"))).isInstanceOf(List.class);
     }
 
