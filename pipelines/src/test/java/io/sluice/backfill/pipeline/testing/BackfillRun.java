@@ -103,6 +103,18 @@ public final class BackfillRun {
         return count("SELECT count(*) FROM repo_records");
     }
 
+    /** A connection to the stack's database with the run's schema as its search path. */
+    public Connection connect() throws SQLException {
+        Connection c = stack.connect();
+        try (Statement st = c.createStatement()) {
+            st.execute("SET search_path TO " + schema);
+        } catch (SQLException e) {
+            c.close();
+            throw e;
+        }
+        return c;
+    }
+
     /** The query's count, or 0 while the sink has not created its tables yet. */
     public long count(String sql) throws SQLException {
         try (Connection c = stack.connect(); Statement st = c.createStatement()) {
