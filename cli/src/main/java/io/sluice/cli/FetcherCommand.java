@@ -172,9 +172,10 @@ final class FetcherCommand implements Callable<Integer> {
             FetcherStats.Snapshot now = stats.snapshot();
             long t = System.nanoTime();
             double seconds = Math.max(1e-3, (t - lastNanos) / 1e9);
-            String line = String.format("repos done %d (%.0f/s), records %d (%.0f/s), failed %d, retried %d, expired %d, 429s %d",
+            String line = String.format("repos done %d (%.0f/s), records %d (%.0f/s), partial %d (%d records not produced),"
+                            + " failed %d, retried %d, expired %d, 429s %d",
                     now.done(), (now.done() - last.done()) / seconds, now.records(), (now.records() - last.records()) / seconds,
-                    now.failed(), now.retried(), now.expired(), now.throttled());
+                    now.partial(), now.recordsDeadLettered(), now.failed(), now.retried(), now.expired(), now.throttled());
             last = now;
             lastNanos = t;
             return line;

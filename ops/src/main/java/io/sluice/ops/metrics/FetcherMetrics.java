@@ -19,6 +19,10 @@ public record FetcherMetrics(Supplier<FetcherStats> stats) implements MeterBinde
     @Override
     public void bindTo(MeterRegistry registry) {
         counter(registry, "sluice.fetcher.repos.done", "repositories fully produced", FetcherStats.Snapshot::done);
+        counter(registry, "sluice.fetcher.repos.partial", "repositories stored without some of their records",
+                FetcherStats.Snapshot::partial);
+        counter(registry, "sluice.fetcher.records.dead.lettered", "records of stored repositories not produced",
+                FetcherStats.Snapshot::recordsDeadLettered);
         counter(registry, "sluice.fetcher.tasks.dead.lettered", "tasks sent to the DLQ", FetcherStats.Snapshot::failed);
         counter(registry, "sluice.fetcher.retries", "tasks sent back to the limiter after a failed attempt", FetcherStats.Snapshot::retried);
         counter(registry, "sluice.fetcher.tasks.expired", "tasks sent back unfetched, past their deadline", FetcherStats.Snapshot::expired);

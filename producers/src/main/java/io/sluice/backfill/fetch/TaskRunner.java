@@ -116,7 +116,7 @@ final class TaskRunner {
             case Attempt.Fetched f when f.summary().missing() > 0 && config.retry().mayRetryAfter(task.getAttempt()) -> {
                 // Blocks lost in transit are worth another download; on the last attempt the DID ends PARTIAL.
                 maybeSignalHeaders(host, attempt, acks);
-                retryOrGiveUp(source, task, acks, incomplete(f), true);
+                retryOrGiveUp(source, task, acks, incomplete(f), true, emitter.produced());
             }
             case Attempt.Fetched f -> {
                 maybeSignalHeaders(host, attempt, acks);
@@ -128,20 +128,21 @@ final class TaskRunner {
                 outputs.signal(acks, f.headers().toSignal(host, RateLimitKind.THROTTLED_429,
                         Instant.ofEpochMilli(f.observedAt())));
                 stats.throttled.increment();
-                retryOrGiveUp(source, task, acks, f, false);
+                retryOrGiveUp(source, task, acks, f, false, 0);
             }
             case Attempt.Failed f -> {
                 maybeSignalHeaders(host, attempt, acks);
                 if (f.reason() == FailureReason.INTERNAL_ERROR && f.cause() != null) {
                     log.error("internal error fetching {}", task.getDid(), f.cause());
                 }
-                retryOrGiveUp(source, task, acks, f, true);
+                retryOrGiveUp(source, task, acks, f, true, emitter == null ? 0 : emitter.produced());
             }
         }
     }
 
+    /** {@code produced}: records this attempt sent before it failed (a tree broken midway), so FAILED says so. */
     private void retryOrGiveUp(ConsumerRecord<byte[], byte[]> source, FetchTask task, TaskAcks acks, Attempt.Failed f,
-                               boolean backoff) throws InterruptedException {
+                               boolean backoff, long produced) throws InterruptedException {
         int attempt = task.getAttempt();
         if (f.reason().retryable() && config.retry().mayRetryAfter(attempt)) {
             log.info("{} attempt {} failed ({}), retrying", task.getDid(), attempt, f.describe());
@@ -152,12 +153,12 @@ final class TaskRunner {
             stats.retried.increment();
             return;
         }
-        String message = f.reason().retryable()
+        String message = (f.reason().retryable()
                 ? "gave up after " + attempt + " attempts: " + f.describe()
-                : f.describe();
+                : f.describe()) + (produced > 0 ? "; " + produced + " of its records were produced before" : "");
         log.warn("{} failed for good: {}", task.getDid(), message);
         outputs.deadLetter(acks, source, f.reason(), message, f.errorClass(), attempt);
-        outputs.status(acks, status(task, DidState.FAILED, 0, 0, Outputs.truncate(message)).build());
+        outputs.status(acks, status(task, DidState.FAILED, produced, 0, Outputs.truncate(message)).build());
         stats.failed.increment();
     }
 

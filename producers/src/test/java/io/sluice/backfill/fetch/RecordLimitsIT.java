@@ -106,6 +106,10 @@ class RecordLimitsIT {
                 for (String did : List.of(DEEP, LARGE, SHARED)) {
                     assertThat(produced.getOrDefault(did, 0L)).as(did).isEqualTo(byDid.get(did).getRecords());
                 }
+                FetcherStats.Snapshot stats = app.stats().snapshot();
+                assertThat(stats.partial()).isEqualTo(3);
+                assertThat(stats.done()).isZero();
+                assertThat(stats.recordsDeadLettered()).isEqualTo(2 + sharedStatus.getDeadLettered());
 
                 assertThat(dead).hasSize(3);
                 Map<String, String> reasons = new HashMap<>();
