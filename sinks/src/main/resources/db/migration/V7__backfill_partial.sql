@@ -28,3 +28,16 @@ CREATE OR REPLACE FUNCTION backfill_state_rank(state text) RETURNS integer
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
     RETURN CASE state WHEN 'QUEUED' THEN 0 WHEN 'RESOLVED' THEN 1 WHEN 'FETCHING' THEN 2
                       WHEN 'FAILED' THEN 3 WHEN 'DONE' THEN 4 WHEN 'PARTIAL' THEN 4 END;
+
+-- RepoRecords the records sink itself could not write (dead-lettered with stage records-sink), per run,
+-- written in the transaction that dead-letters them (io.sluice.sinks.backfill.RecordRejections), so the
+-- DID's status says so whichever the sink sees first: a DONE of the same run becomes PARTIAL, and a DONE
+-- or PARTIAL has records less and dead_lettered more by their number. A replay adds nothing twice.
+CREATE TABLE repo_record_rejections (
+    did        text NOT NULL,
+    run_id     text NOT NULL,
+    collection text NOT NULL,
+    rkey       text NOT NULL,
+    cid        text NOT NULL,
+    PRIMARY KEY (did, run_id, collection, rkey)
+);

@@ -12,7 +12,8 @@ import java.util.Collection;
  * Upserts DidStatus into {@code backfill_dids}, one statement per batch (arrays and {@code unnest}, as
  * {@link RepoRecordsTable}). The WHERE clause is {@link StatusOrder}'s rule: a status older than the row
  * by that rule changes nothing, so DONE is never regressed by a late or replayed earlier status, and a
- * replay of the topic leaves the table as it is. A status without a PDS keeps the row's PDS.
+ * replay of the topic leaves the table as it is. A status without a PDS keeps the row's PDS. A DONE or
+ * PARTIAL status counts the records of its run the sink itself dead-lettered ({@link RecordRejections}).
  *
  * <p>The rows must have distinct DIDs ({@link BackfillWriter} keeps the latest of each).
  */
@@ -21,11 +22,18 @@ final class BackfillDidsTable {
     static final String UPSERT = """
             INSERT INTO backfill_dids (did, pds, state, records, bytes, attempts, last_error, run_id, updated_at,
                                        dead_lettered)
-            SELECT did, pds, state, records, bytes, attempts, last_error, run_id,
-                   timestamptz 'epoch' + updated_ms * interval '1 millisecond', dead_lettered
+            SELECT did, pds,
+                   CASE WHEN state = 'DONE' AND rj.n > 0 THEN 'PARTIAL' ELSE state END,
+                   CASE WHEN state IN ('DONE', 'PARTIAL') THEN greatest(records - rj.n, 0) ELSE records END,
+                   bytes, attempts,
+                   CASE WHEN state IN ('DONE', 'PARTIAL') AND rj.n > 0 THEN COALESCE(last_error, ?) ELSE last_error END,
+                   run_id, timestamptz 'epoch' + updated_ms * interval '1 millisecond',
+                   CASE WHEN state IN ('DONE', 'PARTIAL') THEN dead_lettered + rj.n ELSE dead_lettered END
             FROM unnest(?::text[], ?::text[], ?::text[], ?::bigint[], ?::bigint[], ?::int[], ?::text[], ?::text[],
                         ?::bigint[], ?::bigint[])
                  AS s(did, pds, state, records, bytes, attempts, last_error, run_id, updated_ms, dead_lettered)
+                 CROSS JOIN LATERAL (SELECT count(*) AS n FROM repo_record_rejections r
+                                     WHERE r.did = s.did AND r.run_id = s.run_id) rj
             ON CONFLICT (did) DO UPDATE
                SET pds = COALESCE(EXCLUDED.pds, backfill_dids.pds), state = EXCLUDED.state,
                    records = EXCLUDED.records, bytes = EXCLUDED.bytes, attempts = EXCLUDED.attempts,
@@ -67,7 +75,8 @@ final class BackfillDidsTable {
                     tx.createArrayOf("text", error), tx.createArrayOf("text", run), tx.createArrayOf("bigint", updated),
                     tx.createArrayOf("bigint", dead)};
             try {
-                for (int c = 0; c < arrays.length; c++) st.setArray(c + 1, arrays[c]);
+                st.setString(1, RecordRejections.FIRST_ERROR);
+                for (int c = 0; c < arrays.length; c++) st.setArray(c + 2, arrays[c]);
                 return st.executeUpdate();
             } finally {
                 for (Array a : arrays) a.free();

@@ -8,6 +8,7 @@ import org.apache.avro.specific.SpecificRecord;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,6 +23,9 @@ import java.util.Map;
  * repository the sink has seen ({@link RepoRevisions}) is skipped, so replaying an older run neither
  * reverts a record (the upsert also changes a row only for a higher rev) nor brings back one the newer
  * export no longer holds.
+ *
+ * <p>A RepoRecord the sink dead-letters is counted against its DID's status ({@link #rejected}), so a
+ * repository missing one of its records never reads DONE.
  */
 final class BackfillWriter implements SinkWriter<String, SpecificRecord> {
 
@@ -45,5 +49,15 @@ final class BackfillWriter implements SinkWriter<String, SpecificRecord> {
         }
         RepoRecordsTable.upsert(tx, RepoRevisions.newestExports(tx, records.values()));
         BackfillDidsTable.upsert(tx, statuses.values());
+    }
+
+    /** A RepoRecord the sink dead-letters must not leave its DID DONE: see {@link RecordRejections}. */
+    @Override
+    public void rejected(Connection tx, List<SinkRecord<String, SpecificRecord>> rejected) throws SQLException {
+        List<RepoRecord> records = new ArrayList<>();
+        for (SinkRecord<String, SpecificRecord> r : rejected) {
+            if (r.value() instanceof RepoRecord rec) records.add(rec);
+        }
+        RecordRejections.record(tx, records);
     }
 }

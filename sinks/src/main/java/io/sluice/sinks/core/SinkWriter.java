@@ -19,4 +19,14 @@ import java.util.List;
 public interface SinkWriter<K, V> {
 
     void write(Connection tx, List<SinkRecord<K, V>> batch) throws SQLException;
+
+    /**
+     * The records of this batch that {@link #write} rejected one by one and that are being dead-lettered,
+     * in the same transaction as the batch's offsets, so a writer can account for them where its rows are
+     * (the records sink turns a DONE repository PARTIAL). Called only when there are some; a replay of the
+     * same records calls it again, so it must be idempotent. Failures are read as for {@link #write}.
+     * Does nothing by default.
+     */
+    default void rejected(Connection tx, List<SinkRecord<K, V>> rejected) throws SQLException {
+    }
 }

@@ -171,6 +171,40 @@ class RecordsSinkIT {
         }
     }
 
+    /** Issue 11: a record the sink dead-letters leaves no DID DONE, whether its status came before or after it. */
+    @Test
+    void aRecordTheSinkDeadLettersMakesItsDoneDidPartial(TestStack stack) throws Exception {
+        Scenario s = scenario(stack, "rejected");
+        // did 1: its records, then its DONE; did 3: its DONE is written before its bad record arrives
+        produce(s, List.of(record(did(1), "app.bsky.feed.post", "good", "{\"text\":\"ok\"}"),
+                record(did(1), "app.bsky.feed.post", "bad", "{not json"),
+                record(did(2), "app.bsky.feed.post", "good", "{\"text\":\"ok\"}")),
+                List.of(status(did(1), DidState.DONE, 1, 2), status(did(2), DidState.DONE, 1, 1), status(did(3), DidState.DONE, 1, 2)));
+        try (RunningSink sink = RunningSink.start(s.sink("rejected-a"), "rejected-a")) {
+            await().atMost(WAIT).until(() -> sink.counters().recordsWritten() + sink.counters().deadLettered() == 6);
+        }
+        assertThat(query(s, "SELECT state || '|' || records || '|' || dead_lettered FROM backfill_dids WHERE did = '" + did(3) + "'"))
+                .containsExactly("DONE|2|0");
+        produce(s, List.of(record(did(3), "app.bsky.feed.post", "good", "{\"text\":\"ok\"}"),
+                record(did(3), "app.bsky.feed.post", "bad", "{not json")), List.of());
+        try (RunningSink sink = RunningSink.start(s.sink("rejected-a"), "rejected-b")) {
+            await().atMost(WAIT).until(() -> sink.counters().recordsWritten() + sink.counters().deadLettered() == 2);
+        }
+        assertThat(query(s, "SELECT did || '|' || state || '|' || records || '|' || dead_lettered || '|' || (last_error IS NOT NULL)"
+                + " FROM backfill_dids")).containsExactlyInAnyOrder(
+                did(1) + "|PARTIAL|1|1|true", did(2) + "|DONE|1|0|false", did(3) + "|PARTIAL|1|1|true");
+        for (int d = 1; d <= 3; d++) {
+            assertThat(query(s, "SELECT records = (SELECT count(*) FROM repo_records r WHERE r.did = b.did) FROM backfill_dids b"
+                    + " WHERE did = '" + did(d) + "'")).containsExactly("t");
+        }
+        // a replay of everything by a new group changes nothing
+        String before = snapshot(s);
+        try (RunningSink again = RunningSink.start(s.sink("rejected-b"), "rejected-c")) {
+            await().atMost(WAIT).until(() -> again.counters().recordsWritten() + again.counters().deadLettered() == 8);
+        }
+        assertThat(snapshot(s)).isEqualTo(before);
+    }
+
     @Test
     void writesAtLeastTensOfThousandsOfRecordsPerSecond(TestStack stack) throws Exception {
         Scenario s = scenario(stack, "rate");

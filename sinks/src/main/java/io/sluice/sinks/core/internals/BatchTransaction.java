@@ -2,6 +2,7 @@ package io.sluice.sinks.core.internals;
 
 import io.sluice.sinks.core.ErrorReporter;
 import io.sluice.sinks.core.SinkReason;
+import io.sluice.sinks.core.SinkRecord;
 import io.sluice.sinks.core.SinkWriter;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
@@ -17,6 +18,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -24,8 +26,8 @@ import java.util.concurrent.ExecutionException;
 /**
  * Writes one {@link Batch} in one PostgreSQL transaction: locks and checks the partitions' stored
  * offsets (fencing), hands the records to the writer, falls back to record by record under savepoints
- * when the writer rejects the batch, reports the rejected and undeserializable records and waits for
- * the acknowledgements, stores the next offsets, commits.
+ * when the writer rejects the batch, tells the writer which records it rejected, reports the rejected
+ * and undeserializable records and waits for the acknowledgements, stores the next offsets, commits.
  *
  * <p>Guarantees: rows and offsets commit together or not at all, whatever is thrown (an {@link Error}
  * included); a record is reported before the offsets past it commit.
@@ -56,7 +58,9 @@ public final class BatchTransaction<K, V> {
     public record Fenced(Set<TopicPartition> partitions) implements Outcome {
     }
 
-    private record Rejected(ConsumerRecord<byte[], byte[]> raw, SinkReason reason, Exception error) {
+    /** {@code decoded}: the record as the writer saw it, null when it could not be deserialized. */
+    private record Rejected<K, V>(ConsumerRecord<byte[], byte[]> raw, SinkRecord<K, V> decoded, SinkReason reason,
+                                  Exception error) {
     }
 
     private final DataSource dataSource;
@@ -83,9 +87,13 @@ public final class BatchTransaction<K, V> {
                 c.setAutoCommit(false);
                 Set<TopicPartition> fenced = offsets.lockAndFence(c, batch.firstOffsets());
                 if (!fenced.isEmpty()) return new Fenced(fenced);
-                List<Rejected> rejected = new ArrayList<>();
-                for (PendingRecord<K, V> r : batch.undecodable()) rejected.add(new Rejected(r.raw(), SinkReason.DESERIALIZATION, r.decodeError()));
+                List<Rejected<K, V>> rejected = new ArrayList<>();
+                for (PendingRecord<K, V> r : batch.undecodable()) {
+                    rejected.add(new Rejected<>(r.raw(), null, SinkReason.DESERIALIZATION, r.decodeError()));
+                }
                 Map<String, Integer> written = write(c, batch.records().stream().filter(PendingRecord::isDecoded).toList(), rejected);
+                List<SinkRecord<K, V>> refused = rejected.stream().map(Rejected::decoded).filter(Objects::nonNull).toList();
+                if (!refused.isEmpty()) writer.rejected(c, refused);
                 // Before the commit: a crash from here on can only report a record twice, never lose it.
                 report(rejected);
                 offsets.store(c, batch.nextOffsets());
@@ -99,7 +107,8 @@ public final class BatchTransaction<K, V> {
         }
     }
 
-    private Map<String, Integer> write(Connection c, List<PendingRecord<K, V>> good, List<Rejected> rejected) throws SQLException {
+    private Map<String, Integer> write(Connection c, List<PendingRecord<K, V>> good, List<Rejected<K, V>> rejected)
+            throws SQLException {
         if (good.isEmpty()) return Map.of();
         Savepoint whole = c.setSavepoint();
         try {
@@ -125,10 +134,10 @@ public final class BatchTransaction<K, V> {
                 if (SqlErrors.classify(e) != SqlErrors.Kind.RECORD) throw e;
                 c.rollback(one);
                 Exception specific = SqlErrors.mostSpecific(e);
-                rejected.add(new Rejected(r.raw(), SinkReason.of(specific), specific));
+                rejected.add(new Rejected<>(r.raw(), r.decoded(), SinkReason.of(specific), specific));
             } catch (RuntimeException e) {
                 c.rollback(one);
-                rejected.add(new Rejected(r.raw(), SinkReason.of(e), e));
+                rejected.add(new Rejected<>(r.raw(), r.decoded(), SinkReason.of(e), e));
             }
         }
         return countByTopic(written);
@@ -140,9 +149,9 @@ public final class BatchTransaction<K, V> {
         return counts;
     }
 
-    private void report(List<Rejected> rejected) throws DeadLetterException {
+    private void report(List<Rejected<K, V>> rejected) throws DeadLetterException {
         List<CompletableFuture<Void>> acks = new ArrayList<>(rejected.size());
-        for (Rejected r : rejected) {
+        for (Rejected<K, V> r : rejected) {
             log.warn("dead-lettering {}-{}@{} ({}): {}", r.raw().topic(), r.raw().partition(), r.raw().offset(),
                     r.reason().code(), r.error().toString());
             try {
