@@ -1,6 +1,7 @@
 package io.sluice.backfill.fetch;
 
 import io.sluice.common.client.ConnectionSettings;
+import io.sluice.testing.LiveHeap;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;

@@ -1,4 +1,4 @@
-package io.sluice.backfill.fetch;
+package io.sluice.testing;
 
 import com.sun.management.GarbageCollectionNotificationInfo;
 
@@ -17,16 +17,17 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The most heap found in use right after a garbage collection. An upper bound of what the program
  * really holds, tighter than the pools' peaks: after a young collection the old generation still
- * counts the garbage promoted into it, which only a mixed or full collection reclaims.
+ * counts the garbage promoted into it, which only a mixed or full collection reclaims. For the
+ * forked JVMs of the memory tests (the fetcher's, inspect-car's).
  */
-final class LiveHeap {
+public final class LiveHeap {
 
     private final AtomicLong peak = new AtomicLong();
 
     private LiveHeap() {
     }
 
-    static LiveHeap watch() {
+    public static LiveHeap watch() {
         LiveHeap heap = new LiveHeap();
         Set<String> heapPools = new HashSet<>();
         for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
@@ -47,7 +48,7 @@ final class LiveHeap {
         return heap;
     }
 
-    long peakMb() {
+    public long peakMb() {
         return peak.get() >> 20;
     }
 }
