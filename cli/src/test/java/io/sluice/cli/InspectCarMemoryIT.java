@@ -93,7 +93,7 @@ class InspectCarMemoryIT {
     /** Runs {@code sluice inspect-car ARGS} under -Xmx{@value #HEAP}, counting its output as it streams. */
     private Run inspect(String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx" + HEAP, "-XX:+UseG1GC", "-cp", System.getProperty("java.class.path"),
+                "-Xmx" + HEAP, "-XX:+UseG1GC", "-XX:+ExitOnOutOfMemoryError", "-cp", System.getProperty("java.class.path"),
                 ForkedInspectCar.class.getName(), "inspect-car", "--spill-dir", dir.toString()));
         command.addAll(List.of(args));
         Path stderr = dir.resolve("stderr.txt");
