@@ -9,7 +9,7 @@ import java.lang.management.MemoryType;
 /**
  * {@code sluice ARGS} in a JVM of its own, for heap measurements that the test JVM would blur:
  * runs the command line as {@link Sluice#main} does, then prints
- * {@code peak_live_heap_mb=<n> peak_heap_mb=<n> seconds=<s>} to stderr and exits with the
+ * {@code peak_live_heap_mb=<n> peak_heap_mb=<n> peak_rss_mb=<n> seconds=<s>} to stderr and exits with the
  * command's code.
  */
 public final class ForkedInspectCar {
@@ -27,8 +27,8 @@ public final class ForkedInspectCar {
         for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
             if (pool.getType() == MemoryType.HEAP) pools += pool.getPeakUsage().getUsed();
         }
-        System.err.printf("peak_live_heap_mb=%d peak_heap_mb=%d seconds=%.1f%n", live.peakMb(), pools >> 20,
-                (System.nanoTime() - start) / 1e9);
+        System.err.printf("peak_live_heap_mb=%d peak_heap_mb=%d peak_rss_mb=%d seconds=%.1f%n", live.peakMb(), pools >> 20,
+                LiveHeap.peakRssMb(), (System.nanoTime() - start) / 1e9);
         System.exit(code);
     }
 }

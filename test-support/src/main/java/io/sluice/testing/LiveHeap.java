@@ -4,11 +4,14 @@ import com.sun.management.GarbageCollectionNotificationInfo;
 
 import javax.management.NotificationEmitter;
 import javax.management.openmbean.CompositeData;
+import java.io.IOException;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
 import java.lang.management.MemoryUsage;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
@@ -50,5 +53,17 @@ public final class LiveHeap {
 
     public long peakMb() {
         return peak.get() >> 20;
+    }
+
+    /** This process's peak resident set (VmHWM) in MB, or -1 where /proc is not there: heap, mapped files and all. */
+    public static long peakRssMb() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmHWM:")) return Long.parseLong(line.replaceAll("\\D", "")) >> 10;
+            }
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+        return -1;
     }
 }
