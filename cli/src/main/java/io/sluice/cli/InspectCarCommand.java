@@ -7,6 +7,7 @@ import io.sluice.backfill.atproto.repo.InspectCar;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -84,8 +85,9 @@ final class InspectCarCommand implements Callable<Integer> {
             out.flush();
             return notARepository(err, name, e);
         } catch (IOException | UncheckedIOException e) {
+            // the CAR or a spill file (a full disk, an unwritable --spill-dir): the class names which
             out.flush();
-            return fail(err, name + ": reading " + file + " failed: " + e.getMessage());
+            return fail(err, name + ": " + file + " could not be read: " + e.getClass().getSimpleName() + ": " + e.getMessage());
         } finally {
             out.close();
         }
@@ -96,6 +98,9 @@ final class InspectCarCommand implements Callable<Integer> {
         OptionValues.inRange(spec, "--max-car-mb", maxCarMb, 1, Long.MAX_VALUE / MB);
         OptionValues.inRange(spec, "--max-block-mb", maxBlockMb, 1, Integer.MAX_VALUE / MB);
         if (blockMemoryMb != null) OptionValues.inRange(spec, "--block-memory-mb", blockMemoryMb, 0, Long.MAX_VALUE / MB);
+        if (spillDir != null && !Files.isDirectory(spillDir)) {
+            throw new ParameterException(spec.commandLine(), "--spill-dir " + spillDir + ": not a directory");
+        }
         InspectCar.Options defaults = InspectCar.Options.defaults(summary);
         Limits limits = OptionValues.parse(spec, "--max-car-mb", () -> new Limits(maxBlockMb * MB, maxCarMb * MB));
         return new InspectCar.Options(summary, limits, blockMemoryMb == null ? defaults.blockMemoryBytes() : blockMemoryMb * MB,
