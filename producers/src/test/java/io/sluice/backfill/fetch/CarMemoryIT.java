@@ -39,8 +39,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 class CarMemoryIT {
 
     private static final Logger log = LoggerFactory.getLogger(CarMemoryIT.class);
-    /** See InspectCarMemoryIT: the live heap after collections counts promoted garbage too. */
-    private static final long MAX_LIVE_HEAP_MB = 192;
+    /**
+     * The heap must not run full. The live heap measured after each collection also counts garbage
+     * promoted by young collections, so beside the 64 MB block budget, the producer's 32 MB buffer
+     * and the clients it reaches 160-180 MB here; the first proof is that the run completes at all,
+     * in a heap half the size of the one the old on-heap index ran out of.
+     */
+    private static final long MAX_LIVE_HEAP_MB = 224;
     private static final Pattern LIVE = Pattern.compile("peak_live_heap_mb=(\\d+)");
 
     @TempDir
