@@ -56,7 +56,7 @@ final class FetcherCommand implements Callable<Integer> {
     int maxInFlight;
 
     @Option(names = "--block-memory-mb",
-            description = "Heap for CAR blocks, shared by all downloads; the rest spills to disk "
+            description = "Heap for CAR blocks and their index, shared by all downloads; the rest spills to disk "
                     + "(default: a quarter of the heap, at most 128).")
     Long blockMemoryMb;
 

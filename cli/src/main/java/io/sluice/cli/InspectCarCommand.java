@@ -1,16 +1,20 @@
 package io.sluice.cli;
 
 import io.sluice.backfill.atproto.AtprotoFormatException;
+import io.sluice.backfill.atproto.car.CarFormatException;
+import io.sluice.backfill.atproto.car.Limits;
 import io.sluice.backfill.atproto.repo.InspectCar;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,13 +30,17 @@ import java.util.concurrent.Callable;
                 "Print the records of an atproto repository CAR file as JSON lines.",
                 "FILE is a repository export (com.atproto.sync.getRepo). One line per record, in key order: {\"did\", \"collection\", \"rkey\", \"cid\", \"record\"}. "
                         + "Every block is checked against its CID and the Merkle Search Tree is walked from "
-                        + "the commit, as the backfill fetcher does."},
+                        + "the commit, as the backfill fetcher does. Records are printed as they are found; "
+                        + "memory is bounded by --block-memory-mb, whatever the CAR holds."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
                 "0:the CAR is a readable repository (missing or corrupt blocks are counted in the summary)",
-                "1:the file cannot be read, or is not a repository CAR (the reason is printed)",
+                "1:the file cannot be read, is not a repository CAR, or is over a limit (the reason, and the option "
+                        + "that raises the limit, is printed)",
                 "2:bad usage"})
 final class InspectCarCommand implements Callable<Integer> {
+
+    private static final int MB = 1024 * 1024;
 
     @Spec
     CommandSpec spec;
@@ -45,21 +53,69 @@ final class InspectCarCommand implements Callable<Integer> {
             + "collection, bad CIDs, missing blocks.")
     boolean summary;
 
+    // The same names and defaults as the fetcher's options, so a CAR the fetcher refuses is refused here too.
+    @Option(names = "--max-car-mb", defaultValue = "256", description = "Largest CAR accepted (default ${DEFAULT-VALUE}).")
+    long maxCarMb;
+
+    @Option(names = "--max-block-mb", defaultValue = "2", description = "Largest block accepted (default ${DEFAULT-VALUE}).")
+    int maxBlockMb;
+
+    @Option(names = "--block-memory-mb",
+            description = "Heap for the CAR's blocks and their index; the rest spills to disk "
+                    + "(default: a quarter of the heap, at most 128).")
+    Long blockMemoryMb;
+
+    @Option(names = "--spill-dir", description = "Directory for spilled blocks (default: java.io.tmpdir).")
+    Path spillDir;
+
     @Override
     public Integer call() throws IOException {
         PrintWriter err = spec.commandLine().getErr();
         String name = spec.qualifiedName();
         OptionValues.existingFile(spec, "FILE", file);
+        InspectCar.Options options = options();
         PrintStream out = new PrintStream(new WriterOutputStream(spec.commandLine().getOut()), false, StandardCharsets.UTF_8);
         try {
-            InspectCar.run(file, out, summary);
+            InspectCar.run(file, out, options);
+        } catch (CarFormatException e) {
+            out.flush();
+            if (e.reason() != CarFormatException.Reason.LIMIT_EXCEEDED) return notARepository(err, name, e);
+            return fail(err, name + ": " + file + " is over a limit: " + e.getMessage() + raiseWith(e.getMessage()));
         } catch (AtprotoFormatException e) {
             out.flush();
-            return fail(err, name + ": " + file + " is not a valid repository CAR: " + e.getMessage());
+            return notARepository(err, name, e);
+        } catch (IOException | UncheckedIOException e) {
+            // the CAR or a spill file (a full disk, an unwritable --spill-dir): the class names which
+            out.flush();
+            return fail(err, name + ": " + file + " could not be read: " + e.getClass().getSimpleName() + ": " + e.getMessage());
         } finally {
             out.close();
         }
         return 0;
+    }
+
+    private InspectCar.Options options() {
+        OptionValues.inRange(spec, "--max-car-mb", maxCarMb, 1, Long.MAX_VALUE / MB);
+        OptionValues.inRange(spec, "--max-block-mb", maxBlockMb, 1, Integer.MAX_VALUE / MB);
+        if (blockMemoryMb != null) OptionValues.inRange(spec, "--block-memory-mb", blockMemoryMb, 0, Long.MAX_VALUE / MB);
+        if (spillDir != null && !Files.isDirectory(spillDir)) {
+            throw new ParameterException(spec.commandLine(), "--spill-dir " + spillDir + ": not a directory");
+        }
+        InspectCar.Options defaults = InspectCar.Options.defaults(summary);
+        Limits limits = OptionValues.parse(spec, "--max-car-mb", () -> new Limits(maxBlockMb * MB, maxCarMb * MB));
+        return new InspectCar.Options(summary, limits, blockMemoryMb == null ? defaults.blockMemoryBytes() : blockMemoryMb * MB,
+                spillDir == null ? defaults.spillDir() : spillDir);
+    }
+
+    /** The option that raises the limit a {@code LIMIT_EXCEEDED} message names. */
+    private static String raiseWith(String message) {
+        if (message.contains(Limits.MAX_TOTAL_BYTES)) return " (raise it with --max-car-mb)";
+        if (message.contains(Limits.MAX_BLOCK_BYTES)) return " (raise it with --max-block-mb)";
+        return "";
+    }
+
+    private int notARepository(PrintWriter err, String name, AtprotoFormatException e) {
+        return fail(err, name + ": " + file + " is not a valid repository CAR: " + e.getMessage());
     }
 
     private static int fail(PrintWriter err, String message) {

@@ -2,6 +2,7 @@ package io.sluice.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sluice.backfill.atproto.testing.HostileCars;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -91,5 +92,32 @@ class InspectCarCommandTest {
     void aDirectoryIsNotAFile(@TempDir Path dir) {
         assertThat(run("inspect-car", dir.toString())).isEqualTo(2);
         assertThat(err.toString()).contains("not a regular file");
+    }
+
+    @Test
+    void aBlockOverTheBlockLimitIsOneLineNamingTheOptionThatRaisesIt(@TempDir Path dir) throws Exception {
+        Path car = dir.resolve("big-block.car");
+        HostileCars.amplifying(car, 2, 1_500_000);
+
+        assertThat(run("inspect-car", "--summary", "--max-block-mb", "1", car.toString())).isEqualTo(1);
+
+        assertThat(err.toString().lines().toList()).singleElement().asString()
+                .startsWith("sluice inspect-car: " + car + " is over a limit: ")
+                .contains("maxBlockBytes=1048576", "(raise it with --max-block-mb)");
+        assertThat(run("inspect-car", "--summary", "--max-block-mb", "2", car.toString())).isZero();
+    }
+
+    @Test
+    void withNoBlockMemoryEverythingSpillsAndTheOutputIsTheSame(@TempDir Path dir) throws Exception {
+        assertThat(run("inspect-car", greenground().toString())).isZero();
+        String inMemory = out.toString();
+        out.getBuffer().setLength(0);
+
+        assertThat(run("inspect-car", "--block-memory-mb", "0", "--spill-dir", dir.toString(), greenground().toString())).isZero();
+
+        assertThat(out.toString()).isEqualTo(inMemory);
+        try (var files = Files.list(dir)) {
+            assertThat(files.count()).as("spill files are unlinked").isZero();
+        }
     }
 }

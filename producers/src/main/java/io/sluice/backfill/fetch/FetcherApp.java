@@ -1,5 +1,6 @@
 package io.sluice.backfill.fetch;
 
+import io.sluice.backfill.atproto.store.MemoryBudget;
 import io.sluice.schemas.backfill.FetchTask;
 import io.sluice.schemas.serde.AvroSerdeConfig;
 import io.sluice.schemas.topics.Topics;

@@ -3,6 +3,7 @@ package io.sluice.backfill.fetch;
 import io.sluice.common.client.ConnectionSettings;
 import io.sluice.backfill.atproto.car.Limits;
 import io.sluice.backfill.atproto.cbor.DagCborJson;
+import io.sluice.backfill.atproto.store.MemoryBudget;
 import io.sluice.schemas.topics.TopicNames;
 
 import java.nio.file.Path;
@@ -26,7 +27,7 @@ import java.util.Set;
  * @param http                timeouts
  * @param retry               retries of retryable failures
  * @param limits              CAR bounds: past them a repository is dead-lettered as LIMIT_EXCEEDED
- * @param blockMemoryBytes    heap for CAR blocks shared by all downloads; beyond it blocks spill to
+ * @param blockMemoryBytes    heap for CAR blocks and their indexes shared by all downloads; beyond it they spill to
  *                            temporary files in {@code spillDir}
  * @param spillDir            where spill files go
  * @param maxRecordBytes      largest serialized RepoRecord produced; a larger record is dead-lettered
@@ -176,7 +177,7 @@ public record FetcherConfig(ConnectionSettings connection, String groupId, Topic
         private Http http = Http.defaults();
         private RetryPolicy retry = RetryPolicy.DEFAULT;
         private Limits limits = Limits.DEFAULT;
-        private long blockMemoryBytes = defaultBlockMemory();
+        private long blockMemoryBytes = MemoryBudget.defaultCapacity();
         private Path spillDir = Path.of(System.getProperty("java.io.tmpdir"));
         private int maxRecordBytes = 1_000_000;
         private int maxRecordDepth = DEFAULT_MAX_RECORD_DEPTH;
@@ -200,7 +201,7 @@ public record FetcherConfig(ConnectionSettings connection, String groupId, Topic
         public Builder http(Http v) { http = v; return this; }
         public Builder retry(RetryPolicy v) { retry = v; return this; }
         public Builder limits(Limits v) { limits = v; return this; }
-        /** Default: a quarter of the maximum heap, at most 128 MiB. */
+        /** Default: {@link MemoryBudget#defaultCapacity()}, a quarter of the maximum heap, at most 128 MiB. */
         public Builder blockMemoryBytes(long v) { blockMemoryBytes = v; return this; }
         public Builder spillDir(Path v) { spillDir = v; return this; }
         public Builder maxRecordBytes(int v) { maxRecordBytes = v; return this; }
@@ -212,14 +213,6 @@ public record FetcherConfig(ConnectionSettings connection, String groupId, Topic
         public Builder shutdownTimeout(Duration v) { shutdownTimeout = v; return this; }
         public Builder consumerOverrides(Map<String, Object> v) { consumerOverrides = v; return this; }
         public Builder producerOverrides(Map<String, Object> v) { producerOverrides = v; return this; }
-
-        /**
-         * A quarter of the maximum heap, at most 128 MiB: the rest of the heap holds the block index
-         * (~30 bytes per block), the producer's buffer (32 MiB) and the clients.
-         */
-        static long defaultBlockMemory() {
-            return Math.min(128L * 1024 * 1024, Runtime.getRuntime().maxMemory() / 4);
-        }
 
         public FetcherConfig build() {
             int pending = maxPendingTasks < 0 ? (int) Math.min(Integer.MAX_VALUE, 4L * maxInFlight) : maxPendingTasks;

@@ -1,6 +1,8 @@
 package io.sluice.backfill.fetch;
 
 import io.sluice.backfill.atproto.car.CarFormatException;
+import io.sluice.backfill.atproto.store.BlockStore;
+import io.sluice.backfill.atproto.store.MemoryBudget;
 import io.sluice.schemas.backfill.FetchTask;
 
 import java.io.IOException;

@@ -8,6 +8,7 @@ import io.sluice.backfill.atproto.cid.Cid;
 import io.sluice.backfill.atproto.mst.MstWalker;
 import io.sluice.backfill.atproto.repo.Commit;
 import io.sluice.backfill.atproto.repo.RepoFormatException;
+import io.sluice.backfill.atproto.store.BlockStore;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -24,9 +24,11 @@
  *
  * <p><b>Memory</b>: blocks must be kept until the whole CAR is in (PDSes, and the simulator, send
  * records before the tree nodes that name them), so memory is bounded by a setting, not by the
- * repository: all downloads share {@code blockMemoryBytes} of heap for block bytes; beyond it blocks
- * spill to an unlinked temporary file, and only a ~30-byte-per-block index stays on the heap. A
- * 200 MB repository (646,000 records) is fetched by a fetcher with a 512 MB heap ({@code BigRepositoryIT}).
+ * repository: all downloads share {@code blockMemoryBytes} of heap for block bytes and their
+ * indexes; beyond it both spill to unlinked temporary files (the index to a memory-mapped one), so
+ * neither the CAR's size nor its block count moves the heap ({@code io.sluice.backfill.atproto.store}).
+ * A 200 MB repository (646,000 records) is fetched by a fetcher with a 512 MB heap
+ * ({@code BigRepositoryIT}); a CAR of 6.5 million tiny blocks is extracted within 256 MB ({@code CarMemoryIT}).
  *
  * <p><b>Delivery</b>: at-least-once. An offset is committed only when every output of its task and
  * of all earlier tasks of the partition is acknowledged; the records sink upserts, so the

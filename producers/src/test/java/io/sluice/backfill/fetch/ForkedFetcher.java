@@ -1,6 +1,7 @@
 package io.sluice.backfill.fetch;
 
 import io.sluice.common.client.ConnectionSettings;
+import io.sluice.testing.LiveHeap;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
@@ -32,7 +33,7 @@ public final class ForkedFetcher {
                 if (app.awaitTermination(Duration.ofMillis(200))) break;
             }
             FetcherStats.Snapshot s = app.stats().snapshot();
-            System.out.println("peak_heap_mb=" + peakHeapMb() + " peak_live_heap_mb=" + live.peakMb() + " done=" + s.done() + " failed=" + s.failed()
+            System.out.println("peak_heap_mb=" + peakHeapMb() + " peak_live_heap_mb=" + live.peakMb() + " peak_rss_mb=" + LiveHeap.peakRssMb() + " done=" + s.done() + " failed=" + s.failed()
                     + " records=" + s.records());
             if (app.failure().isPresent()) {
                 app.failure().get().printStackTrace(System.out);

@@ -90,7 +90,7 @@ public final class CarReader {
         }
         if (dataLength > limits.maxBlockBytes()) {
             throw new CarFormatException(Reason.LIMIT_EXCEEDED, start, "block " + index + " (" + cid + ") at byte offset " + start
-                    + " is " + dataLength + " bytes, over the limit maxBlockBytes=" + limits.maxBlockBytes());
+                    + " is " + dataLength + " bytes, over the limit " + Limits.MAX_BLOCK_BYTES + "=" + limits.maxBlockBytes());
         }
         byte[] data = new byte[(int) dataLength];
         in.readFully(data, 0, data.length, "data", index);
@@ -106,7 +106,7 @@ public final class CarReader {
         long length = in.readVarint("length", HEADER, null, 0);
         if (length == 0 || length > limits.maxBlockBytes()) {
             throw new CarFormatException(length == 0 ? Reason.MALFORMED : Reason.LIMIT_EXCEEDED, 0,
-                    "CAR header length " + length + " is " + (length == 0 ? "zero" : "over the limit maxBlockBytes="
+                    "CAR header length " + length + " is " + (length == 0 ? "zero" : "over the limit " + Limits.MAX_BLOCK_BYTES + "="
                             + limits.maxBlockBytes()));
         }
         checkTotal(length, HEADER);
@@ -177,7 +177,7 @@ public final class CarReader {
     private void checkTotal(long sectionLength, long index) {
         long end = in.offset() + sectionLength;
         if (sectionLength > limits.maxTotalBytes() || end > limits.maxTotalBytes()) {
-            throw new CarFormatException(Reason.LIMIT_EXCEEDED, in.offset(), "CAR is larger than the limit maxTotalBytes="
+            throw new CarFormatException(Reason.LIMIT_EXCEEDED, in.offset(), "CAR is larger than the limit " + Limits.MAX_TOTAL_BYTES + "="
                     + limits.maxTotalBytes() + ": " + (index == HEADER ? "the header" : "block " + index)
                     + " would end at byte offset " + end);
         }

@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.sluice.backfill.atproto.car.CarFormatException.Reason;
 import io.sluice.backfill.atproto.cbor.DagCborEncoder;
 import io.sluice.backfill.atproto.cid.Cid;
+import io.sluice.backfill.atproto.store.BlockStore;
+import io.sluice.backfill.atproto.store.MemoryBudget;
 import io.sluice.backfill.atproto.testing.Fixtures;
 import io.sluice.backfill.atproto.testing.Cars;
 import io.sluice.backfill.atproto.testing.RawCar;
@@ -58,11 +60,10 @@ class CarReaderTest {
         assertThat(reader.bytesRead()).isEqualTo(car.length);
         assertThat(reader.roots()).hasSize(1);
 
-        CarBlocks store = CarBlocks.read(new ByteArrayInputStream(car), Limits.DEFAULT);
         Set<String> distinct = expected.sections().stream().map(s -> HEX.formatHex(s.cid())).collect(Collectors.toSet());
-        assertThat(store.distinctBlocks()).isEqualTo(distinct.size());
-        assertThat(store.blockCount()).isEqualTo(expected.sections().size());
-        assertThat(store.bytes()).isEqualTo(car.length);
+        try (BlockStore store = store(car)) {
+            assertThat(store.blocks()).isEqualTo(distinct.size());
+        }
     }
 
     @Test
@@ -112,10 +113,10 @@ class CarReaderTest {
         assertThat(blocks).extracting(CarBlock::verified).containsExactly(true, true, false, true);
         assertThat(reader.badCids()).isEqualTo(1);
 
-        CarBlocks store = CarBlocks.read(new ByteArrayInputStream(car), Limits.DEFAULT);
-        assertThat(store.badCids()).isEqualTo(1);
-        assertThat(store.get(blocks.get(2).cid())).as("corrupt block dropped").isNull();
-        assertThat(store.get(blocks.get(1).cid())).isNotNull();
+        try (BlockStore store = store(car)) {
+            assertThat(store.get(blocks.get(2).cid())).as("corrupt block dropped").isNull();
+            assertThat(store.get(blocks.get(1).cid())).isNotNull();
+        }
     }
 
     @Test
@@ -213,5 +214,15 @@ class CarReaderTest {
             blocks.add(b);
         }
         return blocks;
+    }
+
+    /** The verified blocks of {@code car} in a store, as the repository parser keeps them. */
+    private static BlockStore store(byte[] car) throws IOException {
+        BlockStore store = new BlockStore(new MemoryBudget(1 << 20), Path.of(System.getProperty("java.io.tmpdir")));
+        CarReader reader = new CarReader(new ByteArrayInputStream(car), Limits.DEFAULT);
+        for (CarBlock b = reader.next(); b != null; b = reader.next()) {
+            if (b.verified()) store.put(b.cid(), b.data());
+        }
+        return store;
     }
 }

@@ -14,6 +14,7 @@ import io.sluice.backfill.atproto.cbor.AtprotoJson;
 import io.sluice.backfill.atproto.cid.Cid;
 import io.sluice.backfill.atproto.mst.MstKeys;
 import io.sluice.backfill.atproto.testing.Fixtures;
+import io.sluice.backfill.atproto.testing.HostileCars;
 import io.sluice.backfill.atproto.testing.IndependentRepo;
 import io.sluice.backfill.atproto.testing.Cars;
 import io.sluice.backfill.atproto.testing.RawCar;
@@ -99,6 +100,41 @@ class RepoParserTest {
         assertThat(summary.badCids()).isEqualTo(expected.badDigests).isZero();
         assertThat(summary.missingBlocks()).isEqualTo(expected.missing);
         assertThat(summary.bytes()).isEqualTo(car.length);
+    }
+
+    @Test
+    void theSummaryNamesAtMostAThousandCollectionsAndCountsTheRestTogether() throws IOException {
+        Map<String, Object> records = new TreeMap<>();
+        int collections = RepoParser.MAX_COLLECTIONS + 5;
+        for (int i = 0; i < collections; i++) {
+            records.put(String.format("com.example.c%05d/3kabcdefghij2", i), Map.of("n", (long) i));
+        }
+        byte[] car = RepoBuilder.car("did:plc:ewvi7nxzyoun6zhxrhs64oiz", "3kabcdefghij2", records);
+
+        RepoSummary summary = RepoParser.parse(new ByteArrayInputStream(car), Limits.DEFAULT, RecordSink.NONE);
+
+        assertThat(summary.records()).isEqualTo(collections);
+        assertThat(summary.collections()).hasSize(RepoParser.MAX_COLLECTIONS + 1)
+                .containsEntry(RepoParser.OTHER_COLLECTIONS, 5L);
+    }
+
+    @Test
+    void keysThatNameOneBlockInARowEachGetItsRecord() throws IOException {
+        Path file = Files.createTempFile("amplifying", ".car");
+        try {
+            HostileCars.amplifying(file, 50, 1000);
+            List<RepoRecord> records = new ArrayList<>();
+            RepoSummary summary;
+            try (var in = Files.newInputStream(file)) {
+                summary = RepoParser.parse(in, Limits.DEFAULT, records::add);
+            }
+            assertThat(summary.records()).isEqualTo(50);
+            assertThat(records).extracting(RepoRecord::rkey).doesNotHaveDuplicates();
+            assertThat(records).extracting(RepoRecord::json).containsOnly(records.getFirst().json());
+            assertThat(records.getFirst().json()).contains("\"text\":\"" + "x".repeat(1000) + "\"");
+        } finally {
+            Files.delete(file);
+        }
     }
 
     @Test
