@@ -26,7 +26,7 @@ record RateLimitHeaders(Integer limit, Integer remaining, Instant reset, String 
         return new RateLimitHeaders(intOrNull(number(headers.firstValue("ratelimit-limit"))),
                 intOrNull(number(headers.firstValue("ratelimit-remaining"))),
                 reset == null || reset > Instant.MAX.getEpochSecond() ? null : Instant.ofEpochSecond(reset),
-                headers.firstValue("ratelimit-policy").map(String::trim).filter(s -> !s.isEmpty()).orElse(null));
+                headers.firstValue("ratelimit-policy").map(String::strip).filter(s -> !s.isEmpty()).orElse(null));
     }
 
     boolean present() {

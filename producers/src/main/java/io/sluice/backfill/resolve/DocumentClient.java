@@ -73,11 +73,20 @@ final class DocumentClient implements DocumentSource {
             throw ResolutionException.permanent(FailureReason.INVALID_DOCUMENT,
                     "DID document at " + url + " is larger than " + MAX_DOCUMENT_BYTES + " bytes");
         }
+        return document(url, bytes);
+    }
+
+    /** The JSON of a document body already read (and bounded): the part a hostile server controls. */
+    static JsonNode document(URI url, byte[] bytes) throws ResolutionException {
         try {
             return JSON.readTree(bytes);
         } catch (JsonProcessingException e) {
             throw ResolutionException.permanent(FailureReason.INVALID_DOCUMENT,
                     "DID document at " + url + " is not JSON: " + e.getOriginalMessage(), e);
+        } catch (IOException e) {
+            // Jackson declares it; a byte array has no I/O to fail, so this is only ever a parse error.
+            throw ResolutionException.permanent(FailureReason.INVALID_DOCUMENT,
+                    "DID document at " + url + " is not JSON: " + e.getMessage(), e);
         }
     }
 }

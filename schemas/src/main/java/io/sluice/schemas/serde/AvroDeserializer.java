@@ -107,8 +107,9 @@ public class AvroDeserializer<T> implements Deserializer<T> {
         Schema writer = writerSchema(id, topic);
         DatumReader<Object> reader = reader(id, writer, topic);
         try {
-            Object value = reader.read(null, DecoderFactory.get()
-                    .binaryDecoder(data, WireFormat.HEADER_SIZE, data.length - WireFormat.HEADER_SIZE, null));
+            int length = data.length - WireFormat.HEADER_SIZE;
+            Object value = reader.read(null, new BoundedDecoder(DecoderFactory.get()
+                    .binaryDecoder(data, WireFormat.HEADER_SIZE, length, null), length));
             return (T) AvroData.fromAvro(value);
         } catch (IOException | RuntimeException e) {
             // Corrupt bytes surface from Avro as EOF, negative lengths, bad indexes and the like.

@@ -199,4 +199,18 @@ class AvroSerdeTest {
                 .toList();
         return Schema.createRecord(schema.getName(), schema.getDoc(), schema.getNamespace(), false, fields);
     }
+
+    @Test
+    void aLengthLargerThanTheValueIsRefusedBeforeItIsAllocated() {
+        // What WireFormatFuzzTest found: a RepoRecord whose first string claims about 1 GiB in 5 bytes.
+        byte[] valid = topics.backfillRecords().valueSerde().serializer().serialize("r",
+                (io.sluice.schemas.backfill.RepoRecord) SampleRecords.byTopic().get(topics.backfillRecords().name()).value());
+        byte[] hostile = Arrays.copyOf(valid, 5 + 13);
+        System.arraycopy(new byte[] {(byte) 0xa6, (byte) 0xa6, (byte) 0xa6, (byte) 0xa6, 0x08}, 0, hostile, 5, 5);
+        var threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        long before = threads.getCurrentThreadAllocatedBytes();
+        assertThatThrownBy(() -> topics.backfillRecords().valueSerde().deserializer().deserialize("r", hostile))
+                .isInstanceOf(SerializationException.class).hasMessageContaining("string of");
+        assertThat(threads.getCurrentThreadAllocatedBytes() - before).as("bytes allocated").isLessThan(1 << 20);
+    }
 }

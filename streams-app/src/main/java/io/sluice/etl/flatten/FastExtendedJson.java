@@ -20,6 +20,10 @@ import org.bson.types.Decimal128;
 import org.bson.types.ObjectId;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 
 /**
  * A fast path for {@link MongoExtendedJson#parseDocument}: reads the extended JSON of Debezium's
@@ -66,10 +70,28 @@ final class FastExtendedJson {
      * (malformed UTF-8 included). Parsing the bytes spares decoding them into a String first.
      */
     static BsonDocument parseOrNull(byte[] utf8, int offset, int length) {
+        // Jackson checks the UTF-8 of string values but not of field names: {"\xfft": 1} came out as
+        // {"t": 1} (found by ExtendedJsonFuzzTest). Malformed bytes anywhere: MongoDB's reader decides.
+        if (!wellFormedUtf8(utf8, offset, length)) return null;
         try (JsonParser p = JSON.createParser(utf8, offset, length)) {
             return document(p);
         } catch (IOException | NotHandled | RuntimeException e) {
             return null;
+        }
+    }
+
+    /** ASCII, the common case, costs one pass over the bytes; anything else a strict decode. */
+    private static boolean wellFormedUtf8(byte[] utf8, int offset, int length) {
+        int end = offset + length;
+        int i = offset;
+        while (i < end && utf8[i] >= 0) i++;
+        if (i == end) return true;
+        try {
+            StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(utf8, i, end - i));
+            return true;
+        } catch (CharacterCodingException e) {
+            return false;
         }
     }
 
