@@ -12,13 +12,17 @@ import picocli.CommandLine.Option;
  */
 final class DcbLimitsOptions {
 
-    @Option(names = DcbLimits.EVENTS_OPTION, paramLabel = "N", defaultValue = "1000",
+    @Option(names = DcbLimits.EVENTS_OPTION, paramLabel = "N", defaultValue = "100",
             description = "Events in one append. Default: ${DEFAULT-VALUE}.")
     int eventsPerAppend;
 
     @Option(names = DcbLimits.TAGS_PER_EVENT_OPTION, paramLabel = "N", defaultValue = "100",
             description = "Tags on one event. Default: ${DEFAULT-VALUE}.")
     int tagsPerEvent;
+
+    @Option(names = DcbLimits.TAGS_PER_APPEND_OPTION, paramLabel = "N", defaultValue = "1000",
+            description = "Tags on all of one append's events together. Default: ${DEFAULT-VALUE}.")
+    int tagsPerAppend;
 
     @Option(names = DcbLimits.QUERY_ITEMS_OPTION, paramLabel = "N", defaultValue = "100",
             description = "Items in one query (an append's condition or a read). Default: ${DEFAULT-VALUE}.")
@@ -53,11 +57,12 @@ final class DcbLimitsOptions {
     ApiLimits limits(CommandSpec spec) {
         inRange(spec, DcbLimits.EVENTS_OPTION, eventsPerAppend, DcbLimits.MAX_COUNT);
         inRange(spec, DcbLimits.TAGS_PER_EVENT_OPTION, tagsPerEvent, DcbLimits.MAX_COUNT);
+        inRange(spec, DcbLimits.TAGS_PER_APPEND_OPTION, tagsPerAppend, DcbLimits.MAX_COUNT);
         inRange(spec, DcbLimits.QUERY_ITEMS_OPTION, queryItems, DcbLimits.MAX_COUNT);
         inRange(spec, DcbLimits.TYPES_PER_ITEM_OPTION, typesPerItem, DcbLimits.MAX_COUNT);
         inRange(spec, DcbLimits.TAGS_PER_ITEM_OPTION, tagsPerItem, DcbLimits.MAX_COUNT);
         inRange(spec, DcbLimits.NAME_BYTES_OPTION, nameBytes, DcbLimits.MAX_NAME_BYTES);
-        DcbLimits request = new DcbLimits(eventsPerAppend, tagsPerEvent, queryItems, typesPerItem, tagsPerItem, nameBytes);
+        DcbLimits request = new DcbLimits(eventsPerAppend, tagsPerEvent, tagsPerAppend, queryItems, typesPerItem, tagsPerItem, nameBytes);
         // ApiLimits names the option in its messages
         return OptionValues.parse(spec, ApiLimits.BODY_OPTION,
                 () -> new ApiLimits(request, bodyBytes, readDefaultLimit, readMaxLimit));

@@ -32,6 +32,15 @@ final class RequestChecks {
             throw new BadRequestException("events must be a non-empty array: an append needs at least one event");
         }
         refuse(limits.events(body.events().size()));
+        // the counts before any element is looked at: they bound the work of every check after them
+        long tagCount = 0;
+        for (int i = 0; i < body.events().size(); i++) {
+            EventBody event = body.events().get(i);
+            int tags = event == null || event.tags() == null ? 0 : event.tags().size();
+            refuse(limits.eventTagCount(tags, "events[" + i + "].tags"));
+            tagCount += tags;
+        }
+        refuse(limits.appendTags(tagCount));
         List<EventData> events = new ArrayList<>(body.events().size());
         for (int i = 0; i < body.events().size(); i++) {
             EventBody event = body.events().get(i);

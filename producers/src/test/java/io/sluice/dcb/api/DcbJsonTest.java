@@ -102,7 +102,7 @@ class DcbJsonTest {
 
     @Test
     void refusesRequestsOverALimitNamingTheLimitAndItsOption() {
-        DcbLimits small = new DcbLimits(2, 2, 2, 2, 2, 4);
+        DcbLimits small = new DcbLimits(2, 2, 3, 2, 2, 2, 4);
         String event = "{\"type\": \"A\", \"data\": \"d\"}";
         assertThatThrownBy(() -> DcbJson.parseAppend(("{\"events\": [" + event + "," + event + "," + event + "]}")
                 .getBytes(StandardCharsets.UTF_8), small))
@@ -110,6 +110,10 @@ class DcbJsonTest {
         assertThatThrownBy(() -> DcbJson.parseAppend("{\"events\": [{\"type\": \"A\", \"data\": \"d\", \"tags\": [\"a\", \"b\", \"c\"]}]}"
                 .getBytes(StandardCharsets.UTF_8), small))
                 .hasMessage("events[0].tags holds 3 tags, more than the limit of 2 (--max-tags-per-event raises it)");
+        String twoTags = "{\"type\": \"A\", \"data\": \"d\", \"tags\": [\"a\", \"b\"]}";
+        assertThatThrownBy(() -> DcbJson.parseAppend(("{\"events\": [" + twoTags + "," + twoTags + "]}")
+                .getBytes(StandardCharsets.UTF_8), small))
+                .hasMessage("events hold 4 tags together, more than the limit of 3 (--max-tags-per-append raises it)");
         assertThatThrownBy(() -> DcbJson.parseAppend("{\"events\": [{\"type\": \"\u00e9\u00e9\u00e9\", \"data\": \"d\"}]}"
                 .getBytes(StandardCharsets.UTF_8), small))
                 .hasMessage("events[0].type is 6 bytes long in UTF-8, more than the limit of 4 (--max-name-bytes raises it)");

@@ -12,16 +12,19 @@ import java.util.Optional;
  *
  * @param maxEventsPerAppend events in one append ({@value #EVENTS_OPTION})
  * @param maxTagsPerEvent    tags on one event ({@value #TAGS_PER_EVENT_OPTION})
+ * @param maxTagsPerAppend   tags on all of one append's events together ({@value #TAGS_PER_APPEND_OPTION}):
+ *                           the decider writes an index entry per tag, so this bounds its work per command
  * @param maxQueryItems      items in one query, of a condition or a read ({@value #QUERY_ITEMS_OPTION})
  * @param maxTypesPerItem    types in one query item ({@value #TYPES_PER_ITEM_OPTION})
  * @param maxTagsPerItem     tags in one query item ({@value #TAGS_PER_ITEM_OPTION})
  * @param maxNameBytes       UTF-8 bytes of one type or tag ({@value #NAME_BYTES_OPTION})
  */
-public record DcbLimits(int maxEventsPerAppend, int maxTagsPerEvent, int maxQueryItems, int maxTypesPerItem,
-                        int maxTagsPerItem, int maxNameBytes) {
+public record DcbLimits(int maxEventsPerAppend, int maxTagsPerEvent, int maxTagsPerAppend, int maxQueryItems,
+                        int maxTypesPerItem, int maxTagsPerItem, int maxNameBytes) {
 
     public static final String EVENTS_OPTION = "--max-events-per-append";
     public static final String TAGS_PER_EVENT_OPTION = "--max-tags-per-event";
+    public static final String TAGS_PER_APPEND_OPTION = "--max-tags-per-append";
     public static final String QUERY_ITEMS_OPTION = "--max-query-items";
     public static final String TYPES_PER_ITEM_OPTION = "--max-types-per-item";
     public static final String TAGS_PER_ITEM_OPTION = "--max-tags-per-item";
@@ -32,11 +35,12 @@ public record DcbLimits(int maxEventsPerAppend, int maxTagsPerEvent, int maxQuer
     /** A ceiling for the name limit: names are index keys, not payload. */
     public static final int MAX_NAME_BYTES = 64 * 1024;
 
-    private static final DcbLimits DEFAULTS = new DcbLimits(1000, 100, 100, 100, 100, 256);
+    private static final DcbLimits DEFAULTS = new DcbLimits(100, 100, 1000, 100, 100, 100, 256);
 
     public DcbLimits {
         within(maxEventsPerAppend, MAX_COUNT, "maxEventsPerAppend");
         within(maxTagsPerEvent, MAX_COUNT, "maxTagsPerEvent");
+        within(maxTagsPerAppend, MAX_COUNT, "maxTagsPerAppend");
         within(maxQueryItems, MAX_COUNT, "maxQueryItems");
         within(maxTypesPerItem, MAX_COUNT, "maxTypesPerItem");
         within(maxTagsPerItem, MAX_COUNT, "maxTagsPerItem");
@@ -44,9 +48,10 @@ public record DcbLimits(int maxEventsPerAppend, int maxTagsPerEvent, int maxQuer
     }
 
     /**
-     * 1000 events per append, 100 tags per event, 100 query items, 100 types and 100 tags per item,
-     * 256 bytes per type or tag: far above what event-sourced models use, and small enough that the
-     * worst append (every limit reached) is decided in milliseconds (see README, "Request limits").
+     * 100 events per append, 100 tags per event, 1000 tags per append, 100 query items, 100 types
+     * and 100 tags per item, 256 bytes per type or tag: well above what event-sourced models use
+     * (a few events of a few tags), and small enough that the costliest append they allow is decided
+     * in tens of milliseconds, not seconds (measured in DcbLimitsIT; see README, "Request limits").
      */
     public static DcbLimits defaults() {
         return DEFAULTS;
@@ -59,13 +64,24 @@ public record DcbLimits(int maxEventsPerAppend, int maxTagsPerEvent, int maxQuer
                 : Optional.empty();
     }
 
+    /** What is wrong with an append whose events carry {@code count} tags together, or empty. */
+    public Optional<String> appendTags(long count) {
+        return count > maxTagsPerAppend
+                ? Optional.of("events hold " + count + " tags together, more than the limit of " + maxTagsPerAppend
+                + raise(TAGS_PER_APPEND_OPTION))
+                : Optional.empty();
+    }
+
     /** What is wrong with one event's {@code tags} at {@code where} (e.g. {@code events[3].tags}), or empty. */
     public Optional<String> eventTags(List<String> tags, String where) {
-        if (tags.size() > maxTagsPerEvent) {
-            return Optional.of(where + " holds " + tags.size() + " tags, more than the limit of " + maxTagsPerEvent
-                    + raise(TAGS_PER_EVENT_OPTION));
-        }
-        return names(tags, where);
+        return eventTagCount(tags.size(), where).or(() -> names(tags, where));
+    }
+
+    /** What is wrong with an event of {@code count} tags at {@code where}, or empty. */
+    public Optional<String> eventTagCount(int count, String where) {
+        return count > maxTagsPerEvent
+                ? Optional.of(where + " holds " + count + " tags, more than the limit of " + maxTagsPerEvent + raise(TAGS_PER_EVENT_OPTION))
+                : Optional.empty();
     }
 
     /** What is wrong with a query of {@code count} items at {@code where}, or empty. */

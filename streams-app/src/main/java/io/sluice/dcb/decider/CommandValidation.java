@@ -46,6 +46,15 @@ final class CommandValidation {
         // The limits first: they bound the cost of every check after them.
         Optional<String> tooMany = limits.events(events.size());
         if (tooMany.isPresent()) return tooMany;
+        long tagCount = 0;
+        for (int i = 0; i < events.size(); i++) {
+            int tags = events.get(i).getTags().size();
+            tooMany = limits.eventTagCount(tags, "events[" + i + "].tags");
+            if (tooMany.isPresent()) return tooMany;
+            tagCount += tags;
+        }
+        tooMany = limits.appendTags(tagCount);
+        if (tooMany.isPresent()) return tooMany;
         for (int i = 0; i < events.size(); i++) {
             EventData event = events.get(i);
             String where = "events[" + i + "]";

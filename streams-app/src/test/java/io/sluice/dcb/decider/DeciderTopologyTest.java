@@ -212,8 +212,10 @@ class DeciderTopologyTest {
         assertRejected(decider.send(append("n2", event("A", "ok", "t\u0000"))), "events[0].tags[1] contains U+0000");
         assertRejected(decider.send(append("n3", new EventData("A", List.of(), "{\"k\":\"\u0000\"}"))),
                 "events[0].data contains U+0000, which PostgreSQL text cannot store");
-        assertRejected(decider.send(append("l1", IntStream.range(0, 1001).mapToObj(i -> event("A")).toArray(EventData[]::new))),
-                "more than the limit of 1000 (--max-events-per-append raises it)");
+        assertRejected(decider.send(append("l1", IntStream.range(0, 101).mapToObj(i -> event("A")).toArray(EventData[]::new))),
+                "events holds 101 events, more than the limit of 100 (--max-events-per-append raises it)");
+        assertRejected(decider.send(append("l1b", IntStream.range(0, 11).mapToObj(i -> event("A", numbered("t", 91)))
+                .toArray(EventData[]::new))), "events hold 1001 tags together, more than the limit of 1000 (--max-tags-per-append");
         assertRejected(decider.send(append("l2", event("A", numbered("t", 101)))),
                 "events[0].tags holds 101 tags, more than the limit of 100 (--max-tags-per-event raises it)");
         assertRejected(decider.send(append("l3", event("x".repeat(257)))), "events[0].type is 257 bytes long");
