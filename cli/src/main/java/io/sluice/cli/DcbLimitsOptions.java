@@ -63,7 +63,9 @@ final class DcbLimitsOptions {
         inRange(spec, DcbLimits.TAGS_PER_ITEM_OPTION, tagsPerItem, DcbLimits.MAX_COUNT);
         inRange(spec, DcbLimits.NAME_BYTES_OPTION, nameBytes, DcbLimits.MAX_NAME_BYTES);
         DcbLimits request = new DcbLimits(eventsPerAppend, tagsPerEvent, tagsPerAppend, queryItems, typesPerItem, tagsPerItem, nameBytes);
-        // ApiLimits names the option in its messages
+        inRange(spec, ApiLimits.READ_MAX_OPTION, readMaxLimit, ApiLimits.MAX_READ_LIMIT);
+        inRange(spec, ApiLimits.READ_DEFAULT_OPTION, readDefaultLimit, readMaxLimit);
+        // what is left for ApiLimits to refuse is the body size
         return OptionValues.parse(spec, ApiLimits.BODY_OPTION,
                 () -> new ApiLimits(request, bodyBytes, readDefaultLimit, readMaxLimit));
     }

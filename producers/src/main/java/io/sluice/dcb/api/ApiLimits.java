@@ -33,7 +33,7 @@ public record ApiLimits(DcbLimits request, int maxBodyBytes, int readDefaultLimi
     public static final int DEFAULT_MAX_BODY_BYTES = DEFAULT_MAX_REQUEST_SIZE - COMMAND_ENVELOPE_BYTES;
     private static final int MIN_BODY_BYTES = 1024;
     private static final int MAX_BODY_BYTES = 64 << 20;
-    private static final int MAX_READ_LIMIT = 1_000_000;
+    public static final int MAX_READ_LIMIT = 1_000_000;
 
     private static final ApiLimits DEFAULTS = new ApiLimits(DcbLimits.defaults(), DEFAULT_MAX_BODY_BYTES, 1000, 10_000);
 
