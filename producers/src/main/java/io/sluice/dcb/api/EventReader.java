@@ -10,7 +10,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
@@ -95,15 +94,6 @@ public final class EventReader implements AutoCloseable {
         this.pool = new HikariDataSource(hc);
         this.table = config.schema() + ".events";
         this.queryTimeoutSeconds = (int) Math.max(1, config.readTimeout().toSeconds());
-    }
-
-    /** Every matching row at once: for reads known to be small. */
-    public List<Row> read(Query query, ReadOptions options) throws SQLException {
-        try (Cursor cursor = open(query, options)) {
-            List<Row> rows = new ArrayList<>();
-            for (Row row; (row = cursor.next()) != null; ) rows.add(row);
-            return rows;
-        }
     }
 
     /**
