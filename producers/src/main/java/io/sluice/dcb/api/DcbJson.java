@@ -56,7 +56,10 @@ public final class DcbJson {
 
     /** A {@code POST /append} body: strict UTF-8, then JSON, then the checks and {@code limits}. */
     public static AppendRequest parseAppend(byte[] body, DcbLimits limits) {
-        AppendBody parsed = read(APPEND, StrictUtf8.decode(body, "the request body"), "the request body");
+        StrictUtf8.check(body, "the request body");
+        if (blank(body)) throw new BadRequestException("the request body is empty: expected a JSON object");
+        ArrayCounts.append(FACTORY, body, limits);
+        AppendBody parsed = bind("the request body", () -> APPEND.readValue(body));
         return RequestChecks.append(parsed, limits);
     }
 
@@ -68,6 +71,7 @@ public final class DcbJson {
     /** The {@code query} parameter of {@code GET /read}, already strictly decoded; absent: every event. */
     public static Query parseQuery(String json, DcbLimits limits) {
         if (json == null) return Query.all();
+        if (!json.isBlank()) ArrayCounts.query(FACTORY, json, limits);
         return RequestChecks.query(read(QUERY, json, "query"), "query", limits);
     }
 
@@ -146,8 +150,23 @@ public final class DcbJson {
         if (json.isBlank()) {
             throw new BadRequestException(what + " is empty: expected a JSON object");
         }
+        return bind(what, () -> reader.readValue(json));
+    }
+
+    /** JSON whitespace only (or nothing). */
+    private static boolean blank(byte[] json) {
+        for (byte b : json) if (b != ' ' && b != '\t' && b != '\n' && b != '\r') return false;
+        return true;
+    }
+
+    @FunctionalInterface
+    private interface Binding<T> {
+        T bind() throws IOException;
+    }
+
+    private static <T> T bind(String what, Binding<T> binding) {
         try {
-            T value = reader.readValue(json);
+            T value = binding.bind();
             if (value == null) throw new BadRequestException(what + " must be a JSON object, got null");
             return value;
         } catch (UnrecognizedPropertyException e) {
@@ -164,7 +183,7 @@ public final class DcbJson {
                     + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ", column "
                     + e.getLocation().getColumnNr() + ")"));
         } catch (IOException e) {
-            throw new UncheckedIOException("reading from a string failed", e);
+            throw new UncheckedIOException("reading from memory failed", e);
         }
     }
 

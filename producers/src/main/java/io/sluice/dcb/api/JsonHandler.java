@@ -158,6 +158,7 @@ abstract class JsonHandler implements HttpHandler {
                     if (declared <= DRAIN_BYTES) drain(in);
                     throw tooLarge(limit);
                 }
+                if (declared >= 0) return exactly(in, (int) declared);
             }
             byte[] body = in.readNBytes(limit + 1);
             if (body.length > limit) {
@@ -166,6 +167,14 @@ abstract class JsonHandler implements HttpHandler {
             }
             return body;
         }
+    }
+
+    /** A body of the declared length, read into one array of that size (no growing copies). */
+    private static byte[] exactly(InputStream in, int length) throws IOException {
+        byte[] body = new byte[length];
+        int read = in.readNBytes(body, 0, length);
+        if (read < length) throw new IOException("the client sent " + read + " of the " + length + " bytes it declared");
+        return body;
     }
 
     /** How much of a too-large body is read to answer it cleanly; past this the connection is dropped. */

@@ -124,6 +124,14 @@ class DcbJsonTest {
                 .hasMessageContaining("query.items[0].types holds 3 types").hasMessageContaining("--max-types-per-item");
         assertThatThrownBy(() -> DcbJson.parseQuery("{\"items\": [{\"tags\": [\"a\", \"b\", \"c\"]}]}", small))
                 .hasMessageContaining("query.items[0].tags holds 3 tags").hasMessageContaining("--max-tags-per-item");
+        assertThatThrownBy(() -> DcbJson.parseQuery("{\"items\": [{}, {}, {}]}", small))
+                .hasMessage("query.items holds 3 items, more than the limit of 2 (--max-query-items raises it)");
+        // counted before binding: an over-long array of what binding would refuse is still a count error
+        assertThatThrownBy(() -> DcbJson.parseAppend("{\"events\": [{\"type\": \"A\", \"data\": \"d\", \"tags\": [1, {}, [2]]}]}"
+                .getBytes(StandardCharsets.UTF_8), small)).hasMessageContaining("events[0].tags holds 3 tags");
+        // and JSON cut short is reported by binding, with its position
+        assertThatThrownBy(() -> DcbJson.parseAppend("{\"events\": [{\"type\": \"A\", \"tags\": [\"a\", \"b\""
+                .getBytes(StandardCharsets.UTF_8), small)).hasMessageContaining("the request body is not valid JSON");
     }
 
     @Test

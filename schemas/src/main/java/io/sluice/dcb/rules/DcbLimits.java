@@ -93,15 +93,24 @@ public record DcbLimits(int maxEventsPerAppend, int maxTagsPerEvent, int maxTags
 
     /** What is wrong with one query item's types and tags at {@code where} (e.g. {@code query.items[0]}), or empty. */
     public Optional<String> item(List<String> types, List<String> tags, String where) {
-        if (types.size() > maxTypesPerItem) {
-            return Optional.of(where + ".types holds " + types.size() + " types, more than the limit of " + maxTypesPerItem
-                    + raise(TYPES_PER_ITEM_OPTION));
-        }
-        if (tags.size() > maxTagsPerItem) {
-            return Optional.of(where + ".tags holds " + tags.size() + " tags, more than the limit of " + maxTagsPerItem
-                    + raise(TAGS_PER_ITEM_OPTION));
-        }
-        return names(types, where + ".types").or(() -> names(tags, where + ".tags"));
+        return itemTypeCount(types.size(), where).or(() -> itemTagCount(tags.size(), where))
+                .or(() -> names(types, where + ".types")).or(() -> names(tags, where + ".tags"));
+    }
+
+    /** What is wrong with a query item of {@code count} types at {@code where}, or empty. */
+    public Optional<String> itemTypeCount(int count, String where) {
+        return count > maxTypesPerItem
+                ? Optional.of(where + ".types holds " + count + " types, more than the limit of " + maxTypesPerItem
+                + raise(TYPES_PER_ITEM_OPTION))
+                : Optional.empty();
+    }
+
+    /** What is wrong with a query item of {@code count} tags at {@code where}, or empty. */
+    public Optional<String> itemTagCount(int count, String where) {
+        return count > maxTagsPerItem
+                ? Optional.of(where + ".tags holds " + count + " tags, more than the limit of " + maxTagsPerItem
+                + raise(TAGS_PER_ITEM_OPTION))
+                : Optional.empty();
     }
 
     /** What is wrong with one type or tag at {@code where} (its length and storability), or empty. */
