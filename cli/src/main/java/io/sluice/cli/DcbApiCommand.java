@@ -2,6 +2,7 @@ package io.sluice.cli;
 
 import io.sluice.common.http.HttpAuth;
 import io.sluice.common.lifecycle.Closer;
+import io.sluice.dcb.api.ApiLimits;
 import io.sluice.dcb.api.DcbApiConfig;
 import io.sluice.dcb.service.DcbService;
 import io.sluice.dcb.service.DcbServiceConfig;
@@ -58,6 +59,9 @@ final class DcbApiCommand implements Callable<Integer> {
     @Mixin
     HttpAuthOptions auth;
 
+    @Mixin
+    DcbLimitsOptions limits;
+
     @Option(names = "--commit-interval-ms", paramLabel = "MS", defaultValue = "5",
             description = "The decider's transaction commit interval; appends are answered when it commits. "
                     + "Default: ${DEFAULT-VALUE}.")
@@ -76,6 +80,7 @@ final class DcbApiCommand implements Callable<Integer> {
         OptionValues.inRange(spec, "--port", port, 0, 65535);
         OptionValues.inRange(spec, "--commit-interval-ms", commitIntervalMs, 1, 60_000);
         HttpAuth httpAuth = auth.auth(spec);
+        ApiLimits apiLimits = limits.limits(spec);
         StackConfig stackConfig = connection.stack(err::println);
         // Installed before starting, so that a Ctrl-C during start-up still shuts down what started.
         StopSignals stop = StopSignals.install(err);
@@ -93,7 +98,8 @@ final class DcbApiCommand implements Callable<Integer> {
         try {
             EmbeddedStack stack = EmbeddedStack.start(stackConfig);
             started.push(stack);
-            DcbServiceConfig config = serviceConfig(stack, stackConfig.kafkaBootstrap().isEmpty(), started).withAuth(httpAuth);
+            DcbServiceConfig config = serviceConfig(stack, stackConfig.kafkaBootstrap().isEmpty(), started, apiLimits)
+                    .withAuth(httpAuth);
             ComponentMetrics metrics = new ComponentMetrics("dcb-api");
             started.push(metrics);
             DcbService service = DcbService.start(config, err::println, metrics);
@@ -111,10 +117,12 @@ final class DcbApiCommand implements Callable<Integer> {
         return 0;
     }
 
-    private DcbServiceConfig serviceConfig(EmbeddedStack stack, boolean embeddedKafka, Closer started) {
+    private DcbServiceConfig serviceConfig(EmbeddedStack stack, boolean embeddedKafka, Closer started, ApiLimits apiLimits) {
         PostgresEndpoint pg = stack.endpoints().postgres();
-        DcbApiConfig api = DcbApiConfig.defaults(port, stack.endpoints().connection(),
+        DcbApiConfig defaults = DcbApiConfig.defaults(port, stack.endpoints().connection(),
                 pg.jdbcUrl(), pg.user(), pg.password()).withHost(host);
+        // checks the body limit against a max.request.size from --command-config
+        DcbApiConfig api = OptionValues.parse(spec, ApiLimits.BODY_OPTION, () -> defaults.withLimits(apiLimits));
         DcbServiceConfig config = DcbServiceConfig.defaults(api).withCommitInterval(Duration.ofMillis(commitIntervalMs));
         if (stateDir != null) config = config.withStateDir(stateDir);
         if (!embeddedKafka) return config;

@@ -113,7 +113,9 @@ public record DcbServiceConfig(DcbApiConfig api, String deciderApplicationId, Du
         DeciderConfig config = DeciderConfig.defaults(api.connection())
                 .withApplicationId(applicationId)
                 .withTopics(api.commandsTopic(), api.eventsTopic(), api.resultsTopic(), dlqTopic)
-                .withCommitInterval(commitInterval);
+                .withCommitInterval(commitInterval)
+                // the API's limits: what the API lets through, the decider must decide
+                .withLimits(api.limits().request());
         return stateDir.map(config::withStateDir).orElse(config);
     }
 

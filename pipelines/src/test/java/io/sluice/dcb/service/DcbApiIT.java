@@ -252,8 +252,11 @@ class DcbApiIT {
                 + " \"after\": \"3\"}}", "condition.after must be a whole number");
         assertBadAppend("{\"events\": [{\"type\": \" \", \"data\": \"x\"}]}", "events[0].type must be a non-blank string");
         assertBadAppend("{\"events\": [{\"type\": \"A\", \"data\": {\"k\": 1}}]}", "events[0].data must be a string");
-        assertBadAppend("{\"events\": [{\"type\": \"A\", \"data\": \"" + "x".repeat(1 << 20) + "\"}]}",
-                "larger than 1048576 bytes");
+        HttpResponse<String> tooLarge = client.post("/append", "{\"events\": [{\"type\": \"A\", \"data\": \""
+                + "x".repeat(1 << 20) + "\"}]}", null);
+        assertThat(tooLarge.statusCode()).isEqualTo(413);
+        assertThat(tooLarge.body()).contains("\"error\":\"too_large\"").contains("larger than 1032192 bytes")
+                .contains("--max-body-bytes");
 
         assertBadRead(DcbClient.readPath(Map.of("items", List.of(Map.of("types", List.of(""), "tags", List.of()))), null),
                 "query.items[0].types[0] must be a non-blank string");

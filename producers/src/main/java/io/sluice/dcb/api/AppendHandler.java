@@ -9,30 +9,33 @@ import java.util.UUID;
 import java.util.regex.Pattern;
 
 /**
- * {@code POST /append}: consumes the JSON body ({@link DcbJson#parseAppend}, at most 1 MiB) and an
- * optional {@code Idempotency-Key} header, has the {@link Appender} decide the command, and
- * produces 200 {@code {"durationInMicroseconds", "appendConditionFailed"}} when the store appended
- * or refused on the condition, 400 when the request is bad (or the store rejected it: an
- * idempotency key reused for another append), 503 when no final answer came in time: the append
- * may still be decided, and a retry under the same Idempotency-Key is applied at most once.
+ * {@code POST /append}: consumes the JSON body ({@link DcbJson#parseAppend}, strict UTF-8, at most
+ * {@link ApiLimits#maxBodyBytes()}) and an optional {@code Idempotency-Key} header, has the
+ * {@link Appender} decide the command, and produces 200 {@code {"durationInMicroseconds",
+ * "appendConditionFailed"}} when the store appended or refused on the condition, 400 when the
+ * request is bad or over a {@link io.sluice.dcb.rules.DcbLimits limit} (or the store rejected it:
+ * an idempotency key reused for another append), 413 when the body or the command is too large,
+ * 503 when no final answer came in time: the append may still be decided, and a retry under the
+ * same Idempotency-Key is applied at most once.
  */
 final class AppendHandler extends JsonHandler {
 
-    static final int MAX_BODY_BYTES = 1 << 20;
     static final String IDEMPOTENCY_KEY = "Idempotency-Key";
     private static final Pattern KEY = Pattern.compile("[\\x21-\\x7e]{1,255}");
 
     private final Appender appender;
+    private final ApiLimits limits;
 
-    AppendHandler(Appender appender) {
+    AppendHandler(Appender appender, ApiLimits limits) {
         super("/append", "POST");
         this.appender = appender;
+        this.limits = limits;
     }
 
     @Override
     Response respond(HttpExchange exchange, long startedNanos) throws Unavailable, InterruptedException, IOException {
         String key = idempotencyKey(exchange);
-        AppendRequest request = DcbJson.parseAppend(body(exchange, MAX_BODY_BYTES));
+        AppendRequest request = DcbJson.parseAppend(body(exchange, limits.maxBodyBytes()), limits.request());
         AppendResult result = appender.append(request.toCommand(UUID.randomUUID().toString(), key, Instant.now()));
         long micros = (System.nanoTime() - startedNanos) / 1_000;
         return switch (result.getOutcome()) {

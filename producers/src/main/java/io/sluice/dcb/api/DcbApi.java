@@ -65,8 +65,9 @@ public final class DcbApi implements AutoCloseable {
                     topics.dcbCommands().keySerde().serializer(), topics.dcbCommands().valueSerde().serializer());
             started.push(() -> producer.close(Duration.ofSeconds(10)));
             DcbHttpServer server = DcbHttpServer.start(config.host(), config.port(),
-                    new AppendHandler(new KafkaAppender(producer, config.commandsTopic(), results, config.appendTimeout())),
-                    new ReadHandler(fence, reader, config.readTimeout()), extraRoutes, config.auth());
+                    new AppendHandler(new KafkaAppender(producer, config.commandsTopic(), results, config.appendTimeout()),
+                            config.limits()),
+                    new ReadHandler(fence, reader, config.readTimeout(), config.limits()), extraRoutes, config.auth());
             started.push(server);
             log.info("dcb api listening on {}:{} ({})", config.host(), server.port(), config);
             return new DcbApi(config, server, fence, results, started);
@@ -83,6 +84,8 @@ public final class DcbApi implements AutoCloseable {
         props.put(ProducerConfig.LINGER_MS_CONFIG, (int) config.producerLinger().toMillis());
         props.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
         props.put(ProducerConfig.CLIENT_ID_CONFIG, "sluice-dcb-api-commands");
+        // Room for the largest body the API takes plus the command's envelope (DcbApiConfig checks a configured one).
+        props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, config.producerMaxRequestSize());
         // A broker that is gone makes send() block on metadata; fail the request well within its timeout.
         props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, Math.min(10_000L, config.appendTimeout().toMillis()));
         return props;

@@ -4,10 +4,12 @@ import io.sluice.common.client.ConnectionSettings;
 import io.sluice.common.http.HttpAuth;
 import io.sluice.common.redact.Redaction;
 import io.sluice.schemas.topics.TopicNames;
+import org.apache.kafka.clients.producer.ProducerConfig;
 
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -34,6 +36,9 @@ import java.util.regex.Pattern;
  *                         append may still happen: retry with the same Idempotency-Key)
  * @param readTimeout      how long a read waits for the events sink to reach the read fence before a 503
  * @param auth             bearer-token authentication of every request ({@link HttpAuth#none()}: none)
+ * @param limits           what one request may ask ({@link ApiLimits}); the body limit plus the
+ *                         command envelope must fit the producer's {@code max.request.size} when
+ *                         the connection's client properties set one
  */
 public record DcbApiConfig(
         String host,
@@ -51,7 +56,8 @@ public record DcbApiConfig(
         Duration producerLinger,
         Duration appendTimeout,
         Duration readTimeout,
-        HttpAuth auth) {
+        HttpAuth auth,
+        ApiLimits limits) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
 
@@ -84,6 +90,35 @@ public record DcbApiConfig(
         requireBetween(appendTimeout, Duration.ofMillis(1), Duration.ofMinutes(10), "appendTimeout");
         requireBetween(readTimeout, Duration.ofMillis(1), Duration.ofMinutes(10), "readTimeout");
         Objects.requireNonNull(auth, "auth (use HttpAuth.none())");
+        Objects.requireNonNull(limits, "limits");
+        configuredMaxRequestSize(connection).ifPresent(size -> {
+            if (limits.producerMaxRequestSize() > size) {
+                throw new IllegalArgumentException(ApiLimits.BODY_OPTION + " " + limits.maxBodyBytes() + " plus "
+                        + ApiLimits.COMMAND_ENVELOPE_BYTES + " bytes for the command's envelope does not fit the producer's "
+                        + ProducerConfig.MAX_REQUEST_SIZE_CONFIG + " " + size + " (from the client properties): lower "
+                        + ApiLimits.BODY_OPTION + " to at most " + (size - ApiLimits.COMMAND_ENVELOPE_BYTES) + " or raise "
+                        + ProducerConfig.MAX_REQUEST_SIZE_CONFIG);
+            }
+        });
+    }
+
+    /**
+     * The command producer's {@code max.request.size}: the client properties' when they set one
+     * (checked above to take every body), else just enough for the largest body and its envelope.
+     */
+    public int producerMaxRequestSize() {
+        return configuredMaxRequestSize(connection).orElse(limits.producerMaxRequestSize());
+    }
+
+    private static Optional<Integer> configuredMaxRequestSize(ConnectionSettings connection) {
+        Object value = connection.producer().get(ProducerConfig.MAX_REQUEST_SIZE_CONFIG);
+        if (value == null) return Optional.empty();
+        try {
+            return Optional.of(Integer.parseInt(value.toString().trim()));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(ProducerConfig.MAX_REQUEST_SIZE_CONFIG + " must be a whole number, got '"
+                    + value + "'", e);
+        }
     }
 
     /**
@@ -94,29 +129,29 @@ public record DcbApiConfig(
                                         String dbPassword) {
         return new DcbApiConfig(DEFAULT_HOST, port, connection, TopicNames.DCB_COMMANDS,
                 TopicNames.DCB_EVENTS, TopicNames.DCB_RESULTS, jdbcUrl, dbUser, dbPassword, "public", channelFor("public"), 8,
-                Duration.ofMillis(1), Duration.ofSeconds(30), Duration.ofSeconds(10), HttpAuth.none());
+                Duration.ofMillis(1), Duration.ofSeconds(30), Duration.ofSeconds(10), HttpAuth.none(), ApiLimits.defaults());
     }
 
     public DcbApiConfig withHost(String bindHost) {
         return new DcbApiConfig(bindHost, port, connection, commandsTopic, eventsTopic, resultsTopic,
-                jdbcUrl, dbUser, dbPassword, schema, notifyChannel, readPoolSize, producerLinger, appendTimeout, readTimeout, auth);
+                jdbcUrl, dbUser, dbPassword, schema, notifyChannel, readPoolSize, producerLinger, appendTimeout, readTimeout, auth, limits);
     }
 
     public DcbApiConfig withTopics(String commands, String events, String results) {
         return new DcbApiConfig(host, port, connection, commands, events, results, jdbcUrl, dbUser,
-                dbPassword, schema, notifyChannel, readPoolSize, producerLinger, appendTimeout, readTimeout, auth);
+                dbPassword, schema, notifyChannel, readPoolSize, producerLinger, appendTimeout, readTimeout, auth, limits);
     }
 
     public DcbApiConfig withTimeouts(Duration append, Duration read) {
         return new DcbApiConfig(host, port, connection, commandsTopic, eventsTopic, resultsTopic,
-                jdbcUrl, dbUser, dbPassword, schema, notifyChannel, readPoolSize, producerLinger, append, read, auth);
+                jdbcUrl, dbUser, dbPassword, schema, notifyChannel, readPoolSize, producerLinger, append, read, auth, limits);
     }
 
     /** The same store in another schema, with that schema's notification channel. */
     public DcbApiConfig withSchema(String otherSchema) {
         return new DcbApiConfig(host, port, connection, commandsTopic, eventsTopic, resultsTopic,
                 jdbcUrl, dbUser, dbPassword, otherSchema, channelFor(otherSchema), readPoolSize, producerLinger, appendTimeout,
-                readTimeout, auth);
+                readTimeout, auth, limits);
     }
 
     /**
@@ -129,18 +164,24 @@ public record DcbApiConfig(
 
     public DcbApiConfig withPort(int otherPort) {
         return new DcbApiConfig(host, otherPort, connection, commandsTopic, eventsTopic, resultsTopic,
-                jdbcUrl, dbUser, dbPassword, schema, notifyChannel, readPoolSize, producerLinger, appendTimeout, readTimeout, auth);
+                jdbcUrl, dbUser, dbPassword, schema, notifyChannel, readPoolSize, producerLinger, appendTimeout, readTimeout, auth, limits);
     }
 
     /** Requests need {@code auth}'s bearer token. */
     public DcbApiConfig withAuth(HttpAuth other) {
         return new DcbApiConfig(host, port, connection, commandsTopic, eventsTopic, resultsTopic,
-                jdbcUrl, dbUser, dbPassword, schema, notifyChannel, readPoolSize, producerLinger, appendTimeout, readTimeout, other);
+                jdbcUrl, dbUser, dbPassword, schema, notifyChannel, readPoolSize, producerLinger, appendTimeout, readTimeout, other, limits);
+    }
+
+    public DcbApiConfig withLimits(ApiLimits other) {
+        return new DcbApiConfig(host, port, connection, commandsTopic, eventsTopic, resultsTopic,
+                jdbcUrl, dbUser, dbPassword, schema, notifyChannel, readPoolSize, producerLinger, appendTimeout, readTimeout, auth,
+                other);
     }
 
     public DcbApiConfig withReadPoolSize(int size) {
         return new DcbApiConfig(host, port, connection, commandsTopic, eventsTopic, resultsTopic,
-                jdbcUrl, dbUser, dbPassword, schema, notifyChannel, size, producerLinger, appendTimeout, readTimeout, auth);
+                jdbcUrl, dbUser, dbPassword, schema, notifyChannel, size, producerLinger, appendTimeout, readTimeout, auth, limits);
     }
 
     @Override
@@ -150,7 +191,7 @@ public record DcbApiConfig(
                 + ", topics=" + List.of(commandsTopic, eventsTopic, resultsTopic) + ", jdbcUrl=" + Redaction.url(jdbcUrl) + ", dbUser="
                 + dbUser + ", schema=" + schema + ", notifyChannel=" + notifyChannel + ", readPoolSize=" + readPoolSize
                 + ", producerLinger=" + producerLinger + ", appendTimeout=" + appendTimeout + ", readTimeout=" + readTimeout
-                + ", auth=" + auth + "]";
+                + ", auth=" + auth + ", limits=" + limits + "]";
     }
 
     private static void requireText(String value, String name) {

@@ -19,11 +19,13 @@ import io.sluice.dcb.api.JsonBodies.OptionsBody;
 import io.sluice.dcb.api.JsonBodies.QueryBody;
 import io.sluice.dcb.query.Query;
 import io.sluice.dcb.query.ReadOptions;
+import io.sluice.dcb.rules.DcbLimits;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
+import java.sql.SQLException;
 import java.util.List;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
@@ -47,22 +49,36 @@ public final class DcbJson {
     private DcbJson() {
     }
 
-    /** A {@code POST /append} body. */
+    /** A {@code POST /append} body with the default limits. */
     public static AppendRequest parseAppend(byte[] body) {
-        AppendBody parsed = read(APPEND, body, "the request body");
-        return RequestChecks.append(parsed);
+        return parseAppend(body, DcbLimits.defaults());
     }
 
-    /** The {@code query} parameter of {@code GET /read}; absent: every event. */
+    /** A {@code POST /append} body: strict UTF-8, then JSON, then the checks and {@code limits}. */
+    public static AppendRequest parseAppend(byte[] body, DcbLimits limits) {
+        StrictUtf8.check(body, "the request body");
+        if (blank(body)) throw new BadRequestException("the request body is empty: expected a JSON object");
+        ArrayCounts.append(FACTORY, body, limits);
+        AppendBody parsed = bind("the request body", () -> APPEND.readValue(body));
+        return RequestChecks.append(parsed, limits);
+    }
+
+    /** The {@code query} parameter of {@code GET /read} with the default limits; absent: every event. */
     public static Query parseQuery(String json) {
+        return parseQuery(json, DcbLimits.defaults());
+    }
+
+    /** The {@code query} parameter of {@code GET /read}, already strictly decoded; absent: every event. */
+    public static Query parseQuery(String json, DcbLimits limits) {
         if (json == null) return Query.all();
-        return RequestChecks.query(read(QUERY, json.getBytes(StandardCharsets.UTF_8), "query"), "query");
+        if (!json.isBlank()) ArrayCounts.query(FACTORY, json, limits);
+        return RequestChecks.query(read(QUERY, json, "query"), "query", limits);
     }
 
     /** The {@code options} parameter of {@code GET /read}; absent: every event, oldest first. */
     public static ReadOptions parseOptions(String json) {
         if (json == null) return ReadOptions.forwards();
-        OptionsBody options = read(OPTIONS, json.getBytes(StandardCharsets.UTF_8), "options");
+        OptionsBody options = read(OPTIONS, json, "options");
         if (options == null) return ReadOptions.forwards();
         if (options.from() != null && options.from() < 0) {
             throw new BadRequestException("options.from must be at least 0, got " + options.from());
@@ -89,18 +105,34 @@ public final class DcbJson {
     public static byte[] events(List<EventReader.Row> rows) {
         return write(g -> {
             g.writeStartArray();
-            for (EventReader.Row row : rows) {
-                g.writeStartObject();
-                g.writeStringField("type", row.type());
-                g.writeArrayFieldStart("tags");
-                for (String tag : row.tags()) g.writeString(tag);
-                g.writeEndArray();
-                g.writeStringField("data", row.data());
-                g.writeNumberField("position", row.position());
-                g.writeEndObject();
-            }
+            for (EventReader.Row row : rows) writeEvent(g, row);
             g.writeEndArray();
         });
+    }
+
+    /**
+     * Writes the cursor's rows to {@code out} as {@link #events} does, row by row. On a failure the
+     * array is left open: a truncated answer must not parse as a complete, shorter one.
+     */
+    static void writeEvents(EventReader.Cursor cursor, OutputStream out) throws IOException, SQLException {
+        JsonGenerator g = FACTORY.createGenerator(out)
+                .disable(JsonGenerator.Feature.AUTO_CLOSE_JSON_CONTENT)
+                .disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+        g.writeStartArray();
+        for (EventReader.Row row; (row = cursor.next()) != null; ) writeEvent(g, row);
+        g.writeEndArray();
+        g.flush();
+    }
+
+    private static void writeEvent(JsonGenerator g, EventReader.Row row) throws IOException {
+        g.writeStartObject();
+        g.writeStringField("type", row.type());
+        g.writeArrayFieldStart("tags");
+        for (String tag : row.tags()) g.writeString(tag);
+        g.writeEndArray();
+        g.writeStringField("data", row.data());
+        g.writeNumberField("position", row.position());
+        g.writeEndObject();
     }
 
     /** {@code {"error": code, "message": message, "status": N}}: the shape of {@link io.sluice.common.http.JsonError}. */
@@ -114,12 +146,27 @@ public final class DcbJson {
         });
     }
 
-    private static <T> T read(ObjectReader reader, byte[] json, String what) {
-        if (new String(json, StandardCharsets.UTF_8).isBlank()) {
+    private static <T> T read(ObjectReader reader, String json, String what) {
+        if (json.isBlank()) {
             throw new BadRequestException(what + " is empty: expected a JSON object");
         }
+        return bind(what, () -> reader.readValue(json));
+    }
+
+    /** JSON whitespace only (or nothing). */
+    private static boolean blank(byte[] json) {
+        for (byte b : json) if (b != ' ' && b != '\t' && b != '\n' && b != '\r') return false;
+        return true;
+    }
+
+    @FunctionalInterface
+    private interface Binding<T> {
+        T bind() throws IOException;
+    }
+
+    private static <T> T bind(String what, Binding<T> binding) {
         try {
-            T value = reader.readValue(json);
+            T value = binding.bind();
             if (value == null) throw new BadRequestException(what + " must be a JSON object, got null");
             return value;
         } catch (UnrecognizedPropertyException e) {
@@ -136,7 +183,7 @@ public final class DcbJson {
                     + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ", column "
                     + e.getLocation().getColumnNr() + ")"));
         } catch (IOException e) {
-            throw new UncheckedIOException("reading from a byte array failed", e);
+            throw new UncheckedIOException("reading from memory failed", e);
         }
     }
 

@@ -10,20 +10,67 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
 /**
  * Reads events from the events sink's {@code events} table in PostgreSQL: consumes a query and
- * read options, produces the matching rows in position order (reversed when backwards). What it
- * sees is whatever the sink has committed; {@link ReadFence} makes the caller wait until that
- * includes every acknowledged append first. Thread-safe; owns a small connection pool.
+ * read options, produces the matching rows in position order (reversed when backwards) through a
+ * {@link Cursor}, {@value #FETCH_SIZE} rows per round trip, so a read holds a bounded number of
+ * rows in memory however many it returns. What it sees is whatever the sink has committed;
+ * {@link ReadFence} makes the caller wait until that includes every acknowledged append first.
+ * Thread-safe; owns a small connection pool.
  */
 public final class EventReader implements AutoCloseable {
 
     /** One event as a read returns it. */
     public record Row(long position, String type, List<String> tags, String data) {
+    }
+
+    /**
+     * Rows per round trip. Rows hold up to a request body each (about 1 MiB), so this bounds a
+     * read's rows in memory to a few MiB typically and 64 MiB at worst.
+     */
+    static final int FETCH_SIZE = 64;
+
+    /**
+     * An open read: the rows of one statement, fetched as they are asked for. PostgreSQL keeps a
+     * cursor only inside a transaction, so the connection is taken out of auto-commit (read-only)
+     * until {@link #close}, which ends the transaction and returns the connection.
+     */
+    public static final class Cursor implements AutoCloseable {
+        private final Connection connection;
+        private final PreparedStatement statement;
+        private final ResultSet rows;
+
+        private Cursor(Connection connection, PreparedStatement statement, ResultSet rows) {
+            this.connection = connection;
+            this.statement = statement;
+            this.rows = rows;
+        }
+
+        /** The next row, or null after the last. */
+        public Row next() throws SQLException {
+            if (!rows.next()) return null;
+            Array tags = rows.getArray(3);
+            try {
+                return new Row(rows.getLong(1), rows.getString(2), Arrays.asList((String[]) tags.getArray()), rows.getString(4));
+            } finally {
+                tags.free();
+            }
+        }
+
+        @Override
+        public void close() {
+            try (connection) {
+                try (statement; rows) {
+                    // closed before the transaction ends
+                }
+                connection.rollback();
+            } catch (SQLException e) {
+                // Hikari discards a connection whose use failed; nothing was written to keep.
+            }
+        }
     }
 
     private final HikariDataSource pool;
@@ -38,7 +85,8 @@ public final class EventReader implements AutoCloseable {
         if (!config.dbPassword().isEmpty()) hc.setPassword(config.dbPassword());
         hc.setMaximumPoolSize(config.readPoolSize());
         hc.setReadOnly(true);
-        hc.setAutoCommit(true);
+        // a cursor (fetch size) needs a transaction; reads only, so it is rolled back when done
+        hc.setAutoCommit(false);
         hc.setConnectionTimeout(Math.max(250, config.readTimeout().toMillis()));
         // Connect lazily: PostgreSQL being down is a failed read, not a failed start.
         hc.setInitializationFailTimeout(-1);
@@ -48,20 +96,28 @@ public final class EventReader implements AutoCloseable {
         this.queryTimeoutSeconds = (int) Math.max(1, config.readTimeout().toSeconds());
     }
 
-    public List<Row> read(Query query, ReadOptions options) throws SQLException {
+    /**
+     * Runs the read and returns its cursor, positioned before the first row: a failure to connect or
+     * to run the statement is thrown here, before the caller has answered anything.
+     */
+    public Cursor open(Query query, ReadOptions options) throws SQLException {
         QuerySql.Statement statement = QuerySql.select(table, query, options);
-        try (Connection c = pool.getConnection(); PreparedStatement ps = c.prepareStatement(statement.sql())) {
+        Connection c = pool.getConnection();
+        PreparedStatement ps = null;
+        try {
+            ps = c.prepareStatement(statement.sql());
             ps.setQueryTimeout(queryTimeoutSeconds);
+            ps.setFetchSize(FETCH_SIZE);
             bind(c, ps, statement.parameters());
-            List<Row> rows = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    Array tags = rs.getArray(3);
-                    rows.add(new Row(rs.getLong(1), rs.getString(2), Arrays.asList((String[]) tags.getArray()), rs.getString(4)));
-                    tags.free();
-                }
+            return new Cursor(c, ps, ps.executeQuery());
+        } catch (SQLException | RuntimeException e) {
+            try (c) {
+                if (ps != null) ps.close();
+                c.rollback();
+            } catch (SQLException suppressed) {
+                e.addSuppressed(suppressed);
             }
-            return rows;
+            throw e;
         }
     }
 

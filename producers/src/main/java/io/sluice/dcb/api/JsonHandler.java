@@ -11,19 +11,38 @@ import java.io.OutputStream;
 
 /**
  * The shared shape of the API's handlers: one exact path and method, a JSON answer, and the
- * mapping of failures to statuses: {@link BadRequestException} is 400, a backend that is down or
- * behind ({@link Unavailable}) 503, anything else 500 with the detail in the log only.
+ * mapping of failures to statuses: {@link BadRequestException} is 400, {@link TooLargeException}
+ * 413, a backend that is down or behind ({@link Unavailable}) 503, anything else 500 with the
+ * detail in the log only. An answer is either a byte array or {@linkplain Response#streamed streamed}:
+ * written in chunks as it is produced, so its size does not cost memory.
  */
 abstract class JsonHandler implements HttpHandler {
 
     private static final Logger log = LoggerFactory.getLogger(JsonHandler.class);
 
-    /** The status and JSON body of an answer. */
-    record Response(int status, byte[] body) {
+    /** The status and JSON body of an answer: bytes, or a {@link Stream} when {@code stream} is not null. */
+    record Response(int status, byte[] body, Stream stream) {
+
+        Response(int status, byte[] body) {
+            this(status, body, null);
+        }
 
         static Response error(int status, String code, String message) {
             return new Response(status, DcbJson.error(status, code, message));
         }
+
+        /** A 200 whose body {@code stream} writes, closed once written or failed. */
+        static Response streamed(Stream stream) {
+            return new Response(200, new byte[0], stream);
+        }
+    }
+
+    /** A body written as it is produced; owns what it reads from (a database cursor) until closed. */
+    interface Stream extends AutoCloseable {
+        void writeTo(OutputStream out) throws Exception;
+
+        @Override
+        void close();
     }
 
     /** The API cannot answer now (no decider answer in time, the sink behind, PostgreSQL down); retry later. */
@@ -65,6 +84,8 @@ abstract class JsonHandler implements HttpHandler {
             }
         } catch (BadRequestException e) {
             response = Response.error(400, "bad_request", e.getMessage());
+        } catch (TooLargeException e) {
+            response = Response.error(413, "too_large", e.getMessage());
         } catch (Unavailable e) {
             exchange.getResponseHeaders().set("Retry-After", "1");
             response = Response.error(503, "unavailable", e.getMessage());
@@ -78,7 +99,11 @@ abstract class JsonHandler implements HttpHandler {
         send(exchange, response);
     }
 
-    private static void send(HttpExchange exchange, Response response) throws IOException {
+    private void send(HttpExchange exchange, Response response) throws IOException {
+        if (response.stream() != null) {
+            stream(exchange, response.stream());
+            return;
+        }
         try (exchange) {
             // Whatever of the body was not read (an early 400) is drained or the connection closed by the server.
             exchange.getResponseHeaders().set("Content-Type", "application/json");
@@ -90,7 +115,32 @@ abstract class JsonHandler implements HttpHandler {
     }
 
     /**
-     * The request body, at most {@code limit} bytes; a larger one is a 400. The rest of a too-large
+     * Sends a streamed 200 with chunked encoding. Once the headers are out the status cannot change,
+     * so a failure half-way leaves the JSON unfinished (no closing bracket, never a shorter valid
+     * answer) and the connection is dropped without the last chunk: the client sees an error.
+     */
+    private void stream(HttpExchange exchange, Stream stream) throws IOException {
+        try (stream) {
+            exchange.getResponseHeaders().set("Content-Type", "application/json");
+            exchange.sendResponseHeaders(200, 0);
+            OutputStream out = exchange.getResponseBody();
+            try {
+                stream.writeTo(out);
+            } catch (IOException e) {
+                // the client went away: nothing to tell it
+                throw e;
+            } catch (Exception e) {
+                log.warn("{} {} failed after its answer started; dropping the connection: {}", exchange.getRequestMethod(),
+                        path, e.toString());
+                throw new IOException("the answer failed half-way", e);
+            }
+            out.close();
+            exchange.close();
+        }
+    }
+
+    /**
+     * The request body, at most {@code limit} bytes; a larger one is a 413. The rest of a too-large
      * body (up to {@link #DRAIN_BYTES}) is read and dropped before the answer: a server that answers
      * and closes while the client is still sending makes the client see a reset, not the 400.
      */
@@ -108,6 +158,7 @@ abstract class JsonHandler implements HttpHandler {
                     if (declared <= DRAIN_BYTES) drain(in);
                     throw tooLarge(limit);
                 }
+                if (declared >= 0) return exactly(in, (int) declared);
             }
             byte[] body = in.readNBytes(limit + 1);
             if (body.length > limit) {
@@ -116,6 +167,14 @@ abstract class JsonHandler implements HttpHandler {
             }
             return body;
         }
+    }
+
+    /** A body of the declared length, read into one array of that size (no growing copies). */
+    private static byte[] exactly(InputStream in, int length) throws IOException {
+        byte[] body = new byte[length];
+        int read = in.readNBytes(body, 0, length);
+        if (read < length) throw new IOException("the client sent " + read + " of the " + length + " bytes it declared");
+        return body;
     }
 
     /** How much of a too-large body is read to answer it cleanly; past this the connection is dropped. */
@@ -127,7 +186,8 @@ abstract class JsonHandler implements HttpHandler {
         for (int n; drained < DRAIN_BYTES && (n = in.read(scratch)) >= 0; ) drained += n;
     }
 
-    private static BadRequestException tooLarge(int limit) {
-        return new BadRequestException("the request body is larger than " + limit + " bytes (1 MiB)");
+    private static TooLargeException tooLarge(int limit) {
+        return new TooLargeException("the request body is larger than " + limit + " bytes, the limit ("
+                + ApiLimits.BODY_OPTION + " raises it, within the producer's max.request.size)");
     }
 }

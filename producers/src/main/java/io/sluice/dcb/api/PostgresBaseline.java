@@ -45,8 +45,8 @@ public final class PostgresBaseline implements AutoCloseable {
             createTable(pool, config.schema());
             EventReader reader = new EventReader(config);
             DcbHttpServer server = DcbHttpServer.start(config.host(), config.port(),
-                    new AppendHandler(new PostgresAppender(pool, config.schema())),
-                    new ReadHandler(new ReadFence(), reader, config.readTimeout()), java.util.Map.of(), config.auth());
+                    new AppendHandler(new PostgresAppender(pool, config.schema()), config.limits()),
+                    new ReadHandler(new ReadFence(), reader, config.readTimeout(), config.limits()), java.util.Map.of(), config.auth());
             return new PostgresBaseline(pool, reader, server, config.host());
         } catch (SQLException | RuntimeException e) {
             pool.close();

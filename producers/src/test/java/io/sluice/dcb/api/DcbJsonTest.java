@@ -3,6 +3,7 @@ package io.sluice.dcb.api;
 import io.sluice.dcb.query.Query;
 import io.sluice.dcb.query.QueryItem;
 import io.sluice.dcb.query.ReadOptions;
+import io.sluice.dcb.rules.DcbLimits;
 import io.sluice.schemas.dcb.EventData;
 import org.junit.jupiter.api.Test;
 
@@ -71,6 +72,66 @@ class DcbJsonTest {
                 "condition.after must be a whole number");
         rejectsAppend("{\"events\": [{\"type\": \"A\", \"data\": \"d\"}], \"condition\": {\"failIfEventsMatch\":"
                 + " {\"items\": [{\"types\": [\" \"]}]}}}", "condition.failIfEventsMatch.items[0].types[0] must be a non-blank");
+    }
+
+    @Test
+    void refusesTextPostgresCannotStoreAndBytesThatAreNotUtf8NamingTheField() {
+        rejectsAppend("{\"events\": [{\"type\": \"A\", \"data\": \"d\", \"tags\": [\"ok\", \"t\\u0000\"]}]}",
+                "events[0].tags[1] contains U+0000, which PostgreSQL text cannot store");
+        rejectsAppend("{\"events\": [{\"type\": \"A\\u0000\", \"data\": \"d\"}]}", "events[0].type contains U+0000");
+        rejectsAppend("{\"events\": [{\"type\": \"A\", \"data\": \"x\\ud800y\"}]}",
+                "events[0].data contains an unpaired surrogate U+D800 at index 1");
+        rejectsAppend("{\"events\": [{\"type\": \"A\", \"data\": \"\\udc00\"}]}", "unpaired surrogate U+DC00");
+        // a pair written as two escapes is one character, U+1F600
+        assertThat(append("{\"events\": [{\"type\": \"A\", \"data\": \"\\ud83d\\ude00\"}]}").events().get(0).getData())
+                .isEqualTo("\uD83D\uDE00");
+        // C0 AF: an overlong '/', which a lenient decoder would accept as '/'
+        byte[] overlong = "{\"events\": [{\"type\": \"A\", \"data\": \"__\"}]}".getBytes(StandardCharsets.UTF_8);
+        int at = new String(overlong, StandardCharsets.UTF_8).indexOf("__");
+        overlong[at] = (byte) 0xC0;
+        overlong[at + 1] = (byte) 0xAF;
+        assertThatThrownBy(() -> DcbJson.parseAppend(overlong)).isInstanceOf(BadRequestException.class)
+                .hasMessage("the request body is not valid UTF-8: malformed bytes at offset " + at);
+        assertThatThrownBy(() -> DcbJson.parseQuery("{\"items\": [{\"tags\": [\"\\u0000\"]}]}"))
+                .hasMessageContaining("query.items[0].tags[0] contains U+0000");
+        assertThatThrownBy(() -> ReadHandler.decode("%7B%C0%AF%7D", "parameter 'query'"))
+                .hasMessageContaining("parameter 'query' is not valid UTF-8");
+        assertThat(ReadHandler.decode("%7B%22a%22+%F0%9F%98%80%7D", "q")).isEqualTo("{\"a\" \uD83D\uDE00}");
+        assertThatThrownBy(() -> ReadHandler.decode("%7", "q")).hasMessageContaining("not URL-encoded properly");
+    }
+
+    @Test
+    void refusesRequestsOverALimitNamingTheLimitAndItsOption() {
+        DcbLimits small = new DcbLimits(2, 2, 3, 2, 2, 2, 4);
+        String event = "{\"type\": \"A\", \"data\": \"d\"}";
+        assertThatThrownBy(() -> DcbJson.parseAppend(("{\"events\": [" + event + "," + event + "," + event + "]}")
+                .getBytes(StandardCharsets.UTF_8), small))
+                .hasMessage("events holds 3 events, more than the limit of 2 (--max-events-per-append raises it)");
+        assertThatThrownBy(() -> DcbJson.parseAppend("{\"events\": [{\"type\": \"A\", \"data\": \"d\", \"tags\": [\"a\", \"b\", \"c\"]}]}"
+                .getBytes(StandardCharsets.UTF_8), small))
+                .hasMessage("events[0].tags holds 3 tags, more than the limit of 2 (--max-tags-per-event raises it)");
+        String twoTags = "{\"type\": \"A\", \"data\": \"d\", \"tags\": [\"a\", \"b\"]}";
+        assertThatThrownBy(() -> DcbJson.parseAppend(("{\"events\": [" + twoTags + "," + twoTags + "]}")
+                .getBytes(StandardCharsets.UTF_8), small))
+                .hasMessage("events hold 4 tags together, more than the limit of 3 (--max-tags-per-append raises it)");
+        assertThatThrownBy(() -> DcbJson.parseAppend("{\"events\": [{\"type\": \"\u00e9\u00e9\u00e9\", \"data\": \"d\"}]}"
+                .getBytes(StandardCharsets.UTF_8), small))
+                .hasMessage("events[0].type is 6 bytes long in UTF-8, more than the limit of 4 (--max-name-bytes raises it)");
+        assertThatThrownBy(() -> DcbJson.parseAppend(("{\"events\": [" + event + "], \"condition\": {\"failIfEventsMatch\":"
+                + " {\"items\": [{}, {}, {}]}}}").getBytes(StandardCharsets.UTF_8), small))
+                .hasMessageContaining("condition.failIfEventsMatch.items holds 3 items").hasMessageContaining("--max-query-items");
+        assertThatThrownBy(() -> DcbJson.parseQuery("{\"items\": [{\"types\": [\"A\", \"B\", \"C\"]}]}", small))
+                .hasMessageContaining("query.items[0].types holds 3 types").hasMessageContaining("--max-types-per-item");
+        assertThatThrownBy(() -> DcbJson.parseQuery("{\"items\": [{\"tags\": [\"a\", \"b\", \"c\"]}]}", small))
+                .hasMessageContaining("query.items[0].tags holds 3 tags").hasMessageContaining("--max-tags-per-item");
+        assertThatThrownBy(() -> DcbJson.parseQuery("{\"items\": [{}, {}, {}]}", small))
+                .hasMessage("query.items holds 3 items, more than the limit of 2 (--max-query-items raises it)");
+        // counted before binding: an over-long array of what binding would refuse is still a count error
+        assertThatThrownBy(() -> DcbJson.parseAppend("{\"events\": [{\"type\": \"A\", \"data\": \"d\", \"tags\": [1, {}, [2]]}]}"
+                .getBytes(StandardCharsets.UTF_8), small)).hasMessageContaining("events[0].tags holds 3 tags");
+        // and JSON cut short is reported by binding, with its position
+        assertThatThrownBy(() -> DcbJson.parseAppend("{\"events\": [{\"type\": \"A\", \"tags\": [\"a\", \"b\""
+                .getBytes(StandardCharsets.UTF_8), small)).hasMessageContaining("the request body is not valid JSON");
     }
 
     @Test

@@ -3,6 +3,7 @@ package io.sluice.dcb.decider;
 import io.sluice.dcb.index.EventIndex;
 import io.sluice.dcb.query.Condition;
 import io.sluice.dcb.query.NewEvent;
+import io.sluice.dcb.rules.DcbLimits;
 import io.sluice.schemas.dcb.AppendCommand;
 import io.sluice.schemas.dcb.AppendOutcome;
 import io.sluice.schemas.dcb.AppendResult;
@@ -18,7 +19,8 @@ import java.util.Optional;
 /**
  * Decides one append command against the index: consumes an {@link AppendCommand}, produces a
  * {@link Decision}: the {@link AppendResult} and, when APPENDED, the events with their positions.
- * In order: an invalid command is REJECTED; a known idempotency key replays the remembered result
+ * In order: an invalid command (over a {@link DcbLimits limit}, or with text PostgreSQL cannot
+ * store) is REJECTED; a known idempotency key replays the remembered result
  * (or is REJECTED if it was used for a different append); a violated condition is
  * CONDITION_FAILED; otherwise every event is appended at consecutive positions. Nothing is written
  * to the stores before the decision is known, so a command either changes the stores completely
@@ -32,14 +34,16 @@ final class Decider {
 
     private final EventIndex index;
     private final IdempotencyLog idempotency;
+    private final DcbLimits limits;
 
-    Decider(EventIndex index, IdempotencyLog idempotency) {
+    Decider(EventIndex index, IdempotencyLog idempotency, DcbLimits limits) {
         this.index = Objects.requireNonNull(index, "index");
         this.idempotency = Objects.requireNonNull(idempotency, "idempotency");
+        this.limits = Objects.requireNonNull(limits, "limits");
     }
 
     Decision decide(String key, AppendCommand command, Instant now) {
-        Optional<String> problem = CommandValidation.problem(key, command);
+        Optional<String> problem = CommandValidation.problem(key, command, limits);
         if (problem.isPresent()) return rejected(command, problem.get(), now);
 
         String idempotencyKey = command.getIdempotencyKey();

@@ -1,6 +1,7 @@
 package io.sluice.dcb.decider;
 
 import io.sluice.common.client.ConnectionSettings;
+import io.sluice.dcb.rules.DcbLimits;
 import io.sluice.schemas.topics.TopicNames;
 
 import java.nio.file.Path;
@@ -29,6 +30,8 @@ import java.util.regex.Pattern;
  * @param stateDir            local state directory; empty: Kafka Streams' default
  * @param replicationFactor   of the changelog topics; -1: the broker's default
  * @param cacheMaxBytes       record cache over the stores ({@code statestore.cache.max.bytes})
+ * @param limits              what one command may ask; a command over a limit is REJECTED, so
+ *                            that a producer other than the API cannot stall the decider
  */
 public record DeciderConfig(
         String applicationId,
@@ -42,7 +45,8 @@ public record DeciderConfig(
         StoreType storeType,
         Optional<Path> stateDir,
         int replicationFactor,
-        long cacheMaxBytes) {
+        long cacheMaxBytes,
+        DcbLimits limits) {
 
     public static final String DEFAULT_APPLICATION_ID = "sluice-dcb-decider";
     public static final Duration DEFAULT_COMMIT_INTERVAL = Duration.ofMillis(20);
@@ -76,44 +80,50 @@ public record DeciderConfig(
                     + replicationFactor);
         }
         if (cacheMaxBytes < 0) throw new IllegalArgumentException("cacheMaxBytes must be at least 0, got " + cacheMaxBytes);
+        Objects.requireNonNull(limits, "limits");
     }
 
     /** The defaults (topics from {@link TopicNames}, 20 ms commits, RocksDB) for the given cluster. */
     public static DeciderConfig defaults(ConnectionSettings connection) {
         return new DeciderConfig(DEFAULT_APPLICATION_ID, connection, true, TopicNames.DCB_COMMANDS,
                 TopicNames.DCB_EVENTS, TopicNames.DCB_RESULTS, TopicNames.DCB_DLQ, DEFAULT_COMMIT_INTERVAL,
-                StoreType.ROCKSDB, Optional.empty(), -1, DEFAULT_CACHE_MAX_BYTES);
+                StoreType.ROCKSDB, Optional.empty(), -1, DEFAULT_CACHE_MAX_BYTES, DcbLimits.defaults());
     }
 
     public DeciderConfig withApplicationId(String id) {
         return new DeciderConfig(id, connection, autoRegisterSchemas, commandsTopic, eventsTopic,
-                resultsTopic, dlqTopic, commitInterval, storeType, stateDir, replicationFactor, cacheMaxBytes);
+                resultsTopic, dlqTopic, commitInterval, storeType, stateDir, replicationFactor, cacheMaxBytes, limits);
     }
 
     public DeciderConfig withTopics(String commands, String events, String results, String dlq) {
         return new DeciderConfig(applicationId, connection, autoRegisterSchemas, commands, events,
-                results, dlq, commitInterval, storeType, stateDir, replicationFactor, cacheMaxBytes);
+                results, dlq, commitInterval, storeType, stateDir, replicationFactor, cacheMaxBytes, limits);
     }
 
     public DeciderConfig withCommitInterval(Duration interval) {
         return new DeciderConfig(applicationId, connection, autoRegisterSchemas, commandsTopic,
-                eventsTopic, resultsTopic, dlqTopic, interval, storeType, stateDir, replicationFactor, cacheMaxBytes);
+                eventsTopic, resultsTopic, dlqTopic, interval, storeType, stateDir, replicationFactor, cacheMaxBytes, limits);
     }
 
     public DeciderConfig withStoreType(StoreType type) {
         return new DeciderConfig(applicationId, connection, autoRegisterSchemas, commandsTopic,
-                eventsTopic, resultsTopic, dlqTopic, commitInterval, type, stateDir, replicationFactor, cacheMaxBytes);
+                eventsTopic, resultsTopic, dlqTopic, commitInterval, type, stateDir, replicationFactor, cacheMaxBytes, limits);
     }
 
     public DeciderConfig withStateDir(Path dir) {
         return new DeciderConfig(applicationId, connection, autoRegisterSchemas, commandsTopic,
                 eventsTopic, resultsTopic, dlqTopic, commitInterval, storeType, Optional.of(dir), replicationFactor,
-                cacheMaxBytes);
+                cacheMaxBytes, limits);
     }
 
     public DeciderConfig withReplicationFactor(int factor) {
         return new DeciderConfig(applicationId, connection, autoRegisterSchemas, commandsTopic,
-                eventsTopic, resultsTopic, dlqTopic, commitInterval, storeType, stateDir, factor, cacheMaxBytes);
+                eventsTopic, resultsTopic, dlqTopic, commitInterval, storeType, stateDir, factor, cacheMaxBytes, limits);
+    }
+
+    public DeciderConfig withLimits(DcbLimits other) {
+        return new DeciderConfig(applicationId, connection, autoRegisterSchemas, commandsTopic,
+                eventsTopic, resultsTopic, dlqTopic, commitInterval, storeType, stateDir, replicationFactor, cacheMaxBytes, other);
     }
 
     private static String requireText(String value, String name) {

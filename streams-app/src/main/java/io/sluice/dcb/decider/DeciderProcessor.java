@@ -1,5 +1,6 @@
 package io.sluice.dcb.decider;
 
+import io.sluice.dcb.rules.DcbLimits;
 import io.sluice.schemas.dcb.AppendCommand;
 import io.sluice.schemas.dcb.Event;
 import io.sluice.streams.dlq.RejectedRecordException;
@@ -28,11 +29,11 @@ final class DeciderProcessor implements Processor<String, AppendCommand, Object,
     private static final Logger log = LoggerFactory.getLogger(DeciderProcessor.class);
 
     /** Declares the stores with the processor, so the topology connects them without naming them twice. */
-    static ProcessorSupplier<String, AppendCommand, Object, Object> supplier(StoreType storeType) {
+    static ProcessorSupplier<String, AppendCommand, Object, Object> supplier(StoreType storeType, DcbLimits limits) {
         return new ProcessorSupplier<>() {
             @Override
             public Processor<String, AppendCommand, Object, Object> get() {
-                return new DeciderProcessor();
+                return new DeciderProcessor(limits);
             }
 
             @Override
@@ -42,13 +43,18 @@ final class DeciderProcessor implements Processor<String, AppendCommand, Object,
         };
     }
 
+    private final DcbLimits limits;
     private ProcessorContext<Object, Object> context;
     private Decider decider;
+
+    private DeciderProcessor(DcbLimits limits) {
+        this.limits = limits;
+    }
 
     @Override
     public void init(ProcessorContext<Object, Object> context) {
         this.context = context;
-        this.decider = new Decider(DeciderStores.eventIndex(context), DeciderStores.idempotencyLog(context));
+        this.decider = new Decider(DeciderStores.eventIndex(context), DeciderStores.idempotencyLog(context), limits);
     }
 
     @Override

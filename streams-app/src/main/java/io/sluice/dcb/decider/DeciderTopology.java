@@ -48,7 +48,7 @@ public final class DeciderTopology {
         // Earliest: a decider starting without committed offsets must decide every command ever sent.
         topology.addSource(AutoOffsetReset.earliest(), SOURCE, commands.keySerde().deserializer(),
                 commands.valueSerde().deserializer(), commands.name());
-        topology.addProcessor(PROCESSOR, DeciderProcessor.supplier(config.storeType()), SOURCE);
+        topology.addProcessor(PROCESSOR, DeciderProcessor.supplier(config.storeType(), config.limits()), SOURCE);
         topology.addSink(EVENTS_SINK, events.name(), events.keySerde().serializer(), events.valueSerde().serializer(), PROCESSOR);
         topology.addSink(RESULTS_SINK, results.name(), results.keySerde().serializer(), results.valueSerde().serializer(),
                 PROCESSOR);

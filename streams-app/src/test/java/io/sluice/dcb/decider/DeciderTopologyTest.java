@@ -8,6 +8,8 @@ import io.sluice.schemas.dcb.AppendCommand;
 import io.sluice.schemas.dcb.AppendOutcome;
 import io.sluice.schemas.dcb.AppendResult;
 import io.sluice.schemas.dcb.Event;
+import io.sluice.schemas.dcb.EventData;
+import io.sluice.schemas.dcb.QueryItem;
 import io.sluice.schemas.testing.InMemorySchemaRegistry;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.streams.TopologyDescription;
@@ -20,6 +22,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.stream.IntStream;
 import java.util.List;
 
 import static io.sluice.dcb.decider.CommandFixtures.append;
@@ -198,6 +202,40 @@ class DeciderTopologyTest {
         assertRejected(decider.send(keyed(append("r7", event("A")), "")), "idempotency_key is empty");
         assertThat(decider.allEvents()).isEmpty();
         assertThat(decider.send(append("r8", event("A"))).getFirstPosition()).isEqualTo(1);
+    }
+
+    @Test
+    void commandsOverALimitOrWithTextPostgresCannotStoreAreRejectedAndTakeNoPositions() {
+        // as a producer other than the API could send them: the decider must not sequence what the sink cannot store
+        start(StoreType.ROCKSDB);
+        assertRejected(decider.send(append("n1", event("A\u0000"))), "events[0].type contains U+0000");
+        assertRejected(decider.send(append("n2", event("A", "ok", "t\u0000"))), "events[0].tags[1] contains U+0000");
+        assertRejected(decider.send(append("n3", new EventData("A", List.of(), "{\"k\":\"\u0000\"}"))),
+                "events[0].data contains U+0000, which PostgreSQL text cannot store");
+        assertRejected(decider.send(append("l1", IntStream.range(0, 101).mapToObj(i -> event("A")).toArray(EventData[]::new))),
+                "events holds 101 events, more than the limit of 100 (--max-events-per-append raises it)");
+        assertRejected(decider.send(append("l1b", IntStream.range(0, 11).mapToObj(i -> event("A", numbered("t", 91)))
+                .toArray(EventData[]::new))), "events hold 1001 tags together, more than the limit of 1000 (--max-tags-per-append");
+        assertRejected(decider.send(append("l2", event("A", numbered("t", 101)))),
+                "events[0].tags holds 101 tags, more than the limit of 100 (--max-tags-per-event raises it)");
+        assertRejected(decider.send(append("l3", event("x".repeat(257)))), "events[0].type is 257 bytes long");
+        assertRejected(decider.send(conditional("l4", failIf(0L, IntStream.range(0, 101).mapToObj(i -> types("A"))
+                .toArray(QueryItem[]::new)), event("A"))), "--max-query-items");
+        assertRejected(decider.send(conditional("l5", failIf(0L, tags(numbered("t", 101))), event("A"))),
+                "condition.fail_if_events_match.items[0].tags holds 101 tags");
+        assertRejected(decider.send(conditional("l6", failIf(0L, types(numbered("T", 101))), event("A"))), "--max-types-per-item");
+
+        // the 100,000 tags kept the decider busy for 30 s; refused before any work on them
+        long started = System.nanoTime();
+        assertRejected(decider.send(append("l7", event("A", numbered("t", 100_000)))), "--max-tags-per-event");
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(2));
+
+        assertThat(decider.allEvents()).isEmpty();
+        assertThat(decider.send(append("ok", event("A", numbered("t", 100)))).getFirstPosition()).isEqualTo(1);
+    }
+
+    private static String[] numbered(String prefix, int n) {
+        return IntStream.range(0, n).mapToObj(i -> prefix + i).toArray(String[]::new);
     }
 
     private static void assertRejected(AppendResult result, String reason) {

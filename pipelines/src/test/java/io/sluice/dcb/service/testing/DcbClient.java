@@ -12,6 +12,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,6 +35,9 @@ public final class DcbClient implements AutoCloseable {
     public record AppendResponse(long durationInMicroseconds, boolean appendConditionFailed) {
     }
 
+    /** The page size of {@link #readAll}: the API's default read limit. */
+    public static final int PAGE = 1000;
+
     private final URI base;
     private final HttpClient http;
 
@@ -51,8 +55,16 @@ public final class DcbClient implements AutoCloseable {
         return parse(response.body(), new TypeReference<>() { });
     }
 
+    /** Every event, page by page as the read contract says: from = the last position + 1 until a page is not full. */
     public List<ReadEvent> readAll() {
-        return read(null, null);
+        List<ReadEvent> all = new ArrayList<>();
+        long from = 0;
+        while (true) {
+            List<ReadEvent> page = read(null, Map.of("from", from, "limit", PAGE));
+            all.addAll(page);
+            if (page.size() < PAGE) return all;
+            from = page.get(page.size() - 1).position() + 1;
+        }
     }
 
     /** The last event matching {@code query}, as the suite's readLastEvent does it. */
