@@ -79,6 +79,7 @@ class AvroRegistryIT {
         written.put("records", 3L);
         written.put("bytes", 4096L);
         written.put("attempts", 1);
+        written.put("dead_lettered", 0L);
         written.put("updated_at", 1_700_000_000_123L);
         written.put("run_id", "r1");
         byte[] oldBytes = new AvroSerializer<GenericRecord>(writerClient, true, false).serialize(topic, written);
