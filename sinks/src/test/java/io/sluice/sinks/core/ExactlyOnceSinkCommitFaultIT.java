@@ -10,6 +10,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 
 import javax.sql.DataSource;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.UnaryOperator;
 
@@ -25,7 +26,7 @@ class ExactlyOnceSinkCommitFaultIT extends RowsAndOffsetsCommitTogetherScenario 
     protected Subject subject(TestStack stack) throws Exception {
         String topic = stack.unique("items-fault");
         String group = stack.unique("sink-fault");
-        ItemsTable table = ItemsTable.create(stack.postgres(), SCHEMA, "items_" + group.replaceAll("[^a-zA-Z0-9]", "_").toLowerCase());
+        ItemsTable table = ItemsTable.create(stack.postgres(), SCHEMA, "items_" + group.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]", "_"));
         try (KafkaFixture kafka = new KafkaFixture(stack.bootstrapServers())) {
             kafka.createTopics(PARTITIONS, topic);
             kafka.produce(topic, 0, RECORDS, i -> "payload-" + i);
