@@ -29,6 +29,7 @@ import org.apache.kafka.common.serialization.Deserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import javax.sql.DataSource;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Collection;
@@ -38,6 +39,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.UnaryOperator;
 
 /**
  * The exactly-once PostgreSQL sink loop, shared by every sluice sink.
@@ -77,7 +79,9 @@ public final class ExactlyOnceSink<K, V> implements AutoCloseable {
     private final Deserializer<K> keys;
     private final Deserializer<V> values;
     private final Consumer<byte[], byte[]> consumer;
-    private final HikariDataSource dataSource;
+    private final HikariDataSource pool;
+    /** The pool, or a test's wrapper of it: what the batches and the position reads connect through. */
+    private final DataSource dataSource;
     private final AutoCloseable ownedReporter;
     private final OffsetStore offsets;
     private final BatchTransaction<K, V> transaction;
@@ -95,26 +99,40 @@ public final class ExactlyOnceSink<K, V> implements AutoCloseable {
 
     /** A sink that dead-letters to Kafka ({@link KafkaDeadLetterQueue}). It owns and closes the deserializers. */
     public ExactlyOnceSink(SinkConfig config, Deserializer<K> keys, Deserializer<V> values, SinkWriter<K, V> writer) {
-        this(config, keys, values, writer, new KafkaDeadLetterQueue(config), true);
+        this(config, keys, values, writer, new KafkaDeadLetterQueue(config), true, UnaryOperator.identity());
     }
 
     /** A sink that reports to {@code errors}, which the caller keeps and closes. */
     public ExactlyOnceSink(SinkConfig config, Deserializer<K> keys, Deserializer<V> values, SinkWriter<K, V> writer,
                            ErrorReporter errors) {
-        this(config, keys, values, writer, errors, false);
+        this(config, keys, values, writer, errors, false, UnaryOperator.identity());
+    }
+
+    /**
+     * Test seam, package-private on purpose: {@code connections} wraps the pool that the batch transactions
+     * and the position reads take their connections from (the migrations and the closing use the pool
+     * itself), so a test can fail a chosen statement or the commit of a batch. Only a fault between the
+     * writer's rows and the stored offsets shows whether the two commit together, and no fault a test can
+     * cause from outside lands there reliably. Otherwise as {@link #ExactlyOnceSink(SinkConfig,
+     * Deserializer, Deserializer, SinkWriter)}.
+     */
+    ExactlyOnceSink(SinkConfig config, Deserializer<K> keys, Deserializer<V> values, SinkWriter<K, V> writer,
+                    UnaryOperator<DataSource> connections) {
+        this(config, keys, values, writer, new KafkaDeadLetterQueue(config), true, connections);
     }
 
     private ExactlyOnceSink(SinkConfig config, Deserializer<K> keys, Deserializer<V> values, SinkWriter<K, V> writer,
-                            ErrorReporter errors, boolean ownsReporter) {
+                            ErrorReporter errors, boolean ownsReporter, UnaryOperator<DataSource> connections) {
         this.config = config;
         this.keys = keys;
         this.values = values;
         this.ownedReporter = ownsReporter ? (AutoCloseable) errors : () -> { };
-        this.dataSource = SinkDataSources.create(config);
+        this.pool = SinkDataSources.create(config);
+        this.dataSource = connections.apply(pool);
         try {
             this.consumer = SinkConsumers.create(config);
         } catch (RuntimeException e) {
-            closeQuietly("connection pool", dataSource);
+            closeQuietly("connection pool", pool);
             closeQuietly("error reporter", ownedReporter);
             throw e;
         }
@@ -144,7 +162,7 @@ public final class ExactlyOnceSink<K, V> implements AutoCloseable {
         loopThread = Thread.currentThread();
         try {
             if (closing.get()) return;
-            SinkMigrations.migrate(dataSource, config.schema());
+            SinkMigrations.migrate(pool, config.schema());
             consumer.subscribe(config.topics(), new Rebalance());
             log.info("sink started: {}", config);
             while (!closing.get()) {
@@ -278,7 +296,7 @@ public final class ExactlyOnceSink<K, V> implements AutoCloseable {
         closeQuietly("sink meters", counters);
         closeQuietly("consumer", () -> consumer.close(CloseOptions.timeout(Duration.ofSeconds(10))));
         closeQuietly("error reporter", ownedReporter);
-        closeQuietly("connection pool", dataSource);
+        closeQuietly("connection pool", pool);
         closeQuietly("key deserializer", keys);
         closeQuietly("value deserializer", values);
     }
