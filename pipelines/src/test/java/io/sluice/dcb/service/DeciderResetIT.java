@@ -179,6 +179,10 @@ class DeciderResetIT {
             log.info("{}: {} records in dcb.events before the rerun, {} after; positions after: {}", reset, before.size(),
                     after.size(), positionsSummary(stack, config));
             assertThat(after).as("dcb.events after the %s reset", reset).isEqualTo(before);
+            if (reset != Reset.PARTIAL) {
+                assertThat(java.nio.file.Files.readString(logs.resolve("decider-2.log"))).as("the decider's log")
+                        .contains("decider stores caught up from dcb.events: positions 1 to " + before.size());
+            }
 
             List<ReadEvent> all = client.readAll();
             assertThat(all).hasSize(before.size());

@@ -100,6 +100,17 @@ class DeciderReplayTest {
     }
 
     @Test
+    void anIdempotencyKeyCannotPoseAsARequestId() {
+        try (DeciderDriver decider = new DeciderDriver(firstState, StoreType.IN_MEMORY)) {
+            AppendResult first = decider.send(append("r1", event("A")));
+            AppendResult posing = decider.send(CommandFixtures.keyed(append("r2", event("B")), IdempotencyLog.REQUEST_PREFIX + "r1"));
+            assertThat(first.getOutcome()).isEqualTo(AppendOutcome.APPENDED);
+            assertThat(posing.getOutcome()).isEqualTo(AppendOutcome.REJECTED);
+            assertThat(posing.getError()).contains("U+0000");
+        }
+    }
+
+    @Test
     void aLogWithAGapPastTheStoresStopsTheDecider() {
         List<Event> log;
         try (DeciderDriver decider = new DeciderDriver(firstState, StoreType.IN_MEMORY)) {
