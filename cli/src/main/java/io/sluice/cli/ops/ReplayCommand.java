@@ -4,6 +4,7 @@ import io.sluice.cli.ConnectionOptions;
 import io.sluice.ops.replay.ReplayPlan;
 import io.sluice.ops.replay.ReplayPlan.Move;
 import io.sluice.ops.replay.ReplayTarget;
+import io.sluice.ops.replay.StreamsApps;
 import io.sluice.ops.replay.Replayer;
 import io.sluice.cli.OptionValues;
 import io.sluice.common.redact.Redaction;
@@ -199,6 +200,15 @@ public final class ReplayCommand implements Callable<Integer> {
         }
     }
 
+    /** What a reset of the DCB decider does, said before it is done: a rebuild, not a re-decision. */
+    static final String DECIDER_RESET = String.join(System.lineSeparator(),
+            "  this is the DCB decider: a reset rebuilds its stores from its log, it does not decide old commands again.",
+            "  On start it reads dcb.events (the source of truth) and rebuilds its positions, index and idempotency",
+            "  keys from it. A command read again whose request id or Idempotency-Key appended is answered with its",
+            "  first result and appends nothing; one that appended nothing (condition failed, rejected) is decided",
+            "  again and appends nothing either. dcb.events is not changed; commands not decided yet are decided as usual.",
+            "");
+
     static String render(ReplayPlan plan) {
         StringBuilder sb = new StringBuilder();
         String how = switch (plan.kind()) {
@@ -207,6 +217,9 @@ public final class ReplayCommand implements Callable<Integer> {
             case STREAMS -> "Streams application: full reset";
         };
         sb.append(String.format(Locale.ROOT, "replay %s (%s) %s%n", plan.groupId(), how, describe(plan.target())));
+        if (plan.kind() == ReplayPlan.Kind.STREAMS && StreamsApps.isDecider(plan.groupId(), plan.internalTopics())) {
+            sb.append(DECIDER_RESET);
+        }
         int width = Math.max(5, plan.moves().stream().mapToInt(m -> m.topic().length()).max().orElse(5));
         sb.append(String.format(Locale.ROOT, "  %-" + width + "s  %9s  %15s  %15s%n", "TOPIC", "PARTITION", "CURRENT", "TARGET"));
         for (Move m : plan.moves()) {

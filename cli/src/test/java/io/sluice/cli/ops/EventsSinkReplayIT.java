@@ -81,7 +81,7 @@ class EventsSinkReplayIT {
         assertThat(checksum(stack)).isEqualTo(table);
 
         // A different event at a stored position is still refused (dead-lettered), not taken for a replay.
-        produce(stack, events, List.of(new Event(1L, "Other", List.of(), "{}", "request-x", Instant.parse("2026-11-02T00:00:00Z")),
+        produce(stack, events, List.of(new Event(1L, "Other", List.of(), "{}", "request-x", Instant.parse("2026-11-02T00:00:00Z"), null, null),
                 event(EVENTS + 1)));
         try (EventsSink third = start(config, events)) {
             awaitStored(stack, third, group, topic, EVENTS + 2);
@@ -110,7 +110,7 @@ class EventsSinkReplayIT {
 
     private static Event event(long p) {
         return new Event(p, "Type" + (p % 3), List.of("tag:" + p, "mod:" + (p % 4)), "{\"n\":" + p + "}",
-                "request-" + p, Instant.parse("2026-11-01T00:00:00Z").plusMillis(p));
+                "request-" + p, Instant.parse("2026-11-01T00:00:00Z").plusMillis(p), null, null);
     }
 
     private static void produce(TestStack stack, Topic<Long, Event> topic, List<Event> events) {

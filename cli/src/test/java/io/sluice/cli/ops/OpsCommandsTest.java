@@ -1,13 +1,17 @@
 package io.sluice.cli.ops;
 
 import io.sluice.cli.Sluice;
+import io.sluice.ops.replay.ReplayPlan;
+import io.sluice.ops.replay.ReplayTarget;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -19,6 +23,18 @@ class OpsCommandsTest {
 
     private int run(String... args) {
         return Sluice.commandLine().setOut(new PrintWriter(new StringWriter(), true)).setErr(new PrintWriter(err, true)).execute(args);
+    }
+
+    @Test
+    void aReplayOfTheDeciderSaysItRebuildsFromTheLogBeforeItDoesIt() {
+        ReplayPlan decider = new ReplayPlan("dcb-decider-x", ReplayPlan.Kind.STREAMS, new ReplayTarget.ToEarliest(),
+                List.of(new ReplayPlan.Move("dcb.commands", 0, OptionalLong.of(40), 0)),
+                List.of("dcb-decider-x-dcb-events-by-position-changelog", "dcb-decider-x-dcb-sequence-changelog"), List.of());
+        assertThat(ReplayCommand.render(decider)).contains("a reset rebuilds its stores from its log", "appends nothing",
+                "dcb.events is not changed");
+        ReplayPlan other = new ReplayPlan("sluice-etl-flattener", ReplayPlan.Kind.STREAMS, new ReplayTarget.ToEarliest(),
+                List.of(new ReplayPlan.Move("cdc.db.users", 0, OptionalLong.of(40), 0)), List.of(), List.of());
+        assertThat(ReplayCommand.render(other)).doesNotContain("DCB decider");
     }
 
     @Test

@@ -92,7 +92,7 @@ class SinkLagIT {
         txn.beginTransaction();
         for (long p = firstPosition; p < firstPosition + n; p++) {
             Event e = new Event(p, "Type", List.of("tag:" + p), "{\"n\":" + p + "}", "request-" + p,
-                    Instant.parse("2026-11-01T00:00:00Z").plusMillis(p));
+                    Instant.parse("2026-11-01T00:00:00Z").plusMillis(p), null, null);
             txn.send(new ProducerRecord<>(topic, 0, p, e));
         }
         txn.flush(); // else an abort drops the unsent records and nothing aborted reaches the log

@@ -2,6 +2,7 @@ package io.sluice.ops.replay;
 
 import io.sluice.backfill.ratelimit.RateLimiterConfig;
 import io.sluice.dcb.decider.DeciderConfig;
+import io.sluice.dcb.decider.DeciderStores;
 import io.sluice.etl.flatten.FlattenerConfig;
 
 import java.util.Collection;
@@ -28,6 +29,15 @@ public final class StreamsApps {
         return topics.stream()
                 .filter(t -> t.startsWith(applicationId + "-") && (t.endsWith("-changelog") || t.endsWith("-repartition")))
                 .sorted().toList();
+    }
+
+    /**
+     * Whether {@code applicationId} is a DCB decider: sluice's decider id, or an application with the
+     * changelog of the decider's log store among {@code internalTopics}.
+     */
+    public static boolean isDecider(String applicationId, Collection<String> internalTopics) {
+        return applicationId.equals(DeciderConfig.DEFAULT_APPLICATION_ID)
+                || internalTopics.contains(applicationId + "-" + DeciderStores.EVENTS_BY_POSITION + "-changelog");
     }
 
     public static boolean isStreamsApp(String groupId, Collection<String> topics) {

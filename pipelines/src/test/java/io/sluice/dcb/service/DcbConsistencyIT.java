@@ -1,12 +1,9 @@
 package io.sluice.dcb.service;
 
-import com.fasterxml.jackson.core.type.TypeReference;
 import io.sluice.dcb.service.testing.ConsistencyFixture;
 import io.sluice.dcb.service.testing.DcbClient;
 import io.sluice.dcb.service.testing.DcbClient.ReadEvent;
 import io.sluice.dcb.service.testing.TestServices;
-import io.sluice.dcb.query.Query;
-import io.sluice.dcb.query.QueryMatcher;
 import io.sluice.testing.WithSluiceStack;
 import io.sluice.testing.TestStack;
 import org.junit.jupiter.api.Test;
@@ -95,7 +92,7 @@ class DcbConsistencyIT {
             try (ExecutorService verifiers = Executors.newFixedThreadPool(5)) {
                 List<Future<String>> verdicts = new ArrayList<>();
                 for (ReadEvent event : all) {
-                    verdicts.add(verifiers.submit(() -> verify(client, all, event, checked)));
+                    verdicts.add(verifiers.submit(() -> ConsistencyFixture.verify(client, all, event, checked)));
                 }
                 for (Future<String> verdict : verdicts) if (verdict.get() != null) mismatches.add(verdict.get());
             }
@@ -104,25 +101,5 @@ class DcbConsistencyIT {
             assertThat(checked.get()).isEqualTo(appended.get()).isGreaterThanOrEqualTo(VERIFIED);
             assertThat(mismatches).isEmpty();
         }
-    }
-
-    /** Null when the event's recorded position is the true one (or it is not first in its append). */
-    private static String verify(DcbClient client, List<ReadEvent> log, ReadEvent event, AtomicInteger checked) {
-        Map<String, Object> data = DcbClient.parse(event.data(), new TypeReference<>() { });
-        if (((Number) data.get("batchIndex")).intValue() != 0) return null;
-        @SuppressWarnings("unchecked")
-        Map<String, Object> query = (Map<String, Object>) data.get("query");
-        long recorded = ((Number) data.get("lastMatchingEventPosition")).longValue();
-        Query model = ConsistencyFixture.model(query);
-        long expected = 0;
-        for (ReadEvent e : log) {
-            if (e.position() >= event.position()) break;
-            if (QueryMatcher.matches(model, e.type(), e.tags())) expected = e.position();
-        }
-        List<ReadEvent> before = client.read(query, Map.of("from", event.position() - 1, "backwards", true, "limit", 1));
-        long stored = before.isEmpty() ? 0 : before.get(0).position();
-        checked.incrementAndGet();
-        if (recorded == expected && stored == expected) return null;
-        return "event " + event.position() + ": recorded " + recorded + ", model says " + expected + ", store says " + stored;
     }
 }

@@ -66,7 +66,7 @@ public final class SampleRecords {
                         RateLimitKind.THROTTLED_429, 3000, 0, T.plusSeconds(300), "3000;w=300", T)),
                 "etl.user-rows", new Sample(42L, userRows(42L)),
                 "dcb.commands", new Sample(Topics.DCB_COMMAND_KEY, appendCommand()),
-                "dcb.events", new Sample(7L, new Event(7L, "CourseDefined", List.of("course:c1"), "{\"capacity\":10}", "req-1", T)),
+                "dcb.events", new Sample(7L, new Event(7L, "CourseDefined", List.of("course:c1"), "{\"capacity\":10}", "req-1", T, null, null)),
                 "dcb.results", new Sample("req-1", new AppendResult("req-1", AppendOutcome.APPENDED, 7L, 8L, null, T)));
     }
 

@@ -128,7 +128,7 @@ class EventsSinkIT {
                 topic.keySerde().serializer(), topic.valueSerde().serializer())) {
             for (long p = from; p <= to; p++) {
                 Event event = new Event(p, "Type" + (p % 3), List.of("tag:" + p, "mod:" + (p % 4)), "{\"n\":" + p + "}",
-                        "request-" + p, Instant.now());
+                        "request-" + p, Instant.now(), null, null);
                 producer.send(new ProducerRecord<>(topic.name(), 0, p, event));
             }
         }

@@ -41,6 +41,9 @@ final class CommandValidation {
         if (command.getIdempotencyKey() != null && command.getIdempotencyKey().isBlank()) {
             return Optional.of("idempotency_key is empty (omit it for none)");
         }
+        if (command.getIdempotencyKey() != null && command.getIdempotencyKey().startsWith(IdempotencyLog.REQUEST_PREFIX.substring(0, 1))) {
+            return Optional.of("idempotency_key must not start with U+0000");
+        }
         List<EventData> events = command.getEvents();
         if (events.isEmpty()) return Optional.of("an append needs at least one event, got none");
         // The limits first: they bound the cost of every check after them.

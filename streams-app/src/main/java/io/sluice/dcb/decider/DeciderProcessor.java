@@ -1,5 +1,6 @@
 package io.sluice.dcb.decider;
 
+import io.sluice.dcb.index.EventIndex;
 import io.sluice.dcb.rules.DcbLimits;
 import io.sluice.schemas.dcb.AppendCommand;
 import io.sluice.schemas.dcb.Event;
@@ -22,18 +23,22 @@ import java.util.Set;
  * command without a value (nothing to answer: no request id) is rejected ({@link DeciderReason#NO_VALUE})
  * for the {@link io.sluice.streams.dlq.DeadLetterHandler} to dead-letter with its original bytes.
  * Store writes and forwarded records commit in one exactly-once transaction, so after a crash
- * neither the index nor the topics show a half-decided command.
+ * neither the index nor the topics show a half-decided command. Before its first decision a task
+ * brings its stores up to date from dcb.events ({@link LogCatchUp}), so a reset of the
+ * application (stores lost, commands read again) rebuilds them from the log instead of deciding
+ * old commands anew.
  */
 final class DeciderProcessor implements Processor<String, AppendCommand, Object, Object> {
 
     private static final Logger log = LoggerFactory.getLogger(DeciderProcessor.class);
 
     /** Declares the stores with the processor, so the topology connects them without naming them twice. */
-    static ProcessorSupplier<String, AppendCommand, Object, Object> supplier(StoreType storeType, DcbLimits limits) {
+    static ProcessorSupplier<String, AppendCommand, Object, Object> supplier(StoreType storeType, DcbLimits limits,
+                                                                             EventLog eventLog) {
         return new ProcessorSupplier<>() {
             @Override
             public Processor<String, AppendCommand, Object, Object> get() {
-                return new DeciderProcessor(limits);
+                return new DeciderProcessor(limits, eventLog);
             }
 
             @Override
@@ -44,17 +49,25 @@ final class DeciderProcessor implements Processor<String, AppendCommand, Object,
     }
 
     private final DcbLimits limits;
+    private final EventLog eventLog;
     private ProcessorContext<Object, Object> context;
+    private EventIndex index;
+    private IdempotencyLog idempotency;
     private Decider decider;
+    private boolean caughtUp;
 
-    private DeciderProcessor(DcbLimits limits) {
+    private DeciderProcessor(DcbLimits limits, EventLog eventLog) {
         this.limits = limits;
+        this.eventLog = eventLog;
     }
 
     @Override
     public void init(ProcessorContext<Object, Object> context) {
         this.context = context;
-        this.decider = new Decider(DeciderStores.eventIndex(context), DeciderStores.idempotencyLog(context), limits);
+        this.index = DeciderStores.eventIndex(context);
+        this.idempotency = DeciderStores.idempotencyLog(context);
+        this.decider = new Decider(index, idempotency, limits);
+        this.caughtUp = false;
     }
 
     @Override
@@ -62,6 +75,12 @@ final class DeciderProcessor implements Processor<String, AppendCommand, Object,
         if (record.value() == null) {
             throw new RejectedRecordException(DeciderReason.NO_VALUE,
                     "command has no value (a tombstone or an empty payload), so there is no request to answer");
+        }
+        // Before the first decision, not in init: the catch-up writes logged stores, and their
+        // changelog records need the context of a record being processed.
+        if (!caughtUp) {
+            LogCatchUp.run(eventLog, index, idempotency);
+            caughtUp = true;
         }
         Decider.Decision decision = decider.decide(record.key(), record.value(), Instant.ofEpochMilli(context.currentSystemTimeMs()));
         for (Event event : decision.events()) {

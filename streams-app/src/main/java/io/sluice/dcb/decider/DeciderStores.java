@@ -17,7 +17,9 @@ import java.util.Set;
  * uses the registry: keys and values are raw bytes, longs and strings laid out by the index.
  * <ul>
  *   <li>{@value #EVENTS_BY_POSITION}, {@value #SEQUENCE}, {@value #IDEMPOTENCY}: logged, so they
- *       survive the loss of the local state and roll back with an aborted transaction;</li>
+ *       survive the loss of the local state and roll back with an aborted transaction; when their
+ *       changelogs are gone too (an application reset), {@code LogCatchUp} rebuilds them from
+ *       dcb.events;</li>
  *   <li>{@value #INDEX}: not logged, derived from the log and brought up to date when a task starts
  *       ({@code EventIndex.open}), which saves a changelog record per posting and head update
  *       (about six per appended event).</li>
@@ -31,7 +33,7 @@ public final class DeciderStores {
     public static final String INDEX = "dcb-index";
     /** Position → type and tags: the log as conditions see it; the index is rebuilt from it. */
     public static final String EVENTS_BY_POSITION = "dcb-events-by-position";
-    /** Idempotency key → the result of the command that first used it. */
+    /** Idempotency key → the result of the command that first used it; request id of an append → its result. */
     public static final String IDEMPOTENCY = "dcb-idempotency";
     /** The last position given. */
     public static final String SEQUENCE = "dcb-sequence";

@@ -40,6 +40,12 @@ public final class DeciderTopology {
 
     /** The topology with the serdes of {@code topics}; the topic names come from {@code config}. */
     public static Topology build(DeciderConfig config, Topics topics) {
+        Topic<Long, Event> events = topics.dcbEvents().withName(config.eventsTopic());
+        return build(config, topics, new KafkaEventLog(config.connection(), events.name(), events.valueSerde().deserializer()));
+    }
+
+    /** The topology with the stores brought up to date from {@code eventLog} (a test's, or {@link KafkaEventLog}). */
+    public static Topology build(DeciderConfig config, Topics topics, EventLog eventLog) {
         Topic<String, AppendCommand> commands = topics.dcbCommands().withName(config.commandsTopic());
         Topic<Long, Event> events = topics.dcbEvents().withName(config.eventsTopic());
         Topic<String, AppendResult> results = topics.dcbResults().withName(config.resultsTopic());
@@ -48,7 +54,7 @@ public final class DeciderTopology {
         // Earliest: a decider starting without committed offsets must decide every command ever sent.
         topology.addSource(AutoOffsetReset.earliest(), SOURCE, commands.keySerde().deserializer(),
                 commands.valueSerde().deserializer(), commands.name());
-        topology.addProcessor(PROCESSOR, DeciderProcessor.supplier(config.storeType(), config.limits()), SOURCE);
+        topology.addProcessor(PROCESSOR, DeciderProcessor.supplier(config.storeType(), config.limits(), eventLog), SOURCE);
         topology.addSink(EVENTS_SINK, events.name(), events.keySerde().serializer(), events.valueSerde().serializer(), PROCESSOR);
         topology.addSink(RESULTS_SINK, results.name(), results.keySerde().serializer(), results.valueSerde().serializer(),
                 PROCESSOR);

@@ -49,6 +49,28 @@ final class IdempotencyLog {
         store.put(key, encode(fingerprint, result));
     }
 
+    /** The APPENDED result of the command with this request id, if it appended. */
+    Optional<Remembered> appendedBy(String requestId) {
+        return get(requestKey(requestId));
+    }
+
+    /**
+     * Remembers that the command {@code result.request_id} appended, so a re-read of it appends
+     * nothing. Only appends are remembered by request id: one entry per append, which the log
+     * itself can give back after a reset.
+     */
+    void rememberAppended(String requestId, AppendResult result) {
+        store.put(requestKey(requestId), encode(0, result));
+    }
+
+    // Request ids share the store with idempotency keys under a prefix no key can carry: the API
+    // takes visible ASCII only and CommandValidation refuses a key starting with U+0000.
+    static final String REQUEST_PREFIX = "\0request:";
+
+    private static String requestKey(String requestId) {
+        return REQUEST_PREFIX + requestId;
+    }
+
     private static byte[] encode(long fingerprint, AppendResult result) {
         byte[] error = result.getError() == null ? null : result.getError().getBytes(StandardCharsets.UTF_8);
         ByteBuffer buffer = ByteBuffer.allocate(8 + 1 + 8 + 8 + 8 + 4 + (error == null ? 0 : error.length))

@@ -42,7 +42,16 @@ final class DeciderDriver implements AutoCloseable {
     private final List<Event> allEvents = new ArrayList<>();
 
     DeciderDriver(Path stateDir, StoreType storeType) {
-        this(stateDir, storeType, true);
+        this(stateDir, storeType, true, (position, each) -> { });
+    }
+
+    /** A decider whose stores are brought up to date from {@code log}, as from dcb.events after a reset. */
+    DeciderDriver(Path stateDir, StoreType storeType, EventLog log) {
+        this(stateDir, storeType, true, log);
+    }
+
+    DeciderDriver(Path stateDir, StoreType storeType, boolean exactlyOnce) {
+        this(stateDir, storeType, exactlyOnce, (position, each) -> { });
     }
 
     /**
@@ -50,13 +59,13 @@ final class DeciderDriver implements AutoCloseable {
      *                    under exactly-once the driver's mock producer drops records sent while
      *                    no record was processed (the skipped one), before any commit
      */
-    DeciderDriver(Path stateDir, StoreType storeType, boolean exactlyOnce) {
+    private DeciderDriver(Path stateDir, StoreType storeType, boolean exactlyOnce, EventLog log) {
         this.config = DeciderConfig.defaults(ConnectionSettings.plaintext("unused:9092", "http://unused.invalid/apis/ccompat/v7"))
                 .withStateDir(stateDir).withStoreType(storeType);
         Topics topics = Topics.create(new InMemorySchemaRegistry(), true);
         Properties props = DeciderApp.streamsProperties(config);
         if (!exactlyOnce) props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE);
-        this.driver = new TopologyTestDriver(DeciderTopology.build(config, topics), props, WALL_CLOCK);
+        this.driver = new TopologyTestDriver(DeciderTopology.build(config, topics, log), props, WALL_CLOCK);
         this.keySerializer = topics.dcbCommands().keySerde().serializer();
         this.commands = driver.createInputTopic(config.commandsTopic(), keySerializer,
                 topics.dcbCommands().valueSerde().serializer());

@@ -1,6 +1,8 @@
 package io.sluice.dcb.service.testing;
 
+import com.fasterxml.jackson.core.type.TypeReference;
 import io.sluice.dcb.query.Query;
+import io.sluice.dcb.query.QueryMatcher;
 import io.sluice.dcb.query.QueryItem;
 
 import java.util.ArrayList;
@@ -9,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The random queries and events of the dcb.events consistency scenario: 10 event types, 10 tags,
@@ -52,6 +55,46 @@ public final class ConsistencyFixture {
             items.add(QueryItem.of((List<String>) item.get("types"), (List<String>) item.get("tags")));
         }
         return new Query(items);
+    }
+
+    /**
+     * The consistency check of dcb.events over {@code log} (all of it, in position order): the
+     * positions are 1..N, and every append's first event records the true last position matching
+     * its condition's query, by the query model and by the store's backward read.
+     *
+     * @return the mismatches, empty when the check passes
+     */
+    public static List<String> check(DcbClient client, List<DcbClient.ReadEvent> log) {
+        List<String> mismatches = new ArrayList<>();
+        for (int i = 0; i < log.size(); i++) {
+            if (log.get(i).position() != i + 1) mismatches.add("position " + log.get(i).position() + " at index " + i);
+        }
+        AtomicInteger checked = new AtomicInteger();
+        for (DcbClient.ReadEvent event : log) {
+            String mismatch = verify(client, log, event, checked);
+            if (mismatch != null) mismatches.add(mismatch);
+        }
+        return mismatches;
+    }
+
+    /** Null when the event's recorded position is the true one (or it is not first in its append). */
+    public static String verify(DcbClient client, List<DcbClient.ReadEvent> log, DcbClient.ReadEvent event, AtomicInteger checked) {
+        Map<String, Object> data = DcbClient.parse(event.data(), new TypeReference<>() { });
+        if (((Number) data.get("batchIndex")).intValue() != 0) return null;
+        @SuppressWarnings("unchecked")
+        Map<String, Object> query = (Map<String, Object>) data.get("query");
+        long recorded = ((Number) data.get("lastMatchingEventPosition")).longValue();
+        Query model = model(query);
+        long expected = 0;
+        for (DcbClient.ReadEvent e : log) {
+            if (e.position() >= event.position()) break;
+            if (QueryMatcher.matches(model, e.type(), e.tags())) expected = e.position();
+        }
+        List<DcbClient.ReadEvent> before = client.read(query, Map.of("from", event.position() - 1, "backwards", true, "limit", 1));
+        long stored = before.isEmpty() ? 0 : before.get(0).position();
+        checked.incrementAndGet();
+        if (recorded == expected && stored == expected) return null;
+        return "event " + event.position() + ": recorded " + recorded + ", model says " + expected + ", store says " + stored;
     }
 
     private static List<String> pick(Random random, String prefix, int of, int count) {
