@@ -48,7 +48,7 @@ class EventsSinkCommitFaultIT extends RowsAndOffsetsCommitTogetherScenario {
                 topic.keySerde().serializer(), topic.valueSerde().serializer())) {
             for (long p = 1; p <= EVENTS; p++) {
                 producer.send(new ProducerRecord<>(topicName, 0, p, new Event(p, "Type" + (p % 3), List.of("tag:" + p),
-                        "{\"n\":" + p + "}", "request-" + p, Instant.now())));
+                        "{\"n\":" + p + "}", "request-" + p, Instant.now(), null, null)));
             }
             producer.flush();
         }
