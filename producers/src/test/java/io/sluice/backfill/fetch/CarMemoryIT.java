@@ -40,12 +40,11 @@ class CarMemoryIT {
 
     private static final Logger log = LoggerFactory.getLogger(CarMemoryIT.class);
     /**
-     * The heap must not run full. The live heap measured after each collection also counts garbage
-     * promoted by young collections, so beside the 64 MB block budget, the producer's 32 MB buffer
-     * and the clients it reaches 160-180 MB here; the first proof is that the run completes at all,
-     * in a heap half the size of the one the old on-heap index ran out of.
+     * The bound is the child's -Xmx256m with -XX:+ExitOnOutOfMemoryError: the run must complete in it
+     * (the old on-heap index ran out at -Xmx512m). The "live" heap after each collection is logged, not
+     * asserted: it counts garbage promoted by young collections and follows the heap it is given (seen
+     * 160-240 MB at -Xmx256m, 173 MB when the same run was given -Xmx192m and completed there too).
      */
-    private static final long MAX_LIVE_HEAP_MB = 224;
     private static final Pattern LIVE = Pattern.compile("peak_live_heap_mb=(\\d+)");
 
     @TempDir
@@ -86,7 +85,7 @@ class CarMemoryIT {
             assertThat(child.exitValue()).as(tail).isZero();
             Matcher live = LIVE.matcher(summary);
             assertThat(live.find()).as(summary).isTrue();
-            assertThat(Long.parseLong(live.group(1))).isLessThan(MAX_LIVE_HEAP_MB);
+            log.info("peak live heap {} MB in a {} heap", live.group(1), System.getProperty("sluice.fetcher.heap", "256m"));
 
             List<ConsumerRecord<String, DidStatus>> outcomes = FetcherIT.outcomes(topics.readUntil(n.status(),
                     topics.topics.backfillStatus().valueSerde().deserializer(), Duration.ofMinutes(1),
@@ -99,7 +98,13 @@ class CarMemoryIT {
                 assertThat(o.value().getRecords()).isEqualTo(1);
                 assertThat(o.value().getBytes()).isEqualTo(Files.size(many));
             });
-            assertThat(outcomes).filteredOn(o -> o.value().getRunId().equals("amplifying")).hasSize(1);
+            // Each of the 1,000 keys names the one 1.5 MB block, over --max-record-bytes: each record is
+            // dead-lettered alone, nothing of 1.5 GB reaches Kafka.
+            assertThat(outcomes).filteredOn(o -> o.value().getRunId().equals("amplifying")).singleElement().satisfies(o -> {
+                assertThat(o.value().getState()).isEqualTo(DidState.PARTIAL);
+                assertThat(o.value().getRecords()).isZero();
+                assertThat(o.value().getDeadLettered()).isEqualTo(1000);
+            });
         } finally {
             pds.stop(0);
         }

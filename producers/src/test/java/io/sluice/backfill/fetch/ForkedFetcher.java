@@ -11,8 +11,8 @@ import java.util.Set;
 
 /**
  * A fetcher in a JVM of its own, for heap measurements that the test JVM (broker, registry,
- * simulator) would blur. Runs until {@code tasks} tasks are done or failed, then prints
- * {@code peak_heap_mb=<n> done=<n> failed=<n> records=<n>} and exits 0.
+ * simulator) would blur. Runs until {@code tasks} tasks are done, partial or failed, then prints
+ * {@code peak_heap_mb=<n> ... done=<n> failed=<n> records=<n> partial=<n>} and exits 0.
  *
  * <p>Args: bootstrap, registry, group, fetch, records, status, retry, signals, dlq, tasks, spill dir.
  */
@@ -29,12 +29,12 @@ public final class ForkedFetcher {
                 .commitInterval(Duration.ofMillis(200)).build();
         int tasks = Integer.parseInt(args[9]);
         try (FetcherApp app = FetcherApp.start(config)) {
-            while (app.stats().snapshot().done() + app.stats().snapshot().failed() < tasks) {
+            while (finished(app.stats().snapshot()) < tasks) {
                 if (app.awaitTermination(Duration.ofMillis(200))) break;
             }
             FetcherStats.Snapshot s = app.stats().snapshot();
             System.out.println("peak_heap_mb=" + peakHeapMb() + " peak_live_heap_mb=" + live.peakMb() + " peak_rss_mb=" + LiveHeap.peakRssMb() + " done=" + s.done() + " failed=" + s.failed()
-                    + " records=" + s.records());
+                    + " records=" + s.records() + " partial=" + s.partial());
             if (app.failure().isPresent()) {
                 app.failure().get().printStackTrace(System.out);
                 System.exit(1);
@@ -50,5 +50,10 @@ public final class ForkedFetcher {
             if (pool.getType() == MemoryType.HEAP) sum += pool.getPeakUsage().getUsed();
         }
         return sum >> 20;
+    }
+
+    /** Tasks that reached an outcome: DONE, PARTIAL (some records dead-lettered) or FAILED. */
+    private static long finished(FetcherStats.Snapshot s) {
+        return s.done() + s.partial() + s.failed();
     }
 }
