@@ -16,7 +16,6 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -55,16 +54,8 @@ final class FetcherCommand implements Callable<Integer> {
     @Option(names = "--max-in-flight", defaultValue = "64", description = "Downloads at once (default ${DEFAULT-VALUE}).")
     int maxInFlight;
 
-    @Option(names = "--block-memory-mb",
-            description = "Heap for CAR blocks and their index, shared by all downloads; the rest spills to disk "
-                    + "(default: a quarter of the heap, at most 128).")
-    Long blockMemoryMb;
-
-    @Option(names = "--spill-dir", description = "Directory for spilled blocks (default: java.io.tmpdir).")
-    Path spillDir;
-
-    @Option(names = "--max-car-mb", defaultValue = "256", description = "Largest repository accepted (default ${DEFAULT-VALUE}).")
-    long maxCarMb;
+    @Mixin
+    CarOptions car;
 
     @Option(names = "--max-record-bytes", defaultValue = "1000000",
             description = "Largest RepoRecord produced; a larger record is dead-lettered alone (record-too-large) and "
@@ -134,10 +125,8 @@ final class FetcherCommand implements Callable<Integer> {
 
     FetcherConfig config() {
         OptionValues.inRange(spec, "--max-in-flight", maxInFlight, 1, Integer.MAX_VALUE);
-        OptionValues.inRange(spec, "--max-car-mb", maxCarMb, 1, Long.MAX_VALUE / (1024 * 1024));
         OptionValues.inRange(spec, "--max-attempts", maxAttempts, 1, Integer.MAX_VALUE);
         OptionValues.inRange(spec, "--progress-seconds", progressSeconds, 0, Integer.MAX_VALUE);
-        if (blockMemoryMb != null) OptionValues.inRange(spec, "--block-memory-mb", blockMemoryMb, 1, Long.MAX_VALUE / (1024 * 1024));
         try {
             return build();
         } catch (IllegalArgumentException e) {
@@ -148,12 +137,12 @@ final class FetcherCommand implements Callable<Integer> {
 
     private FetcherConfig build() {
         FetcherConfig.Builder b = FetcherConfig.builder(connection.kafkaAndRegistry()).groupId(group).maxInFlight(maxInFlight)
-                .limits(new Limits(Limits.DEFAULT.maxBlockBytes(), maxCarMb * 1024 * 1024))
+                .limits(car.limits(Limits.DEFAULT.maxBlockBytes()))
                 .retry(new RetryPolicy(maxAttempts, RetryPolicy.DEFAULT.initialBackoff(), RetryPolicy.DEFAULT.maxBackoff()))
                 .maxRecordBytes(maxRecordBytes).maxRecordDepth(maxRecordDepth).maxJsonPerCarByte(maxJsonPerCarByte)
                 .allowedPrivateHosts(Set.copyOf(allowPrivateHosts));
-        if (spillDir != null) b.spillDir(spillDir);
-        if (blockMemoryMb != null) b.blockMemoryBytes(blockMemoryMb * 1024 * 1024);
+        if (car.spillDir() != null) b.spillDir(car.spillDir());
+        if (car.blockMemoryBytes() != null) b.blockMemoryBytes(car.blockMemoryBytes());
         return b.build();
     }
 

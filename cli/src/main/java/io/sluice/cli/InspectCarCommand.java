@@ -5,9 +5,9 @@ import io.sluice.backfill.atproto.car.CarFormatException;
 import io.sluice.backfill.atproto.car.Limits;
 import io.sluice.backfill.atproto.repo.InspectCar;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -16,7 +16,6 @@ import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
@@ -40,7 +39,6 @@ import java.util.concurrent.Callable;
                 "2:bad usage"})
 final class InspectCarCommand implements Callable<Integer> {
 
-    private static final int MB = 1024 * 1024;
 
     @Spec
     CommandSpec spec;
@@ -53,20 +51,11 @@ final class InspectCarCommand implements Callable<Integer> {
             + "collection, bad CIDs, missing blocks.")
     boolean summary;
 
-    // The same names and defaults as the fetcher's options, so a CAR the fetcher refuses is refused here too.
-    @Option(names = "--max-car-mb", defaultValue = "256", description = "Largest CAR accepted (default ${DEFAULT-VALUE}).")
-    long maxCarMb;
-
     @Option(names = "--max-block-mb", defaultValue = "2", description = "Largest block accepted (default ${DEFAULT-VALUE}).")
     int maxBlockMb;
 
-    @Option(names = "--block-memory-mb",
-            description = "Heap for the CAR's blocks and their index; the rest spills to disk "
-                    + "(default: a quarter of the heap, at most 128).")
-    Long blockMemoryMb;
-
-    @Option(names = "--spill-dir", description = "Directory for spilled blocks (default: java.io.tmpdir).")
-    Path spillDir;
+    @Mixin
+    CarOptions car;
 
     @Override
     public Integer call() throws IOException {
@@ -80,7 +69,7 @@ final class InspectCarCommand implements Callable<Integer> {
         } catch (CarFormatException e) {
             out.flush();
             if (e.reason() != CarFormatException.Reason.LIMIT_EXCEEDED) return notARepository(err, name, e);
-            return fail(err, name + ": " + file + " is over a limit: " + e.getMessage() + raiseWith(e.getMessage()));
+            return fail(err, name + ": " + file + " is over a limit: " + e.getMessage() + CarOptions.raiseWith(e.getMessage()));
         } catch (AtprotoFormatException e) {
             out.flush();
             return notARepository(err, name, e);
@@ -95,23 +84,13 @@ final class InspectCarCommand implements Callable<Integer> {
     }
 
     private InspectCar.Options options() {
-        OptionValues.inRange(spec, "--max-car-mb", maxCarMb, 1, Long.MAX_VALUE / MB);
-        OptionValues.inRange(spec, "--max-block-mb", maxBlockMb, 1, Integer.MAX_VALUE / MB);
-        if (blockMemoryMb != null) OptionValues.inRange(spec, "--block-memory-mb", blockMemoryMb, 0, Long.MAX_VALUE / MB);
-        if (spillDir != null && !Files.isDirectory(spillDir)) {
-            throw new ParameterException(spec.commandLine(), "--spill-dir " + spillDir + ": not a directory");
-        }
+        OptionValues.inRange(spec, "--max-block-mb", maxBlockMb, 1, Integer.MAX_VALUE / CarOptions.MB);
         InspectCar.Options defaults = InspectCar.Options.defaults(summary);
-        Limits limits = OptionValues.parse(spec, "--max-car-mb", () -> new Limits(maxBlockMb * MB, maxCarMb * MB));
-        return new InspectCar.Options(summary, limits, blockMemoryMb == null ? defaults.blockMemoryBytes() : blockMemoryMb * MB,
+        Limits limits = car.limits((int) (maxBlockMb * CarOptions.MB));
+        Long blockMemory = car.blockMemoryBytes();
+        Path spillDir = car.spillDir();
+        return new InspectCar.Options(summary, limits, blockMemory == null ? defaults.blockMemoryBytes() : blockMemory,
                 spillDir == null ? defaults.spillDir() : spillDir);
-    }
-
-    /** The option that raises the limit a {@code LIMIT_EXCEEDED} message names. */
-    private static String raiseWith(String message) {
-        if (message.contains(Limits.MAX_TOTAL_BYTES)) return " (raise it with --max-car-mb)";
-        if (message.contains(Limits.MAX_BLOCK_BYTES)) return " (raise it with --max-block-mb)";
-        return "";
     }
 
     private int notARepository(PrintWriter err, String name, AtprotoFormatException e) {
