@@ -73,6 +73,9 @@ public final class DeciderApp implements AutoCloseable {
         props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, config.cacheMaxBytes());
         // All commands share one key, hence one partition and one task: more threads would idle.
         props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
+        // A second instance keeps a warm copy of the stores: when the active one dies it takes over
+        // without restoring them from the changelogs first.
+        props.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, 1);
         DeadLetterHandler.configure(props, STAGE, config.dlqTopic());
         // The 5.0 behaviour now (the decider has no global stores; this only silences the warning).
         props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
