@@ -140,6 +140,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         p.put("group.consumer.session.timeout.ms", "6000");
         p.put("group.consumer.min.heartbeat.interval.ms", "1000");
         p.put("group.consumer.heartbeat.interval.ms", "1000");
+        // A killed transactional producer's open transaction holds back read_committed readers until
+        // the coordinator aborts it: look for timed-out transactions every second, not every 10 s.
+        p.put("transaction.abort.timed.out.transaction.cleanup.interval.ms", "1000");
         p.put("auto.create.topics.enable", "true");
         p.put("log.flush.interval.messages", String.valueOf(Long.MAX_VALUE));
         return p;
