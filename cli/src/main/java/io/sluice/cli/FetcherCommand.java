@@ -8,6 +8,8 @@ import io.sluice.backfill.fetch.RetryPolicy;
 import io.sluice.common.client.ClusterCheck;
 import io.sluice.ops.metrics.ComponentMetrics;
 import io.sluice.ops.metrics.FetcherMetrics;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -19,6 +21,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -48,6 +51,9 @@ final class FetcherCommand implements Callable<Integer> {
 
     @Mixin
     ConnectionOptions connection;
+
+    @Mixin
+    InstanceOptions instance;
 
     @Option(names = "--group", defaultValue = FetcherConfig.DEFAULT_GROUP_ID, description = "Consumer group (default ${DEFAULT-VALUE}).")
     String group;
@@ -152,6 +158,9 @@ final class FetcherCommand implements Callable<Integer> {
                 .retry(new RetryPolicy(maxAttempts, RetryPolicy.DEFAULT.initialBackoff(), RetryPolicy.DEFAULT.maxBackoff()))
                 .maxRecordBytes(maxRecordBytes).maxRecordDepth(maxRecordDepth).maxJsonPerCarByte(maxJsonPerCarByte)
                 .allowedPrivateHosts(Set.copyOf(allowPrivateHosts));
+        String clientId = instance.clientId("sluice-fetcher");
+        b.consumerOverrides(Map.of(ConsumerConfig.CLIENT_ID_CONFIG, clientId))
+                .producerOverrides(Map.of(ProducerConfig.CLIENT_ID_CONFIG, clientId));
         if (spillDir != null) b.spillDir(spillDir);
         if (blockMemoryMb != null) b.blockMemoryBytes(blockMemoryMb * 1024 * 1024);
         return b.build();
