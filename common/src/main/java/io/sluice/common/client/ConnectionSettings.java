@@ -39,7 +39,7 @@ public record ConnectionSettings(String bootstrapServers, Map<String, String> cl
     /** The session timeout of a Streams application's consumers (classic protocol). */
     public static final int STREAMS_SESSION_TIMEOUT_MS = 6_000;
     /** Their heartbeat interval: well under a third of the session timeout. */
-    public static final int STREAMS_HEARTBEAT_INTERVAL_MS = 1_500;
+    public static final int STREAMS_HEARTBEAT_INTERVAL_MS = 1_000;
 
     private static final String GROUP_PROTOCOL = "group.protocol";
     private static final String SESSION_TIMEOUT = "session.timeout.ms";

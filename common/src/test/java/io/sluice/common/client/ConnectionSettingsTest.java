@@ -39,7 +39,7 @@ class ConnectionSettingsTest {
         assertThat(settings.groupConsumer()).containsEntry("group.protocol", "consumer");
         assertThat(settings.consumer()).doesNotContainKey("group.protocol");
         assertThat(settings.streams()).containsEntry("consumer.session.timeout.ms", 6_000)
-                .containsEntry("consumer.heartbeat.interval.ms", 1_500);
+                .containsEntry("consumer.heartbeat.interval.ms", 1_000);
     }
 
     @Test
@@ -49,7 +49,7 @@ class ConnectionSettingsTest {
         assertThat(settings.groupConsumer()).containsEntry("group.protocol", "classic");
         assertThat(settings.streams()).containsEntry("session.timeout.ms", "30000")
                 .doesNotContainKey("consumer.session.timeout.ms")
-                .containsEntry("consumer.heartbeat.interval.ms", 1_500);
+                .containsEntry("consumer.heartbeat.interval.ms", 1_000);
     }
 
     @Test
