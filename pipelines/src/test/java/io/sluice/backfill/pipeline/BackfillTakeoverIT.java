@@ -90,21 +90,32 @@ class BackfillTakeoverIT {
                 run.publish();
                 run.awaitDone(DIDS / 4, false, WAIT, healthy, pipeline::progress);
 
-                Map<TopicPartition, Long> committed = committed(admin, group);
-                Map<TopicPartition, Long> ends = ends(admin, committed.keySet());
+                // Kill at a moment when more than half the input partitions have records waiting (so at
+                // least one of them is the victim's): only a partition with records waiting must move.
+                Map<TopicPartition, Long> committed;
+                List<TopicPartition> waiting;
+                long lookUntil = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+                while (true) {
+                    committed = committed(admin, group);
+                    Map<TopicPartition, Long> ends = ends(admin, committed.keySet());
+                    Map<TopicPartition, Long> atKill = committed;
+                    waiting = atKill.keySet().stream().filter(tp -> ends.get(tp) > atKill.get(tp))
+                            .sorted(Comparator.comparing(TopicPartition::toString)).toList();
+                    if (waiting.stream().filter(tp -> tp.topic().equals(input)).count() > PARTITIONS / 2) break;
+                    assertThat(System.nanoTime()).as("more than half of %s's partitions with records waiting; now %s", input, waiting)
+                            .isLessThan(lookUntil);
+                    healthy.run();
+                    Thread.sleep(20);
+                }
                 long killedAt = System.nanoTime();
                 victim.kill();
                 processes.remove(victim);
-                List<TopicPartition> waiting = committed.keySet().stream()
-                        .filter(tp -> ends.get(tp) > committed.get(tp)).sorted(Comparator.comparing(TopicPartition::toString)).toList();
                 log.info("{} killed with {} DIDs done; partitions with records waiting: {}", name, run.done(), waiting);
-                // More than half the input partitions: at least one of them is the killed instance's.
-                assertThat(waiting).as("partitions of %s with records waiting at the kill", input)
-                        .filteredOn(tp -> tp.topic().equals(input)).hasSizeGreaterThan(PARTITIONS / 2);
                 long deadline = killedAt + WAIT.toNanos();
                 while (true) {
                     Map<TopicPartition, Long> now = committed(admin, group);
-                    if (waiting.stream().allMatch(tp -> now.getOrDefault(tp, -1L) > committed.get(tp))) break;
+                    Map<TopicPartition, Long> atKill = committed;
+                    if (waiting.stream().allMatch(tp -> now.getOrDefault(tp, -1L) > atKill.get(tp))) break;
                     assertThat(System.nanoTime()).as("every waiting partition moved; now %s, at the kill %s", now, committed)
                             .isLessThan(deadline);
                     healthy.run();
