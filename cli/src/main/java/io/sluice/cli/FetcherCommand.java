@@ -8,6 +8,8 @@ import io.sluice.backfill.fetch.RetryPolicy;
 import io.sluice.common.client.ClusterCheck;
 import io.sluice.ops.metrics.ComponentMetrics;
 import io.sluice.ops.metrics.FetcherMetrics;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -18,6 +20,7 @@ import picocli.CommandLine.Spec;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -47,6 +50,9 @@ final class FetcherCommand implements Callable<Integer> {
 
     @Mixin
     ConnectionOptions connection;
+
+    @Mixin
+    InstanceOptions instance;
 
     @Option(names = "--group", defaultValue = FetcherConfig.DEFAULT_GROUP_ID, description = "Consumer group (default ${DEFAULT-VALUE}).")
     String group;
@@ -141,6 +147,9 @@ final class FetcherCommand implements Callable<Integer> {
                 .retry(new RetryPolicy(maxAttempts, RetryPolicy.DEFAULT.initialBackoff(), RetryPolicy.DEFAULT.maxBackoff()))
                 .maxRecordBytes(maxRecordBytes).maxRecordDepth(maxRecordDepth).maxJsonPerCarByte(maxJsonPerCarByte)
                 .allowedPrivateHosts(Set.copyOf(allowPrivateHosts));
+        String clientId = instance.clientId("sluice-fetcher");
+        b.consumerOverrides(Map.of(ConsumerConfig.CLIENT_ID_CONFIG, clientId))
+                .producerOverrides(Map.of(ProducerConfig.CLIENT_ID_CONFIG, clientId));
         if (car.spillDir() != null) b.spillDir(car.spillDir());
         if (car.blockMemoryBytes() != null) b.blockMemoryBytes(car.blockMemoryBytes());
         return b.build();

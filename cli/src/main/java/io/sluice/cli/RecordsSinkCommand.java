@@ -15,6 +15,7 @@ import io.sluice.sinks.core.SinkCounters;
 import io.sluice.stack.PostgresEndpoint;
 import io.sluice.stack.postgres.PostgresUrls;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -25,6 +26,7 @@ import picocli.CommandLine.Spec;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 /**
@@ -49,6 +51,9 @@ final class RecordsSinkCommand implements Callable<Integer> {
 
     @Mixin
     MetricsOptions metricsOptions;
+
+    @Mixin
+    InstanceOptions instance;
 
     @Option(names = "--schema", paramLabel = "NAME", defaultValue = "public",
             description = "Schema of the tables and of sluice_offsets (default: ${DEFAULT-VALUE}).")
@@ -81,7 +86,9 @@ final class RecordsSinkCommand implements Callable<Integer> {
         ConnectionSettings connection = kafka.kafkaAndRegistry();
         try {
             return RecordsSink.config(connection, pg.jdbcUrl(), group, RecordsSinkTopics.DEFAULT)
-                    .credentials(pg.user(), pg.password()).schema(schema).batchSize(batchSize).build();
+                    .credentials(pg.user(), pg.password()).schema(schema).batchSize(batchSize)
+                    .consumerOverrides(Map.of(ConsumerConfig.CLIENT_ID_CONFIG, instance.clientId("sluice-records-sink")))
+                    .build();
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage(), e);
         }

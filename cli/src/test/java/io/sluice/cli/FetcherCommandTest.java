@@ -35,6 +35,25 @@ class FetcherCommandTest {
     }
 
     @Test
+    void theInstanceIdEndsTheClientIds() {
+        FetcherCommand command = new FetcherCommand();
+        new CommandLine(command).parseArgs("--bootstrap-server", "k:9092", "--registry-url", "http://r", "--instance-id", "node-2");
+        FetcherConfig config = command.config();
+        assertThat(config.consumerOverrides()).containsEntry("client.id", "sluice-fetcher-node-2");
+        assertThat(config.producerOverrides()).containsEntry("client.id", "sluice-fetcher-node-2");
+
+        FetcherCommand byDefault = new FetcherCommand();
+        new CommandLine(byDefault).parseArgs("--bootstrap-server", "k:9092", "--registry-url", "http://r");
+        org.junit.jupiter.api.Assumptions.assumeTrue(System.getenv("SLUICE_INSTANCE_ID") == null);
+        assertThat(byDefault.config().consumerOverrides().get("client.id").toString())
+                .startsWith("sluice-fetcher-").endsWith("-" + ProcessHandle.current().pid());
+
+        FetcherCommand bad = new FetcherCommand();
+        assertThatThrownBy(() -> new CommandLine(bad).parseArgs("--bootstrap-server", "k:9092", "--instance-id", "a b"))
+                .hasMessageContaining("--instance-id");
+    }
+
+    @Test
     void theRecordLimitsDefaultToWhatTheReferencePdsAccepts() {
         FetcherCommand command = new FetcherCommand();
         new CommandLine(command).parseArgs("--bootstrap-server", "k:9092", "--registry-url", "http://r/apis/ccompat/v7");

@@ -36,6 +36,16 @@ public record ConnectionSettings(String bootstrapServers, Map<String, String> cl
             "key.serializer", "value.serializer", "key.deserializer", "value.deserializer",
             "default.key.serde", "default.value.serde");
 
+    /** The session timeout of a Streams application's consumers (classic protocol). */
+    public static final int STREAMS_SESSION_TIMEOUT_MS = 6_000;
+    /** Their heartbeat interval: well under a third of the session timeout. */
+    public static final int STREAMS_HEARTBEAT_INTERVAL_MS = 1_000;
+
+    private static final String GROUP_PROTOCOL = "group.protocol";
+    private static final String SESSION_TIMEOUT = "session.timeout.ms";
+    private static final String HEARTBEAT_INTERVAL = "heartbeat.interval.ms";
+    private static final String CONSUMER_PREFIX = "consumer.";
+
     public ConnectionSettings {
         bootstrapServers = validateBootstrap(bootstrapServers);
         clientProperties = Map.copyOf(Objects.requireNonNull(clientProperties, "clientProperties"));
@@ -134,17 +144,49 @@ public record ConnectionSettings(String bootstrapServers, Map<String, String> cl
         return base();
     }
 
+    /** For a consumer that assigns its partitions itself (no consumer group membership). */
     public Map<String, Object> consumer() {
         return base();
+    }
+
+    /**
+     * For a consumer that subscribes as a member of a consumer group (sinks, fetcher, resolver):
+     * {@link #consumer()} with Kafka 4's consumer group protocol (KIP-848, {@code group.protocol=consumer}),
+     * unless the command config chose another. The broker assigns the partitions incrementally, so
+     * members that stay keep processing through a rebalance, and a member that vanishes (SIGKILL)
+     * loses its partitions after the broker's {@code group.consumer.session.timeout.ms}: a
+     * broker-side setting (45 s by default) that the cluster's operator lowers for quick takeovers;
+     * the embedded broker sets 6 s. With this protocol the client must not set
+     * {@code session.timeout.ms}, {@code heartbeat.interval.ms} or {@code partition.assignment.strategy}.
+     */
+    public Map<String, Object> groupConsumer() {
+        Map<String, Object> config = base();
+        config.putIfAbsent(GROUP_PROTOCOL, "consumer");
+        return config;
     }
 
     public Map<String, Object> admin() {
         return base();
     }
 
-    /** For a Streams application: unprefixed client properties apply to its producer, consumer and admin. */
+    /**
+     * For a Streams application: unprefixed client properties apply to its producer, consumer and admin.
+     * Streams keeps the classic group protocol (Kafka 4.3's Streams rebalance protocol, KIP-1071, takes
+     * its standby count and session timeout from broker-side group configs instead of the application),
+     * so the application sets a short session timeout itself: a killed instance's tasks move after
+     * {@value #STREAMS_SESSION_TIMEOUT_MS} ms, not after the 45 s default. The broker's
+     * {@code group.min.session.timeout.ms} (6 s by default) allows it. A command config that sets
+     * {@code session.timeout.ms} or {@code heartbeat.interval.ms} keeps its values.
+     */
     public Map<String, Object> streams() {
-        return base();
+        Map<String, Object> config = base();
+        if (!clientProperties.containsKey(SESSION_TIMEOUT) && !clientProperties.containsKey(CONSUMER_PREFIX + SESSION_TIMEOUT)) {
+            config.put(CONSUMER_PREFIX + SESSION_TIMEOUT, STREAMS_SESSION_TIMEOUT_MS);
+        }
+        if (!clientProperties.containsKey(HEARTBEAT_INTERVAL) && !clientProperties.containsKey(CONSUMER_PREFIX + HEARTBEAT_INTERVAL)) {
+            config.put(CONSUMER_PREFIX + HEARTBEAT_INTERVAL, STREAMS_HEARTBEAT_INTERVAL_MS);
+        }
+        return config;
     }
 
     /** The client properties as a Java properties file, for tools that take one ({@code StreamsResetter --config-file}). */

@@ -34,6 +34,25 @@ class ConnectionSettingsTest {
     }
 
     @Test
+    void group_consumers_use_the_consumer_protocol_and_streams_a_short_session_timeout() {
+        ConnectionSettings settings = ConnectionSettings.plaintext("localhost:9092", null);
+        assertThat(settings.groupConsumer()).containsEntry("group.protocol", "consumer");
+        assertThat(settings.consumer()).doesNotContainKey("group.protocol");
+        assertThat(settings.streams()).containsEntry("consumer.session.timeout.ms", 6_000)
+                .containsEntry("consumer.heartbeat.interval.ms", 1_000);
+    }
+
+    @Test
+    void a_command_config_keeps_its_group_protocol_and_session_timeout() throws IOException {
+        Path file = write("group.protocol=classic\nsession.timeout.ms=30000\n");
+        ConnectionSettings settings = ConnectionSettings.load("broker:9093", null, file);
+        assertThat(settings.groupConsumer()).containsEntry("group.protocol", "classic");
+        assertThat(settings.streams()).containsEntry("session.timeout.ms", "30000")
+                .doesNotContainKey("consumer.session.timeout.ms")
+                .containsEntry("consumer.heartbeat.interval.ms", 1_000);
+    }
+
+    @Test
     void the_command_config_splits_into_client_and_registry_properties() throws IOException {
         Path file = write("""
                 security.protocol=SASL_SSL

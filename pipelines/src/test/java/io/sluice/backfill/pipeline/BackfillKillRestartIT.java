@@ -29,7 +29,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * so equal count and checksum also means no duplicates), and no request over a host's limit.
  *
  * <p>1,000 DIDs over 20 hosts rather than the 2,000 of {@link BackfillPipelineIT}: the two JVM starts
- * and the group's wait for each killed member (6 s session timeout) add about 20 s.
+ * and the group's wait for each killed member (the embedded broker's 6 s consumer-group session timeout) add about 20 s.
  */
 @WithSluiceStack
 @Timeout(value = 4, unit = TimeUnit.MINUTES)

@@ -5,7 +5,6 @@ import io.sluice.schemas.backfill.FetchTask;
 import io.sluice.schemas.serde.AvroSerdeConfig;
 import io.sluice.schemas.topics.Topics;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -113,15 +112,15 @@ public final class FetcherApp implements AutoCloseable {
     }
 
     static Map<String, Object> consumerProperties(FetcherConfig config) {
-        Map<String, Object> props = config.connection().consumer();
+        Map<String, Object> props = config.connection().groupConsumer();
         props.put(ConsumerConfig.GROUP_ID_CONFIG, config.groupId());
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         // One poll never brings more than one round of downloads (see maxPendingTasks).
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Math.min(500, config.maxInFlight()));
-        // Partitions that stay put keep their tasks running through a rebalance.
-        props.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
+        // The consumer group protocol (KIP-848, see groupConsumer) assigns incrementally: partitions
+        // that stay put keep their tasks running through a rebalance.
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, "sluice-fetcher");
         props.putAll(config.consumerOverrides());
         return props;

@@ -99,7 +99,7 @@ public final class Resolver implements AutoCloseable {
         TopicAdmin.ensure(config.connection(), List.of(config.inputTopic(), config.resolvedTopic(),
                 config.statusTopic(), config.dlqTopic()), config.partitions(), TopicAdmin.DEFAULT_TIMEOUT);
         Topics topics = Topics.fromConfig(new AvroSerdeConfig(config.connection().requireRegistry(), true, true));
-        Map<String, Object> consumerProps = config.connection().consumer();
+        Map<String, Object> consumerProps = config.connection().groupConsumer();
         consumerProps.putAll(Map.of(
                 ConsumerConfig.GROUP_ID_CONFIG, config.groupId(),
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,

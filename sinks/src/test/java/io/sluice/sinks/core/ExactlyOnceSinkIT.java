@@ -221,7 +221,6 @@ class ExactlyOnceSinkIT {
                 .batchSize(200)
                 .flushInterval(Duration.ofMillis(200))
                 .backoff(Duration.ofMillis(50), Duration.ofMillis(500))
-                .consumerOverrides(Map.of("session.timeout.ms", "10000", "heartbeat.interval.ms", "1000"))
                 .build();
         return RunningSink.start(new ExactlyOnceSink<>(config, new StringDeserializer(), values, writer), s.group());
     }

@@ -131,6 +131,18 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         p.put("num.partitions", "4");
         // Tests and the demo start consumers right away: no reason to wait for more members.
         p.put("group.initial.rebalance.delay.ms", "0");
+        // Takeover in seconds: a member of a consumer-protocol group (KIP-848) that is killed loses its
+        // partitions after this broker-side session timeout (default 45 s, which a real cluster's
+        // operator lowers the same way); heartbeats every second tell the others their new
+        // assignment. Streams applications (classic protocol) set 6 s themselves, which the default
+        // group.min.session.timeout.ms (6 s) allows.
+        p.put("group.consumer.min.session.timeout.ms", "6000");
+        p.put("group.consumer.session.timeout.ms", "6000");
+        p.put("group.consumer.min.heartbeat.interval.ms", "1000");
+        p.put("group.consumer.heartbeat.interval.ms", "1000");
+        // A killed transactional producer's open transaction holds back read_committed readers until
+        // the coordinator aborts it: look for timed-out transactions every second, not every 10 s.
+        p.put("transaction.abort.timed.out.transaction.cleanup.interval.ms", "1000");
         p.put("auto.create.topics.enable", "true");
         p.put("log.flush.interval.messages", String.valueOf(Long.MAX_VALUE));
         return p;

@@ -73,6 +73,9 @@ public final class DeciderApp implements AutoCloseable {
         props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, config.cacheMaxBytes());
         // All commands share one key, hence one partition and one task: more threads would idle.
         props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
+        // A second instance keeps a warm copy of the stores: when the active one dies it takes over
+        // without restoring them from the changelogs first.
+        props.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, 1);
         DeadLetterHandler.configure(props, STAGE, config.dlqTopic());
         // The 5.0 behaviour now (the decider has no global stores; this only silences the warning).
         props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
@@ -84,6 +87,12 @@ public final class DeciderApp implements AutoCloseable {
         // and with it every append, for a whole backoff at each such commit.
         props.put(StreamsConfig.producerPrefix(ProducerConfig.RETRY_BACKOFF_MS_CONFIG), Math.min(10L, config.commitInterval().toMillis()));
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG), 2000);
+        // A killed decider leaves its transaction open, and until the coordinator aborts it the
+        // survivor can neither fetch the committed offsets nor have its results read (read_committed):
+        // Streams' 10 s default would make that the takeover time. 5 s (or three commit intervals,
+        // when longer) is ample for a transaction that commits every commit interval.
+        props.put(StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG),
+                (int) Math.max(5_000L, 3 * config.commitInterval().toMillis()));
         return props;
     }
 

@@ -11,7 +11,6 @@ import io.sluice.sinks.backfill.RecordsSink;
 import io.sluice.sinks.core.ExactlyOnceSink;
 import io.sluice.stack.PostgresEndpoint;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,7 +25,6 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -45,9 +43,6 @@ public final class StageProcess implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(StageProcess.class);
 
     private static final String RUNNING = "STAGE-PROCESS-RUNNING";
-    /** The killed member cannot leave its group: the coordinator notices it after this, not after 45 s. */
-    private static final int SESSION_TIMEOUT_MS = 6_000;
-
     private final Stage stage;
     private final Process process;
 
@@ -126,10 +121,7 @@ public final class StageProcess implements AutoCloseable {
         switch (stage) {
             case FETCHER -> {
                 Files.createDirectories(config.stateDir().resolve("spill"));
-                FetcherApp app = FetcherApp.start(BackfillPipeline.fetcherConfig(ConnectionSettings.plaintext(bootstrap, registry), config)
-                        .consumerOverrides(Map.of(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, SESSION_TIMEOUT_MS,
-                                ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 1_000))
-                        .build());
+                FetcherApp app = FetcherApp.start(BackfillPipeline.fetcherConfig(ConnectionSettings.plaintext(bootstrap, registry), config).build());
                 System.out.println(RUNNING);
                 while (!app.awaitTermination(Duration.ofSeconds(1))) {
                     // runs until killed
@@ -139,10 +131,7 @@ public final class StageProcess implements AutoCloseable {
             }
             case SINK -> {
                 ExactlyOnceSink<String, SpecificRecord> sink = RecordsSink.create(
-                        BackfillPipeline.sinkConfig(ConnectionSettings.plaintext(bootstrap, registry), postgres, config)
-                                .consumerOverrides(Map.of(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, "" + SESSION_TIMEOUT_MS,
-                                        ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, "1000"))
-                                .build(),
+                        BackfillPipeline.sinkConfig(ConnectionSettings.plaintext(bootstrap, registry), postgres, config).build(),
                         BackfillPipeline.sinkTopics(config), new AvroSerdes(HttpSchemaRegistryClient.create(registry), true));
                 System.out.println(RUNNING);
                 sink.run();

@@ -4,7 +4,6 @@ import io.sluice.common.client.ConnectionSettings;
 import io.sluice.dcb.decider.DeciderApp;
 import io.sluice.dcb.decider.DeciderConfig;
 import io.sluice.dcb.decider.DeciderTopology;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 
@@ -38,11 +37,20 @@ public final class DeciderProcess implements AutoCloseable {
 
     /** Starts a decider for {@code config} and returns once it is processing. */
     public static DeciderProcess start(DeciderConfig config, Path log, Duration timeout) throws IOException, InterruptedException {
+        return start(config, "decider-" + java.util.UUID.randomUUID().toString().substring(0, 8), log, timeout);
+    }
+
+    /**
+     * Starts a decider whose Kafka clients carry {@code clientId} (its stream thread's consumer is
+     * {@code <clientId>-StreamThread-1-consumer}) and returns once it is processing.
+     */
+    public static DeciderProcess start(DeciderConfig config, String clientId, Path log, Duration timeout)
+            throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
                 "-Xmx512m", "-cp", System.getProperty("java.class.path"), DeciderProcess.class.getName(),
                 config.connection().bootstrapServers(), config.connection().requireRegistry().url(), config.applicationId(), config.commandsTopic(),
                 config.eventsTopic(), config.resultsTopic(), config.dlqTopic(), config.stateDir().orElseThrow().toString(),
-                Long.toString(config.commitInterval().toMillis())));
+                Long.toString(config.commitInterval().toMillis()), clientId));
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         CompletableFuture<Void> running = new CompletableFuture<>();
         Thread pump = new Thread(() -> {
@@ -79,15 +87,15 @@ public final class DeciderProcess implements AutoCloseable {
         kill();
     }
 
-    /** Runs the decider until killed. Args: bootstrap registry appId commands events results dlq stateDir commitMs. */
+    /** Runs the decider until killed. Args: bootstrap registry appId commands events results dlq stateDir commitMs clientId. */
     public static void main(String[] args) throws InterruptedException {
         DeciderConfig config = DeciderConfig.defaults(ConnectionSettings.plaintext(args[0], args[1])).withApplicationId(args[2])
                 .withTopics(args[3], args[4], args[5], args[6]).withStateDir(Path.of(args[7]))
                 .withCommitInterval(Duration.ofMillis(Long.parseLong(args[8])));
         Properties props = DeciderApp.streamsProperties(config);
-        // The killed member cannot leave the group: let the coordinator notice within seconds.
-        props.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), 6_000);
-        props.put(StreamsConfig.consumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG), 1_000);
+        // The killed member cannot leave the group: the coordinator notices it after the session
+        // timeout ConnectionSettings.streams() sets (6 s).
+        props.put(StreamsConfig.CLIENT_ID_CONFIG, args[9]);
         KafkaStreams streams = new KafkaStreams(DeciderTopology.build(config), props);
         streams.setStateListener((now, before) -> {
             if (now == KafkaStreams.State.RUNNING) System.out.println(RUNNING);

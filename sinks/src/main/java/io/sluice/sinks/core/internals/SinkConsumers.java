@@ -2,7 +2,6 @@ package io.sluice.sinks.core.internals;
 
 import io.sluice.sinks.core.SinkConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
@@ -20,7 +19,7 @@ public final class SinkConsumers {
     }
 
     static Map<String, Object> properties(SinkConfig config) {
-        Map<String, Object> props = config.connection().consumer();
+        Map<String, Object> props = config.connection().groupConsumer();
         props.putAll(config.consumerOverrides());
         props.put(ConsumerConfig.GROUP_ID_CONFIG, config.groupId());
         // Offsets are committed by the sink, after PostgreSQL has them, never on a timer.
@@ -30,8 +29,8 @@ public final class SinkConsumers {
         // Upstream Streams applications write transactionally (exactly_once_v2): skip aborted records.
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, "sluice-" + config.stage());
-        // A rebalance then only interrupts the partitions that move, not every member's buffers.
-        props.putIfAbsent(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
+        // The consumer group protocol (KIP-848) assigns incrementally: a rebalance only interrupts
+        // the partitions that move, not every member's buffers.
         props.putIfAbsent(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Math.min(config.batchSize(), 500));
         return props;
     }
