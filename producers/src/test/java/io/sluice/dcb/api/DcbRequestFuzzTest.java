@@ -5,6 +5,8 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
 /**
  * Every byte of a DCB request body and of the {@code query} and {@code options} parameters of a read
  * is the client's. The first byte picks the parser ({@code a} append body, {@code q} query, anything
@@ -24,7 +26,8 @@ class DcbRequestFuzzTest {
                 default -> DcbJson.parseOptions(new String(body, StandardCharsets.UTF_8));
             }
         } catch (BadRequestException expected) {
-            // the documented answer: 400
+            // the documented answer: a 400 whose message says what is wrong
+            assertFalse(expected.getMessage() == null || expected.getMessage().isBlank(), "a 400 without a reason");
         }
     }
 }
