@@ -63,8 +63,11 @@ final class EchoLimiter implements AutoCloseable {
                     FetchTask task = in.deserialize(retry, r.value());
                     tasks.add(task);
                     if (holdBack.contains(task.getDid())) continue;
+                    // The real limiter pauses a throttled host until its reset; echoing a 429'd task at once
+                    // would let one 300 ms storm use up all of a DID's attempts. Back off per attempt instead.
                     Instant now = Instant.now();
-                    FetchTask again = FetchTask.newBuilder(task).setReleasedAt(now.plusMillis(20))
+                    long delay = Math.min(50L * task.getAttempt(), 1000);
+                    FetchTask again = FetchTask.newBuilder(task).setReleasedAt(now.plusMillis(delay))
                             .setNotAfter(now.plusSeconds(60)).build();
                     String fetch = topics.names.fetch();
                     producer.send(new ProducerRecord<>(fetch, keys.serialize(fetch, again.getDid()), out.serialize(fetch, again)));

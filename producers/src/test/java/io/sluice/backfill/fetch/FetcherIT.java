@@ -167,7 +167,8 @@ class FetcherIT {
                 assertThat(byDid.get(badDid).getState()).isEqualTo(DidState.FAILED);
                 assertThat(byDid.get(badDid).getLastError()).startsWith("malformed: ");
                 for (String did : simulator.dids()) {
-                    assertThat(byDid.get(did).getState()).as(did).isEqualTo(DidState.DONE);
+                    assertThat(byDid.get(did).getState()).as("%s: %s", did, byDid.get(did).getLastError())
+                            .isEqualTo(DidState.DONE);
                     assertThat(byDid.get(did).getRecords()).as(did).isEqualTo(simulator.expected(did).records());
                 }
 
