@@ -1,13 +1,19 @@
 package io.sluice.testing;
 
 import io.sluice.stack.EmbeddedStack;
+import io.sluice.stack.StackConfig;
 import io.sluice.stack.StackEndpoints;
+import io.sluice.testing.containers.ContainerImages;
+import io.sluice.testing.containers.ContainersStack;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
+import org.junit.platform.commons.support.AnnotationSupport;
 import org.slf4j.Logger;
+import org.testcontainers.DockerClientFactory;
 import org.slf4j.LoggerFactory;
 
 import java.sql.Connection;
@@ -18,11 +24,15 @@ import java.util.UUID;
 
 /**
  * Gives each test class the stack, started once per test run (JVM) and shared by all classes, and a
- * PostgreSQL database of its own, created before the class and dropped after it.
+ * PostgreSQL database of its own, created before the class and dropped after it. The stack is the
+ * embedded one, or with {@code SLUICE_TEST_STACK=containers} Kafka, the registry and PostgreSQL as
+ * containers ({@link ContainersStack}).
  */
 public final class SluiceStackExtension implements BeforeAllCallback, AfterAllCallback, ParameterResolver {
 
     private static final Logger log = LoggerFactory.getLogger(SluiceStackExtension.class);
+    /** {@code embedded} (the default) or {@code containers} (Testcontainers; needs a Docker daemon). */
+    public static final String STACK_KIND = "SLUICE_TEST_STACK";
     private static final ExtensionContext.Namespace NS = ExtensionContext.Namespace.create(SluiceStackExtension.class);
 
     @Override
@@ -63,10 +73,21 @@ public final class SluiceStackExtension implements BeforeAllCallback, AfterAllCa
     }
 
     private static StackEndpoints sharedStack(ExtensionContext context) {
-        // The root store closes the stack when the whole test run ends.
+        String kind = kind(context);
+        // The root store closes each stack when the whole test run ends.
         return context.getRoot().getStore(NS)
-                .getOrComputeIfAbsent(SharedStack.class, k -> new SharedStack(), SharedStack.class)
-                .stack.endpoints();
+                .getOrComputeIfAbsent(SharedStack.class.getName() + "/" + kind, k -> new SharedStack(kind), SharedStack.class)
+                .endpoints;
+    }
+
+    private static String kind(ExtensionContext context) {
+        WithSluiceStack.Stack wanted = AnnotationSupport.findAnnotation(context.getRequiredTestClass(), WithSluiceStack.class)
+                .map(WithSluiceStack::value).orElse(WithSluiceStack.Stack.CONFIGURED);
+        if (wanted == WithSluiceStack.Stack.CONFIGURED) return System.getenv().getOrDefault(STACK_KIND, "embedded");
+        boolean ci = "true".equals(System.getenv("CI"));
+        Assumptions.assumeTrue(ci || DockerClientFactory.instance().isDockerAvailable(),
+                "no Docker daemon answers; the containers-path tests need one (they fail instead under CI=true)");
+        return "containers";
     }
 
     private static String databaseName(Class<?> testClass) {
@@ -75,12 +96,31 @@ public final class SluiceStackExtension implements BeforeAllCallback, AfterAllCa
         return "it_" + name + "_" + UUID.randomUUID().toString().substring(0, 8);
     }
 
+    /** The embedded stack, or with {@code SLUICE_TEST_STACK=containers} the containers stack. */
     private static final class SharedStack implements ExtensionContext.Store.CloseableResource {
-        final EmbeddedStack stack = EmbeddedStack.start(
-                io.sluice.stack.StackConfig.fromEnvironment(System.getenv(), line -> log.info("stack: {}", line)));
+        final StackEndpoints endpoints;
+        private final AutoCloseable stack;
+
+        SharedStack(String kind) {
+            switch (kind) {
+                case "embedded" -> {
+                    EmbeddedStack embedded = EmbeddedStack.start(
+                            StackConfig.fromEnvironment(System.getenv(), line -> log.info("stack: {}", line)));
+                    endpoints = embedded.endpoints();
+                    stack = embedded;
+                }
+                case "containers" -> {
+                    ContainersStack containers = ContainersStack.start(ContainerImages.fromEnvironment(System.getenv()),
+                            line -> log.info("stack: {}", line));
+                    endpoints = containers.endpoints();
+                    stack = containers;
+                }
+                default -> throw new IllegalStateException(STACK_KIND + " must be embedded or containers, got '" + kind + "'");
+            }
+        }
 
         @Override
-        public void close() {
+        public void close() throws Exception {
             stack.close();
         }
     }
