@@ -175,8 +175,11 @@ class ComposeFileTest {
 
         String dockerfile = Files.readString(root.resolve("Dockerfile"));
         String debezium = property(Files.readString(root.resolve("pom.xml")), "debezium.version");
-        assertThat(dockerfile).contains("FROM quay.io/debezium/connect:" + debezium + " AS connect")
-                .contains("FROM eclipse-temurin:21-jre AS sluice");
+        // Base images are build arguments whose defaults are the official images.
+        assertThat(dockerfile).contains("ARG CONNECT_IMAGE=quay.io/debezium/connect:" + debezium + "\n")
+                .contains("FROM ${CONNECT_IMAGE} AS connect")
+                .contains("ARG RUNTIME_IMAGE=eclipse-temurin:21-jre\n").contains("FROM ${RUNTIME_IMAGE} AS runtime")
+                .contains("FROM runtime AS sluice");
         // The sluice stage is last, so a plain `docker build .` makes the sluice image.
         assertThat(dockerfile.lastIndexOf(" AS sluice")).isGreaterThan(dockerfile.lastIndexOf(" AS connect"));
         Matcher copy = Pattern.compile("COPY --from=build (\\S+) /kafka/connect/([a-z0-9-]+)/").matcher(dockerfile);

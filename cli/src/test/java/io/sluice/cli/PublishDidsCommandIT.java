@@ -133,7 +133,7 @@ class PublishDidsCommandIT {
         assertThat(err.toString()).contains("--max-line-bytes must be 64..16777216, got 0");
     }
 
-    private static List<ConsumerRecord<String, DidWorkItem>> readAll(TestStack stack, String topic, int expected) {
+    static List<ConsumerRecord<String, DidWorkItem>> readAll(TestStack stack, String topic, int expected) {
         AvroSerdes serdes = new AvroSerdes(HttpSchemaRegistryClient.create(stack.registryUrl()), false);
         Deserializer<String> keys = serdes.stringKey().deserializer();
         Deserializer<DidWorkItem> values = serdes.specificValue(DidWorkItem.class).deserializer();

@@ -58,11 +58,19 @@ public final class SluiceStackExtension implements BeforeAllCallback, AfterAllCa
 
     @Override
     public boolean supportsParameter(ParameterContext parameterContext, ExtensionContext extensionContext) {
-        return parameterContext.getParameter().getType() == TestStack.class;
+        Class<?> type = parameterContext.getParameter().getType();
+        return type == TestStack.class || type == ContainersStack.class;
     }
 
     @Override
     public Object resolveParameter(ParameterContext parameterContext, ExtensionContext context) {
+        if (parameterContext.getParameter().getType() == ContainersStack.class) {
+            // For the container fault tests: the stack itself, to kill the broker or pause PostgreSQL.
+            if (!(sharedStackOf(context).stack instanceof ContainersStack containers)) {
+                throw new IllegalStateException(context.getDisplayName() + " asks for the ContainersStack but runs on the embedded stack");
+            }
+            return containers;
+        }
         ExtensionContext classContext = context;
         while (classContext.getStore(NS).get(TestStack.class) == null && classContext.getParent().isPresent()) {
             classContext = classContext.getParent().get();
@@ -73,11 +81,14 @@ public final class SluiceStackExtension implements BeforeAllCallback, AfterAllCa
     }
 
     private static StackEndpoints sharedStack(ExtensionContext context) {
+        return sharedStackOf(context).endpoints;
+    }
+
+    private static SharedStack sharedStackOf(ExtensionContext context) {
         String kind = kind(context);
         // The root store closes each stack when the whole test run ends.
         return context.getRoot().getStore(NS)
-                .getOrComputeIfAbsent(SharedStack.class.getName() + "/" + kind, k -> new SharedStack(kind), SharedStack.class)
-                .endpoints;
+                .getOrComputeIfAbsent(SharedStack.class.getName() + "/" + kind, k -> new SharedStack(kind), SharedStack.class);
     }
 
     private static String kind(ExtensionContext context) {

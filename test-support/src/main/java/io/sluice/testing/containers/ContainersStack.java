@@ -23,6 +23,8 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.function.Consumer;
 
 /**
@@ -67,9 +69,12 @@ public final class ContainersStack implements AutoCloseable {
         }
         ContainersStack stack = new ContainersStack(images, progress);
         try {
-            stack.postgres = stack.startPostgres();
-            stack.registry = stack.startRegistry();
-            stack.kafka = stack.startKafka();
+            // The registry boots for ~20 s: start it and PostgreSQL beside the broker.
+            CompletableFuture<GenericContainer<?>> registry = CompletableFuture.supplyAsync(stack::startRegistry);
+            CompletableFuture<GenericContainer<?>> postgres = CompletableFuture.supplyAsync(stack::startPostgres);
+            stack.startKafka();
+            stack.registry = join(registry);
+            stack.postgres = join(postgres);
             return stack;
         } catch (RuntimeException e) {
             stack.started.closeAfter(e);
@@ -94,7 +99,7 @@ public final class ContainersStack implements AutoCloseable {
         progress.accept("killing the Kafka container " + kafka.getContainerId());
         DockerClientFactory.instance().client().killContainerCmd(kafka.getContainerId()).withSignal("KILL").exec();
         kafka.stop();
-        kafka = startKafka();
+        startKafka();
     }
 
     /** {@code docker pause}s PostgreSQL for {@code duration}: connections hang rather than fail. */
@@ -132,7 +137,7 @@ public final class ContainersStack implements AutoCloseable {
         return c;
     }
 
-    private GenericContainer<?> startKafka() {
+    private void startKafka() {
         progress.accept("starting Kafka from " + images.kafka() + " on 127.0.0.1:" + kafkaPort);
         GenericContainer<?> c = new GenericContainer<>(DockerImageName.parse(images.kafka()))
                 .withEnv("CLUSTER_ID", CLUSTER_ID)
@@ -168,9 +173,19 @@ public final class ContainersStack implements AutoCloseable {
                     cmd.getHostConfig().withPortBindings(new PortBinding(Ports.Binding.bindIpAndPort("127.0.0.1", kafkaPort), port));
                 });
         c.start();
+        // Pushed once; closing stops whichever broker container is the current one.
         if (kafka == null) started.push(() -> kafka.stop());
+        kafka = c;
         ClusterCheck.verify(ConnectionSettings.plaintext(bootstrapServers(), null), START_TIMEOUT);
-        return c;
+    }
+
+    private static <T> T join(CompletableFuture<T> future) {
+        try {
+            return future.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException re) throw re;
+            throw e;
+        }
     }
 
     private static void awaitPostgres(String url) {

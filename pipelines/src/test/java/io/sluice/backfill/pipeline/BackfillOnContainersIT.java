@@ -1,0 +1,12 @@
+package io.sluice.backfill.pipeline;
+
+import io.sluice.testing.WithSluiceStack;
+
+/**
+ * The same test against Kafka, the schema registry and PostgreSQL as containers, whatever
+ * {@code SLUICE_TEST_STACK} says (issue 14): the backfill (resolver, rate limiter, fetcher and records sink over the PDS simulator)
+ * on the containers path. Skipped without a Docker daemon, except under {@code CI=true}.
+ */
+@WithSluiceStack(WithSluiceStack.Stack.CONTAINERS)
+class BackfillOnContainersIT extends BackfillPipelineIT {
+}
