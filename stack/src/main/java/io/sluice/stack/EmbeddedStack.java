@@ -4,13 +4,13 @@ import io.sluice.common.client.ClusterCheck;
 import io.sluice.common.client.ConnectionSettings;
 import io.sluice.common.client.RegistrySettings;
 import io.sluice.common.lifecycle.Closer;
+import io.sluice.common.lifecycle.Futures;
 import io.sluice.stack.kafka.EmbeddedKafkaBroker;
 import io.sluice.stack.postgres.PostgresLocator;
 import io.sluice.stack.registry.ApicurioRegistryProcess;
 
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 
 /**
  * The embedded stack used by {@code sluice stack}, {@code sluice demo} and the tests: a KRaft broker
@@ -62,7 +62,7 @@ public final class EmbeddedStack implements AutoCloseable {
             if (config.registryUrl().isPresent()) {
                 registryUrl = config.registryUrl().get();
             } else {
-                ApicurioRegistryProcess process = join(registry);
+                ApicurioRegistryProcess process = Futures.join(registry);
                 started.push(process);
                 registryUrl = process.ccompatUrl();
             }
@@ -92,12 +92,4 @@ public final class EmbeddedStack implements AutoCloseable {
         return new ConnectionSettings(bootstrap, client, new RegistrySettings(registryUrl, registry));
     }
 
-    private static <T> T join(CompletableFuture<T> future) {
-        try {
-            return future.join();
-        } catch (CompletionException e) {
-            if (e.getCause() instanceof RuntimeException re) throw re;
-            throw e;
-        }
-    }
 }

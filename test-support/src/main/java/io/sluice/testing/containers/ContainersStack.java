@@ -6,6 +6,7 @@ import com.github.dockerjava.api.model.Ports;
 import io.sluice.common.client.ClusterCheck;
 import io.sluice.common.client.ConnectionSettings;
 import io.sluice.common.lifecycle.Closer;
+import io.sluice.common.lifecycle.Futures;
 import io.sluice.stack.FreePorts;
 import io.sluice.stack.PostgresEndpoint;
 import io.sluice.stack.StackEndpoints;
@@ -24,7 +25,6 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.function.Consumer;
 
 /**
@@ -73,8 +73,8 @@ public final class ContainersStack implements AutoCloseable {
             CompletableFuture<GenericContainer<?>> registry = CompletableFuture.supplyAsync(stack::startRegistry);
             CompletableFuture<GenericContainer<?>> postgres = CompletableFuture.supplyAsync(stack::startPostgres);
             stack.startKafka();
-            stack.registry = join(registry);
-            stack.postgres = join(postgres);
+            stack.registry = Futures.join(registry);
+            stack.postgres = Futures.join(postgres);
             return stack;
         } catch (RuntimeException e) {
             stack.started.closeAfter(e);
@@ -179,14 +179,6 @@ public final class ContainersStack implements AutoCloseable {
         ClusterCheck.verify(ConnectionSettings.plaintext(bootstrapServers(), null), START_TIMEOUT);
     }
 
-    private static <T> T join(CompletableFuture<T> future) {
-        try {
-            return future.join();
-        } catch (CompletionException e) {
-            if (e.getCause() instanceof RuntimeException re) throw re;
-            throw e;
-        }
-    }
 
     private static void awaitPostgres(String url) {
         long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
