@@ -14,6 +14,7 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.Set;
@@ -39,15 +40,22 @@ public final class RateLimiterProcessor implements Processor<String, Object, Str
     private final RateLimiterConfig config;
     private final String queueStore;
     private final String hostsStore;
+    private final String didsStore;
+    private final Duration didsRetention;
     private final Set<String> warnedHosts = new HashSet<>();
     private ProcessorContext<String, FetchTask> context;
     private TaskQueue queue;
     private HostStates hosts;
+    private DidReleases dids;
 
-    public RateLimiterProcessor(RateLimiterConfig config, String queueStore, String hostsStore) {
+    /** {@code didsStore}: a window store of {@code didsRetention}, see {@link DidReleases}. */
+    public RateLimiterProcessor(RateLimiterConfig config, String queueStore, String hostsStore, String didsStore,
+                                Duration didsRetention) {
         this.config = config;
         this.queueStore = queueStore;
         this.hostsStore = hostsStore;
+        this.didsStore = didsStore;
+        this.didsRetention = didsRetention;
     }
 
     @Override
@@ -55,6 +63,7 @@ public final class RateLimiterProcessor implements Processor<String, Object, Str
         this.context = context;
         this.queue = new TaskQueue(context.getStateStore(queueStore));
         this.hosts = new HostStates(context.getStateStore(hostsStore), config);
+        this.dids = new DidReleases(context.getStateStore(didsStore), didsRetention);
         context.schedule(config.timing().punctuation(), PunctuationType.WALL_CLOCK_TIME, this::release);
         log.info("task {}: rate limiter started with {} known hosts", context.taskId(), hosts.size());
     }
@@ -63,8 +72,16 @@ public final class RateLimiterProcessor implements Processor<String, Object, Str
     public void process(Record<String, Object> record) {
         long now = context.currentSystemTimeMs();
         switch (record.value()) {
-            case ResolvedDid r -> enqueue(checkedHost(record.key(), r.getPdsHost()), QueuedTask.of(r, now), now);
-            case FetchTask t -> enqueue(checkedHost(record.key(), t.getPdsHost()), QueuedTask.retry(t, now), now);
+            case ResolvedDid r -> {
+                String host = checkedHost(record.key(), r.getPdsHost());
+                // a resolved record read again (a reset) while its DID waits or was released in the same run
+                if (dids.isNew(r.getDid(), r.getRunId(), now)) enqueue(host, QueuedTask.of(r, now), now);
+            }
+            case FetchTask t -> {
+                String host = checkedHost(record.key(), t.getPdsHost());
+                // an older release's retry read again after a reset, while the DID waits or went out again
+                if (dids.isLiveRetry(t, now)) enqueue(host, QueuedTask.retry(t, now), now);
+            }
             case RateLimitSignal s -> signal(checkedHost(record.key(), s.getPdsHost()), s, now);
             case null -> throw new RejectedRecordException(RejectReason.MISSING_VALUE,
                     "record has no value (key " + record.key() + ")");
@@ -81,6 +98,7 @@ public final class RateLimiterProcessor implements Processor<String, Object, Str
         }
         queue.append(state, task);
         hosts.save(state);
+        dids.queued(task.did(), task.runId(), now);
     }
 
     private void signal(String host, RateLimitSignal signal, long now) {
@@ -124,6 +142,7 @@ public final class RateLimiterProcessor implements Processor<String, Object, Str
                     continue;
                 }
                 long notAfter = state.limiter().notAfter(releasedAt, ttl);
+                dids.released(task.did(), task.runId(), releasedAt, now);
                 context.forward(new Record<>(task.did(), task.release(releasedAt, notAfter), releasedAt));
             }
             hosts.save(state);
