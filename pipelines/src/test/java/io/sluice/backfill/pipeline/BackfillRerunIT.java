@@ -12,6 +12,8 @@ import io.sluice.ops.replay.Replayer;
 import io.sluice.testing.TestStack;
 import io.sluice.testing.WithSluiceStack;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,6 +25,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -32,7 +35,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * --execute}: every stage stopped, the rate limiter reset (its inputs to the earliest offset, its
  * stores and changelogs deleted), every stage started again. The simulator counts the downloads.
  *
- * <p>Asserted: on the rerun, the downloads per DID (each DID released once, however many times it was
+ * <p>Asserted: while no fetcher has joined, the limiter releases nothing (a task nobody owns would
+ * expire); on the rerun, the downloads per DID (each DID released once, however many times it was
  * retried or expired before the reset), and that the tables still hold exactly the simulator's
  * records. Logged: the share of fetch tasks that expired before a fetcher started them in the first run
  * (steady state, no stage killed).
@@ -61,8 +65,13 @@ class BackfillRerunIT {
             BackfillPipelineConfig config = run.config();
 
             FetcherStats.Snapshot first;
-            try (BackfillPipeline pipeline = BackfillPipeline.start(stack.connection(), stack.postgres(), config)) {
+            try (BackfillPipeline pipeline = BackfillPipeline.startUpstream(stack.connection(), stack.postgres(), config)) {
                 run.publish();
+                awaitResolved(pipeline);
+                Thread.sleep(2_000);
+                assertThat(records(admin, config.fetch())).as("tasks released while no fetcher owns a partition").isZero();
+                pipeline.startFetcher();
+                pipeline.startSink();
                 run.awaitDone(DIDS, true, WAIT, pipeline::assertHealthy, pipeline::progress);
                 first = pipeline.fetcherStats();
             }
@@ -93,6 +102,22 @@ class BackfillRerunIT {
             assertThat(perDid).as("downloads per DID on the rerun (%d downloads)", rerunDownloads).isLessThanOrEqualTo(1.05);
             // The expired share is logged, not asserted yet: the target (< 1%) is not met (issue 17 item 4 (a)).
         }
+    }
+
+    private static void awaitResolved(BackfillPipeline pipeline) throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (pipeline.resolverCounters().resolved() < DIDS) {
+            pipeline.assertHealthy();
+            assertThat(System.nanoTime()).as("resolved in time: %s", pipeline.progress()).isLessThan(deadline);
+            Thread.sleep(200);
+        }
+    }
+
+    /** Records (and transaction markers) ever written to {@code topic}. */
+    private static long records(Admin admin, String topic) throws Exception {
+        var partitions = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().stream()
+                .collect(Collectors.toMap(p -> new TopicPartition(topic, p.partition()), p -> OffsetSpec.latest()));
+        return admin.listOffsets(partitions).all().get().values().stream().mapToLong(o -> o.offset()).sum();
     }
 
     /** Waits until the group has no members, so that it can be reset (a closed member may still be leaving). */

@@ -59,8 +59,13 @@ public final class RateLimiterTopology {
         return build(config, Topics.fromConfig(new AvroSerdeConfig(config.connection().requireRegistry(), true, true)));
     }
 
-    /** The topology with the given topic catalog's serdes (tests pass one over an in-memory registry). */
+    /** The topology with the given topic catalog's serdes (tests pass one over an in-memory registry); any fetch partition. */
     public static Topology build(RateLimiterConfig config, Topics topics) {
+        return build(config, topics, FetchOwners.ANY);
+    }
+
+    /** The topology releasing only while {@code owners} has a fetcher, to partitions it owns. */
+    public static Topology build(RateLimiterConfig config, Topics topics, FetchOwners owners) {
         RateLimiterConfig.TopicSet names = config.topics();
         Topology topology = new Topology();
         List<String> sources = new ArrayList<>();
@@ -68,14 +73,16 @@ public final class RateLimiterTopology {
         names.retry().ifPresent(retry -> addSource(topology, sources, RETRY_SOURCE, retryTopic(topics, retry)));
         addSource(topology, sources, SIGNAL_SOURCE, topics.backfillRateLimit().withName(names.signals()));
 
-        topology.addProcessor(PROCESSOR, () -> new RateLimiterProcessor(config, QUEUE_STORE, HOSTS_STORE, DIDS_STORE, DIDS_RETENTION),
+        topology.addProcessor(PROCESSOR, () -> new RateLimiterProcessor(config, QUEUE_STORE, HOSTS_STORE, DIDS_STORE, DIDS_RETENTION,
+                owners::anyOwned),
                 sources.toArray(String[]::new));
         topology.addStateStore(queueStore(), PROCESSOR);
         topology.addStateStore(hostsStore(config), PROCESSOR);
         topology.addStateStore(didsStore(), PROCESSOR);
 
         Topic<String, FetchTask> fetch = topics.backfillFetch().withName(names.fetch());
-        topology.addSink(FETCH_SINK, fetch.name(), fetch.keySerde().serializer(), fetch.valueSerde().serializer(), PROCESSOR);
+        topology.addSink(FETCH_SINK, fetch.name(), fetch.keySerde().serializer(), fetch.valueSerde().serializer(),
+                owners.partitioner(), PROCESSOR);
         return topology;
     }
 

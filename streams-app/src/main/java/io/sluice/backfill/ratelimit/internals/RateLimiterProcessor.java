@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
 
 /**
  * The rate limiter's one processor. Consumes, keyed by PDS host: ResolvedDid (new work),
@@ -42,20 +43,26 @@ public final class RateLimiterProcessor implements Processor<String, Object, Str
     private final String hostsStore;
     private final String didsStore;
     private final Duration didsRetention;
+    private final BooleanSupplier fetchersPresent;
     private final Set<String> warnedHosts = new HashSet<>();
     private ProcessorContext<String, FetchTask> context;
     private TaskQueue queue;
     private HostStates hosts;
     private DidReleases dids;
 
-    /** {@code didsStore}: a window store of {@code didsRetention}, see {@link DidReleases}. */
+    /**
+     * @param didsStore       a window store of {@code didsRetention}, see {@link DidReleases}
+     * @param fetchersPresent whether a fetcher owns a partition of the fetch topic; while not, nothing is
+     *                        released (see {@code FetchOwners})
+     */
     public RateLimiterProcessor(RateLimiterConfig config, String queueStore, String hostsStore, String didsStore,
-                                Duration didsRetention) {
+                                Duration didsRetention, BooleanSupplier fetchersPresent) {
         this.config = config;
         this.queueStore = queueStore;
         this.hostsStore = hostsStore;
         this.didsStore = didsStore;
         this.didsRetention = didsRetention;
+        this.fetchersPresent = fetchersPresent;
     }
 
     @Override
@@ -129,6 +136,8 @@ public final class RateLimiterProcessor implements Processor<String, Object, Str
      * task at released_at start them as evenly as they were released, whatever that lag was.
      */
     private void release(long now) {
+        // A task nobody can take expires unfetched, its token spent for nothing; held, it keeps its place.
+        if (!fetchersPresent.getAsBoolean()) return;
         long dispatchDelay = config.timing().dispatchDelay().toMillis();
         for (HostState state : hosts.all()) {
             long lookahead = config.timing().lookaheadFor(state.limits().policy()).toMillis();

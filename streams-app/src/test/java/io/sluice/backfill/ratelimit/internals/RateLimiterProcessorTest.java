@@ -99,6 +99,20 @@ class RateLimiterProcessorTest {
         reset.stop();
     }
 
+    /** While no fetcher owns a partition of the fetch topic, tasks wait in the queue instead of expiring there. */
+    @Test
+    void nothingIsReleasedWhileNoFetcherOwnsAPartition() {
+        Running r = new Running(T0, stateDir);
+        r.fetchers = false;
+        for (int i = 0; i < 5; i++) {
+            r.process(new ResolvedDid("did:plc:f" + i, "https://" + HOST, HOST, "run-1", Instant.ofEpochMilli(T0)));
+        }
+        assertThat(r.runUntil(T0 + 3_000)).isEmpty();
+        r.fetchers = true;
+        assertThat(r.runUntil(T0 + 5_000)).hasSize(5);
+        r.stop();
+    }
+
     /** The control: the same restart with the queue but not the history shows the test can fail. */
     @Test
     void withoutItsHistoryARestartWouldBurst() {
@@ -120,9 +134,10 @@ class RateLimiterProcessorTest {
 
     /** One incarnation of the processor over RocksDB stores in a state directory. */
     private final class Running {
+        private boolean fetchers = true;
         private final MockProcessorContext<String, FetchTask> context;
         private final RateLimiterProcessor processor = new RateLimiterProcessor(config, RateLimiterTopology.QUEUE_STORE,
-                RateLimiterTopology.HOSTS_STORE, RateLimiterTopology.DIDS_STORE, RateLimiterTopology.DIDS_RETENTION);
+                RateLimiterTopology.HOSTS_STORE, RateLimiterTopology.DIDS_STORE, RateLimiterTopology.DIDS_RETENTION, () -> this.fetchers);
         private final List<StateStore> stores = new ArrayList<>();
 
         Running(long now, Path dir) {
