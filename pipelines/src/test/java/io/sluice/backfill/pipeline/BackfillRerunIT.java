@@ -99,7 +99,8 @@ class BackfillRerunIT {
                     String.format("%.3f", perDid), String.format("%.1f", (System.nanoTime() - rerunStart) / 1e9));
 
             run.assertTables(DIDS);
-            assertThat(perDid).as("downloads per DID on the rerun (%d downloads)", rerunDownloads).isLessThanOrEqualTo(1.05);
+            // at least 1: the reset deleted what the limiter remembered, so every DID is fetched again
+            assertThat(perDid).as("downloads per DID on the rerun (%d downloads)", rerunDownloads).isBetween(1.0, 1.05);
             // The expired share is logged, not asserted yet: the target (< 1%) is not met (issue 17 item 4 (a)).
         }
     }
