@@ -1,5 +1,6 @@
 package io.sluice.cli;
 
+import io.sluice.backfill.fetch.FetcherConfig;
 import io.sluice.backfill.ratelimit.RateLimitPolicy;
 import io.sluice.backfill.ratelimit.RateLimiterApp;
 import io.sluice.backfill.ratelimit.RateLimiterConfig;
@@ -24,6 +25,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
 /**
@@ -83,6 +85,12 @@ final class RateLimiterCommand implements Callable<Integer> {
                     + "allowance, but may exceed the limit of a PDS whose windows start elsewhere.")
     String windowAlignment;
 
+    @Option(names = "--fetch-group", paramLabel = "GROUP", defaultValue = FetcherConfig.DEFAULT_GROUP_ID,
+            description = "Consumer group of the fetchers (their --group; default: ${DEFAULT-VALUE}). Tasks go only to "
+                    + "partitions of the fetch topic a member owns, and none are released while no member owns one: a task "
+                    + "nobody takes would expire unfetched. 'none': any partition, always.")
+    String fetchGroup;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
@@ -121,6 +129,7 @@ final class RateLimiterCommand implements Callable<Integer> {
                     OptionValues.parse(spec, "--host-policy", () -> RateLimitPolicy.parse(policy))));
             b.timing(RateLimiterConfig.Timing.defaults().withAlignment(
                     OptionValues.parse(spec, "--window-alignment", () -> WindowAlignment.parse(windowAlignment))));
+            b.fetchGroup("none".equals(fetchGroup) ? Optional.empty() : Optional.of(fetchGroup));
             return b.build();
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage(), e);

@@ -99,6 +99,7 @@ public final class BackfillPipeline implements AutoCloseable {
                         config.fetch(), config.dlq()))
                 .defaultPolicy(config.defaultHostPolicy())
                 .timing(config.limiterTiming())
+                .fetchGroup(Optional.of(config.id(FetcherConfig.DEFAULT_GROUP_ID)))
                 .streamsOverride(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().resolve("ratelimiter").toString())
                 .build();
         this.fetcherConfig = fetcherConfig(connection, config).build();

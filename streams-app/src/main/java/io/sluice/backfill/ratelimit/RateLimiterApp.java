@@ -4,6 +4,9 @@ import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.sluice.streams.dlq.DeadLetterHandler;
 import io.sluice.streams.metrics.StreamsMeters;
 import io.sluice.backfill.ratelimit.internals.HostState;
+import io.sluice.schemas.serde.AvroSerdeConfig;
+import io.sluice.schemas.topics.Topics;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.CloseOptions;
@@ -40,10 +43,15 @@ public final class RateLimiterApp implements AutoCloseable {
 
     private final RateLimiterConfig config;
     private final KafkaStreams streams;
+    private final FetchOwners owners;
 
     public RateLimiterApp(RateLimiterConfig config) {
         this.config = config;
-        this.streams = new KafkaStreams(RateLimiterTopology.build(config), streamsProperties(config));
+        this.owners = config.fetchGroup()
+                .map(g -> FetchOwners.observe(Admin.create(config.connection().admin()), g, config.topics().fetch()))
+                .orElse(FetchOwners.ANY);
+        this.streams = new KafkaStreams(RateLimiterTopology.build(config, Topics.fromConfig(
+                new AvroSerdeConfig(config.connection().requireRegistry(), true, true)), owners), streamsProperties(config));
         streams.setUncaughtExceptionHandler(e -> {
             log.error("rate limiter stream thread failed; shutting the instance down", e);
             return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
@@ -132,8 +140,10 @@ public final class RateLimiterApp implements AutoCloseable {
 
     /** Stops within {@code timeout}; true when every thread stopped in time. */
     public boolean close(Duration timeout) {
-        return streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+        boolean closed = streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
                 .withTimeout(timeout));
+        owners.close();
+        return closed;
     }
 
     @Override

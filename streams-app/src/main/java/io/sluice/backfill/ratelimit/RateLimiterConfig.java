@@ -27,10 +27,13 @@ import java.util.TreeMap;
  * @param timing           punctuation, deadlines, margins and back-off
  * @param maxQueuePerHost  tasks one host may have waiting; past it, new tasks for the host go to the DLQ
  * @param streamsOverrides extra Kafka Streams properties (e.g. state.dir, num.stream.threads), applied last
+ * @param fetchGroup       the fetchers' consumer group: when given, tasks go only to fetch partitions a
+ *                         member owns, and none are released while no member owns one ({@link FetchOwners});
+ *                         empty (the builder's default): any partition, always
  */
 public record RateLimiterConfig(String applicationId, ConnectionSettings connection, TopicSet topics,
                                 RateLimitPolicy defaultPolicy, Map<String, RateLimitPolicy> hostPolicies, Timing timing,
-                                int maxQueuePerHost, Map<String, String> streamsOverrides) {
+                                int maxQueuePerHost, Map<String, String> streamsOverrides, Optional<String> fetchGroup) {
 
     public static final String DEFAULT_APPLICATION_ID = "sluice-ratelimiter";
     public static final String DEFAULT_RETRY_TOPIC = "backfill.retry";
@@ -53,6 +56,7 @@ public record RateLimiterConfig(String applicationId, ConnectionSettings connect
         hostPolicies = Collections.unmodifiableMap(hosts);
         if (maxQueuePerHost < 1) throw new IllegalArgumentException("max queue per host must be >= 1, got " + maxQueuePerHost);
         streamsOverrides = Map.copyOf(Objects.requireNonNull(streamsOverrides, "streamsOverrides"));
+        fetchGroup = Objects.requireNonNull(fetchGroup, "fetchGroup").map(g -> required("fetch group", g));
     }
 
     /** Defaults for everything but the two endpoints. */
@@ -70,7 +74,7 @@ public record RateLimiterConfig(String applicationId, ConnectionSettings connect
         Map<String, String> overrides = new HashMap<>(streamsOverrides);
         overrides.put(key, value);
         return new RateLimiterConfig(applicationId, connection, topics, defaultPolicy, hostPolicies, timing,
-                maxQueuePerHost, overrides);
+                maxQueuePerHost, overrides, fetchGroup);
     }
 
     /** The policy of {@code host}: its override, else the default. */
@@ -223,6 +227,7 @@ public record RateLimiterConfig(String applicationId, ConnectionSettings connect
         private Timing timing = Timing.defaults();
         private int maxQueuePerHost = 1_000_000;
         private final Map<String, String> streamsOverrides = new TreeMap<>();
+        private Optional<String> fetchGroup = Optional.empty();
 
         private Builder(ConnectionSettings connection) {
             this.connection = connection;
@@ -235,10 +240,11 @@ public record RateLimiterConfig(String applicationId, ConnectionSettings connect
         public Builder timing(Timing t) { this.timing = t; return this; }
         public Builder maxQueuePerHost(int n) { this.maxQueuePerHost = n; return this; }
         public Builder streamsOverride(String key, String value) { this.streamsOverrides.put(key, value); return this; }
+        public Builder fetchGroup(Optional<String> group) { this.fetchGroup = group; return this; }
 
         public RateLimiterConfig build() {
             return new RateLimiterConfig(applicationId, connection, topics, defaultPolicy, hostPolicies,
-                    timing, maxQueuePerHost, streamsOverrides);
+                    timing, maxQueuePerHost, streamsOverrides, fetchGroup);
         }
     }
 

@@ -13,8 +13,9 @@ import java.util.Optional;
 
 /**
  * Creates the rate limiter's topics before its first start: the inputs and outputs with one partition
- * count (the inputs must be co-partitioned), and the changelogs of its two stores, compacted, with the
- * inputs' partition count, as Kafka Streams would create them. Kafka Streams creates missing changelogs
+ * count (the inputs must be co-partitioned), and the changelogs of its stores with the inputs' partition
+ * count, as Kafka Streams would create them: compacted, and for the window store of DIDs also deleted
+ * after its retention plus Streams' default additional day. Kafka Streams creates missing changelogs
  * itself during the first rebalance and its producer sends to them right away; creating them here and
  * waiting for their leaders avoids losing that first batch (KAFKA-15591, see {@link TopicAdmin}).
  * Existing topics are left as they are.
@@ -24,10 +25,14 @@ public final class RateLimiterTopics {
     private RateLimiterTopics() {
     }
 
+    /** Kafka Streams' default {@code windowstore.changelog.additional.retention.ms}. */
+    private static final Duration WINDOW_CHANGELOG_EXTRA = Duration.ofDays(1);
+
     /** The changelog topics of the limiter's stores for {@code applicationId}. */
     public static List<String> changelogs(String applicationId) {
         return List.of(changelog(applicationId, RateLimiterTopology.QUEUE_STORE),
-                changelog(applicationId, RateLimiterTopology.HOSTS_STORE));
+                changelog(applicationId, RateLimiterTopology.HOSTS_STORE),
+                changelog(applicationId, RateLimiterTopology.DIDS_STORE));
     }
 
     /**
@@ -40,9 +45,15 @@ public final class RateLimiterTopics {
         t.retry().ifPresent(data::add);
         try (Admin admin = Admin.create(config.connection().admin())) {
             int inputPartitions = TopicAdmin.ensure(admin, data, partitions, timeout).get(t.resolved()).partitions().size();
+            String dids = changelog(config.applicationId(), RateLimiterTopology.DIDS_STORE);
+            Map<String, String> window = Map.of(
+                    TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT + "," + TopicConfig.CLEANUP_POLICY_DELETE,
+                    TopicConfig.RETENTION_MS_CONFIG,
+                    Long.toString(RateLimiterTopology.DIDS_RETENTION.plus(WINDOW_CHANGELOG_EXTRA).toMillis()));
             TopicAdmin.ensureTopics(admin, changelogs(config.applicationId()).stream()
                     .map(name -> new NewTopic(name, Optional.of(inputPartitions), Optional.empty())
-                            .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)))
+                            .configs(name.equals(dids) ? window
+                                    : Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)))
                     .toList(), timeout);
         }
     }

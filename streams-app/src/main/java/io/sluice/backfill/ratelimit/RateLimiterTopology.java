@@ -14,8 +14,10 @@ import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.WindowStore;
 import org.apache.kafka.streams.state.Stores;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -41,6 +43,13 @@ public final class RateLimiterTopology {
     public static final String QUEUE_STORE = "ratelimit-queue";
     /** Per-host state: release history, pacing bucket, pause, budget, learned limits. */
     public static final String HOSTS_STORE = "ratelimit-hosts";
+    /** Per DID and run: queued, or released at which released_at (see {@code DidReleases}). */
+    public static final String DIDS_STORE = "ratelimit-dids";
+    /**
+     * How long the limiter remembers a DID: as long as Kafka's default retention of the inputs a reset
+     * reads again, so no old record of a DID it still remembers is released a second time.
+     */
+    public static final Duration DIDS_RETENTION = Duration.ofDays(7);
 
     private RateLimiterTopology() {
     }
@@ -50,8 +59,13 @@ public final class RateLimiterTopology {
         return build(config, Topics.fromConfig(new AvroSerdeConfig(config.connection().requireRegistry(), true, true)));
     }
 
-    /** The topology with the given topic catalog's serdes (tests pass one over an in-memory registry). */
+    /** The topology with the given topic catalog's serdes (tests pass one over an in-memory registry); any fetch partition. */
     public static Topology build(RateLimiterConfig config, Topics topics) {
+        return build(config, topics, FetchOwners.ANY);
+    }
+
+    /** The topology releasing only while {@code owners} has a fetcher, to partitions it owns. */
+    public static Topology build(RateLimiterConfig config, Topics topics, FetchOwners owners) {
         RateLimiterConfig.TopicSet names = config.topics();
         Topology topology = new Topology();
         List<String> sources = new ArrayList<>();
@@ -59,13 +73,16 @@ public final class RateLimiterTopology {
         names.retry().ifPresent(retry -> addSource(topology, sources, RETRY_SOURCE, retryTopic(topics, retry)));
         addSource(topology, sources, SIGNAL_SOURCE, topics.backfillRateLimit().withName(names.signals()));
 
-        topology.addProcessor(PROCESSOR, () -> new RateLimiterProcessor(config, QUEUE_STORE, HOSTS_STORE),
+        topology.addProcessor(PROCESSOR, () -> new RateLimiterProcessor(config, QUEUE_STORE, HOSTS_STORE, DIDS_STORE, DIDS_RETENTION,
+                owners::anyOwned),
                 sources.toArray(String[]::new));
         topology.addStateStore(queueStore(), PROCESSOR);
         topology.addStateStore(hostsStore(config), PROCESSOR);
+        topology.addStateStore(didsStore(), PROCESSOR);
 
         Topic<String, FetchTask> fetch = topics.backfillFetch().withName(names.fetch());
-        topology.addSink(FETCH_SINK, fetch.name(), fetch.keySerde().serializer(), fetch.valueSerde().serializer(), PROCESSOR);
+        topology.addSink(FETCH_SINK, fetch.name(), fetch.keySerde().serializer(), fetch.valueSerde().serializer(),
+                owners.partitioner(), PROCESSOR);
         return topology;
     }
 
@@ -83,6 +100,13 @@ public final class RateLimiterTopology {
         // No cache: every key is written once and deleted once, there is nothing to coalesce.
         return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(QUEUE_STORE), QueueSerdes.keys(),
                 QueueSerdes.values());
+    }
+
+    private static StoreBuilder<WindowStore<String, byte[]>> didsStore() {
+        // Segments older than the retention are dropped whole: no scan, and the store stays as large as a
+        // week of DIDs. No cache: a DID's entries are written at different timestamps, nothing to coalesce.
+        return Stores.windowStoreBuilder(Stores.persistentWindowStore(DIDS_STORE, DIDS_RETENTION, Duration.ofMillis(1), false),
+                Serdes.String(), Serdes.ByteArray());
     }
 
     private static StoreBuilder<KeyValueStore<String, HostState>> hostsStore(RateLimiterConfig config) {

@@ -14,9 +14,11 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
 
 /**
  * The rate limiter's one processor. Consumes, keyed by PDS host: ResolvedDid (new work),
@@ -39,15 +41,28 @@ public final class RateLimiterProcessor implements Processor<String, Object, Str
     private final RateLimiterConfig config;
     private final String queueStore;
     private final String hostsStore;
+    private final String didsStore;
+    private final Duration didsRetention;
+    private final BooleanSupplier fetchersPresent;
     private final Set<String> warnedHosts = new HashSet<>();
     private ProcessorContext<String, FetchTask> context;
     private TaskQueue queue;
     private HostStates hosts;
+    private DidReleases dids;
 
-    public RateLimiterProcessor(RateLimiterConfig config, String queueStore, String hostsStore) {
+    /**
+     * @param didsStore       a window store of {@code didsRetention}, see {@link DidReleases}
+     * @param fetchersPresent whether a fetcher owns a partition of the fetch topic; while not, nothing is
+     *                        released (see {@code FetchOwners})
+     */
+    public RateLimiterProcessor(RateLimiterConfig config, String queueStore, String hostsStore, String didsStore,
+                                Duration didsRetention, BooleanSupplier fetchersPresent) {
         this.config = config;
         this.queueStore = queueStore;
         this.hostsStore = hostsStore;
+        this.didsStore = didsStore;
+        this.didsRetention = didsRetention;
+        this.fetchersPresent = fetchersPresent;
     }
 
     @Override
@@ -55,6 +70,7 @@ public final class RateLimiterProcessor implements Processor<String, Object, Str
         this.context = context;
         this.queue = new TaskQueue(context.getStateStore(queueStore));
         this.hosts = new HostStates(context.getStateStore(hostsStore), config);
+        this.dids = new DidReleases(context.getStateStore(didsStore), didsRetention);
         context.schedule(config.timing().punctuation(), PunctuationType.WALL_CLOCK_TIME, this::release);
         log.info("task {}: rate limiter started with {} known hosts", context.taskId(), hosts.size());
     }
@@ -63,8 +79,16 @@ public final class RateLimiterProcessor implements Processor<String, Object, Str
     public void process(Record<String, Object> record) {
         long now = context.currentSystemTimeMs();
         switch (record.value()) {
-            case ResolvedDid r -> enqueue(checkedHost(record.key(), r.getPdsHost()), QueuedTask.of(r, now), now);
-            case FetchTask t -> enqueue(checkedHost(record.key(), t.getPdsHost()), QueuedTask.retry(t, now), now);
+            case ResolvedDid r -> {
+                String host = checkedHost(record.key(), r.getPdsHost());
+                // a resolved record read again (a reset) while its DID waits or was released in the same run
+                if (dids.isNew(r.getDid(), r.getRunId(), now)) enqueue(host, QueuedTask.of(r, now), now);
+            }
+            case FetchTask t -> {
+                String host = checkedHost(record.key(), t.getPdsHost());
+                // an older release's retry read again after a reset, while the DID waits or went out again
+                if (dids.isLiveRetry(t, now)) enqueue(host, QueuedTask.retry(t, now), now);
+            }
             case RateLimitSignal s -> signal(checkedHost(record.key(), s.getPdsHost()), s, now);
             case null -> throw new RejectedRecordException(RejectReason.MISSING_VALUE,
                     "record has no value (key " + record.key() + ")");
@@ -81,6 +105,7 @@ public final class RateLimiterProcessor implements Processor<String, Object, Str
         }
         queue.append(state, task);
         hosts.save(state);
+        dids.queued(task.did(), task.runId(), now);
     }
 
     private void signal(String host, RateLimitSignal signal, long now) {
@@ -111,6 +136,8 @@ public final class RateLimiterProcessor implements Processor<String, Object, Str
      * task at released_at start them as evenly as they were released, whatever that lag was.
      */
     private void release(long now) {
+        // A task nobody can take expires unfetched, its token spent for nothing; held, it keeps its place.
+        if (!fetchersPresent.getAsBoolean()) return;
         long dispatchDelay = config.timing().dispatchDelay().toMillis();
         for (HostState state : hosts.all()) {
             long lookahead = config.timing().lookaheadFor(state.limits().policy()).toMillis();
@@ -124,6 +151,7 @@ public final class RateLimiterProcessor implements Processor<String, Object, Str
                     continue;
                 }
                 long notAfter = state.limiter().notAfter(releasedAt, ttl);
+                dids.released(task.did(), task.runId(), releasedAt, now);
                 context.forward(new Record<>(task.did(), task.release(releasedAt, notAfter), releasedAt));
             }
             hosts.save(state);
