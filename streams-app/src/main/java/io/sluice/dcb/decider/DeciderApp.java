@@ -80,6 +80,7 @@ public final class DeciderApp implements AutoCloseable {
         // The 5.0 behaviour now (the decider has no global stores; this only silences the warning).
         props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
         config.stateDir().ifPresent(dir -> props.put(StreamsConfig.STATE_DIR_CONFIG, dir.toString()));
+        config.clientId().ifPresent(id -> props.put(StreamsConfig.CLIENT_ID_CONFIG, id));
         // The commit flushes the producer anyway; a short linger only batches within the interval.
         props.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), Math.min(5L, config.commitInterval().toMillis()));
         // A transaction begun right after a commit can meet CONCURRENT_TRANSACTIONS until the
