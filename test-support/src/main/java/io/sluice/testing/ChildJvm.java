@@ -66,8 +66,8 @@ public final class ChildJvm implements AutoCloseable {
             process.destroyForcibly();
             throw new IllegalStateException(name + " did not start; see " + logFile, e);
         }
-        log.info("{} (pid {}) running after {} s", name, process.pid(),
-                String.format(Locale.ROOT, "%.1f", (System.nanoTime() - started) / 1e9));
+        log.info("{} (pid {}) running after {} s; output in {}", name, process.pid(),
+                String.format(Locale.ROOT, "%.1f", (System.nanoTime() - started) / 1e9), logFile);
         return new ChildJvm(name, process);
     }
 

@@ -14,6 +14,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
@@ -57,6 +58,29 @@ public final class GroupTakeover {
     public GroupTakeover(Admin admin, String group) {
         this.admin = admin;
         this.group = group;
+    }
+
+    /**
+     * Waits until the group has two members, each holding partitions of {@code input} (so either has some
+     * to lose); {@code healthy} runs between looks.
+     */
+    public void awaitTwoMembersSharing(String input, Runnable healthy, Duration wait) throws Exception {
+        long deadline = System.nanoTime() + wait.toNanos();
+        while (true) {
+            healthy.run();
+            ConsumerGroupDescription description;
+            try {
+                description = admin.describeConsumerGroups(List.of(group)).describedGroups().get(group).get(10, TimeUnit.SECONDS);
+            } catch (ExecutionException notYet) {
+                description = null; // a consumer group no member has joined yet is not found
+            }
+            if (description != null && description.members().size() == 2 && description.members().stream().allMatch(
+                    m -> m.assignment().topicPartitions().stream().anyMatch(tp -> tp.topic().equals(input)))) {
+                return;
+            }
+            assertTrue(System.nanoTime() < deadline, "two members of " + group + " sharing " + input + "; now " + description);
+            Thread.sleep(200);
+        }
     }
 
     /**

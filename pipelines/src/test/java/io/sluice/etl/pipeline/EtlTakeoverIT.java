@@ -14,11 +14,11 @@ import io.sluice.testing.GroupTakeover;
 import io.sluice.testing.TestStack;
 import io.sluice.testing.WithSluiceStack;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.connect.source.SourceRecord;
 import org.bson.BsonDocument;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,7 +33,6 @@ import java.util.Random;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
@@ -67,7 +66,7 @@ class EtlTakeoverIT {
 
     @Test
     void theSurvivorsTakeOverAKilledFlattenersAndAKilledSinksPartitionsWithinTenSeconds(
-            TestStack stack, @TempDir Path stateA, @TempDir Path stateB, @TempDir Path logs) throws Exception {
+            TestStack stack, @TempDir Path stateA, @TempDir Path stateB, @TempDir(cleanup = CleanupMode.ON_SUCCESS) Path logs) throws Exception {
         String database = stack.unique("etltakeover").replace('-', '_');
         UserChangeFeed feed = new UserChangeFeed(new UserGenerator(SEED), new MongoChangeEvents(database, Clock.system()));
         EtlPipelineConfig config = EtlPipelineConfig.builder(stack.connection(), stack.postgres())
@@ -101,8 +100,10 @@ class EtlTakeoverIT {
             Runnable healthy = () -> {
                 for (ChildJvm p : processes) p.assertAlive();
             };
-            awaitTwoMembersHoldingAll(admin, config.applicationId(), healthy);
-            awaitTwoMembersHoldingAll(admin, config.groupId(), healthy);
+            GroupTakeover flatteners = new GroupTakeover(admin, config.applicationId());
+            GroupTakeover sinks = new GroupTakeover(admin, config.groupId());
+            flatteners.awaitTwoMembersSharing(feed.topic(), healthy, WAIT);
+            sinks.awaitTwoMembersSharing(config.rowsTopic(), healthy, WAIT);
 
             Future<?> loading = load.submit(() -> publish(feed, publisher, stop, users));
             Runnable loadHealthy = () -> {
@@ -111,9 +112,9 @@ class EtlTakeoverIT {
             };
             await().atMost(WAIT).until(() -> users.get() >= 200);
 
-            GroupTakeover.Result flattener = new GroupTakeover(admin, config.applicationId()).killAndMeasure("etl flattener",
+            GroupTakeover.Result flattener = flatteners.killAndMeasure("etl flattener",
                     feed.topic(), PARTITIONS, () -> kill(processes, "flattener-a"), TARGET, loadHealthy, WAIT);
-            GroupTakeover.Result sink = new GroupTakeover(admin, config.groupId()).killAndMeasure("etl sink",
+            GroupTakeover.Result sink = sinks.killAndMeasure("etl sink",
                     config.rowsTopic(), PARTITIONS, () -> kill(processes, "sink-a"), TARGET, loadHealthy, WAIT);
             stop.set(true);
             loading.get(30, TimeUnit.SECONDS);
@@ -167,17 +168,6 @@ class EtlTakeoverIT {
         ChildJvm victim = processes.stream().filter(p -> p.name().equals(name)).findFirst().orElseThrow();
         victim.kill();
         processes.remove(victim);
-    }
-
-    /** Both instances in the group, the partitions spread over them (so each has some to lose). */
-    private static void awaitTwoMembersHoldingAll(Admin admin, String group, Runnable healthy) {
-        // a consumer group that no member has joined yet is not found
-        await().atMost(WAIT).pollInterval(Duration.ofMillis(200)).ignoreExceptionsInstanceOf(ExecutionException.class).until(() -> {
-            healthy.run();
-            ConsumerGroupDescription d = admin.describeConsumerGroups(List.of(group)).all().get(10, TimeUnit.SECONDS).get(group);
-            return d.members().size() == 2 && d.members().stream().allMatch(m -> !m.assignment().topicPartitions().isEmpty())
-                    && d.members().stream().mapToInt(m -> m.assignment().topicPartitions().size()).sum() == PARTITIONS;
-        });
     }
 
     private static CompletableFuture<ChildJvm> start(Stage stage, TestStack stack, EtlPipelineConfig config, String instance,

@@ -5,12 +5,17 @@ import io.sluice.backfill.fetch.FetcherApp;
 import io.sluice.backfill.pipeline.BackfillPipeline;
 import io.sluice.backfill.pipeline.BackfillPipelineConfig;
 import io.sluice.backfill.ratelimit.RateLimitPolicy;
+import io.sluice.backfill.ratelimit.RateLimiterApp;
+import io.sluice.backfill.resolve.Resolver;
+import io.sluice.backfill.resolve.ResolverConfig;
 import io.sluice.schemas.registry.HttpSchemaRegistryClient;
 import io.sluice.schemas.serde.AvroSerdes;
 import io.sluice.sinks.backfill.RecordsSink;
 import io.sluice.sinks.core.ExactlyOnceSink;
 import io.sluice.stack.PostgresEndpoint;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,14 +36,15 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * The fetcher or the records sink of a {@link BackfillPipeline} in a JVM of its own, configured exactly
- * as the in-process stage would be ({@link BackfillPipeline#fetcherConfig}, {@link BackfillPipeline#sinkConfig}),
+ * A stage of a {@link BackfillPipeline} (resolver, rate limiter, fetcher or records sink) in a JVM of its
+ * own, configured exactly as the in-process stage would be ({@link BackfillPipeline#resolverConfig},
+ * {@link BackfillPipeline#rateLimiterConfig}, {@link BackfillPipeline#fetcherConfig}, {@link BackfillPipeline#sinkConfig}),
  * so a test can kill it the hard way (SIGKILL: no commit, no leaving the group, a PostgreSQL
  * transaction cut off) and start another.
  */
 public final class StageProcess implements AutoCloseable {
 
-    public enum Stage { FETCHER, SINK }
+    public enum Stage { RESOLVER, RATE_LIMITER, FETCHER, SINK }
 
     private static final Logger log = LoggerFactory.getLogger(StageProcess.class);
 
@@ -118,10 +124,32 @@ public final class StageProcess implements AutoCloseable {
         PostgresEndpoint postgres = new PostgresEndpoint(args[3], args[4], args[5]);
         BackfillPipelineConfig config = new BackfillPipelineConfig(URI.create(args[6]), Boolean.parseBoolean(args[7]),
                 RateLimitPolicy.parse(args[8]), args[9], args[10], args[11], Path.of(args[12]), Integer.parseInt(args[13]));
+        ConnectionSettings connection = ConnectionSettings.plaintext(bootstrap, registry);
         switch (stage) {
+            case RESOLVER -> {
+                // the instance's client ids as --instance-id makes them, the pid standing in for the id
+                Resolver resolver = Resolver.create(BackfillPipeline.resolverConfig(connection, config)
+                        .clientId(ResolverConfig.DEFAULT_CLIENT_ID + "-" + ProcessHandle.current().pid()).build());
+                System.out.println(RUNNING);
+                resolver.run();
+                System.exit(1); // run() returns only when closed, which nothing here does
+            }
+            case RATE_LIMITER -> {
+                // a rate limiter needs a state directory of its own: the caller gives each one another stateDir
+                RateLimiterApp app = new RateLimiterApp(BackfillPipeline.rateLimiterConfig(connection, config)
+                        .streamsOverride(StreamsConfig.CLIENT_ID_CONFIG, "sluice-ratelimiter-" + ProcessHandle.current().pid())
+                        .build());
+                app.start();
+                System.out.println(RUNNING);
+                while (app.state() != KafkaStreams.State.ERROR && app.state() != KafkaStreams.State.NOT_RUNNING) {
+                    Thread.sleep(200); // runs until killed
+                }
+                System.out.println("the rate limiter is " + app.state());
+                System.exit(1);
+            }
             case FETCHER -> {
                 Files.createDirectories(config.stateDir().resolve("spill"));
-                FetcherApp app = FetcherApp.start(BackfillPipeline.fetcherConfig(ConnectionSettings.plaintext(bootstrap, registry), config).build());
+                FetcherApp app = FetcherApp.start(BackfillPipeline.fetcherConfig(connection, config).build());
                 System.out.println(RUNNING);
                 while (!app.awaitTermination(Duration.ofSeconds(1))) {
                     // runs until killed
@@ -131,7 +159,7 @@ public final class StageProcess implements AutoCloseable {
             }
             case SINK -> {
                 ExactlyOnceSink<String, SpecificRecord> sink = RecordsSink.create(
-                        BackfillPipeline.sinkConfig(ConnectionSettings.plaintext(bootstrap, registry), postgres, config).build(),
+                        BackfillPipeline.sinkConfig(connection, postgres, config).build(),
                         BackfillPipeline.sinkTopics(config), new AvroSerdes(HttpSchemaRegistryClient.create(registry), true));
                 System.out.println(RUNNING);
                 sink.run();
