@@ -48,6 +48,9 @@ final class DcbApiCommand implements Callable<Integer> {
     @Mixin
     ConnectionOptions connection;
 
+    @Mixin
+    InstanceOptions instance;
+
     @Option(names = "--port", paramLabel = "PORT", defaultValue = "8080",
             description = "HTTP port (0: any free port). Default: ${DEFAULT-VALUE}.")
     int port;
@@ -123,7 +126,8 @@ final class DcbApiCommand implements Callable<Integer> {
                 pg.jdbcUrl(), pg.user(), pg.password()).withHost(host);
         // checks the body limit against a max.request.size from --command-config
         DcbApiConfig api = OptionValues.parse(spec, ApiLimits.BODY_OPTION, () -> defaults.withLimits(apiLimits));
-        DcbServiceConfig config = DcbServiceConfig.defaults(api).withCommitInterval(Duration.ofMillis(commitIntervalMs));
+        DcbServiceConfig config = DcbServiceConfig.defaults(api).withCommitInterval(Duration.ofMillis(commitIntervalMs))
+                .withInstanceId(instance.id());
         if (stateDir != null) config = config.withStateDir(stateDir);
         if (!embeddedKafka) return config;
         // The embedded broker's log dies with this process: so do the decider's state and the events table's copy.

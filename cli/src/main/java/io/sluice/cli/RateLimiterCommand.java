@@ -54,6 +54,9 @@ final class RateLimiterCommand implements Callable<Integer> {
     @Mixin
     MetricsOptions metricsOptions;
 
+    @Mixin
+    InstanceOptions instance;
+
     @Option(names = "--application-id", paramLabel = "ID", defaultValue = RateLimiterConfig.DEFAULT_APPLICATION_ID,
             description = "Streams application id: consumer group and changelog prefix (default: ${DEFAULT-VALUE}).")
     String applicationId;
@@ -123,6 +126,8 @@ final class RateLimiterCommand implements Callable<Integer> {
             if (partitions < 1) throw new IllegalArgumentException("--partitions must be >= 1, got " + partitions);
             RateLimiterConfig.Builder b = RateLimiterConfig.builder(kafka.kafkaAndRegistry())
                     .applicationId(applicationId)
+                    // Streams names its clients after it: sluice-ratelimiter-ID-StreamThread-1-consumer, ...
+                    .streamsOverride(StreamsConfig.CLIENT_ID_CONFIG, instance.clientId("sluice-ratelimiter"))
                     .defaultPolicy(OptionValues.parse(spec, "--default-policy", () -> RateLimitPolicy.parse(defaultPolicy)));
             // PDS hosts arrive lower-cased in backfill.resolved
             hostPolicies.forEach((host, policy) -> b.hostPolicy(host.strip().toLowerCase(Locale.ROOT),

@@ -45,6 +45,9 @@ final class ResolveCommand implements Callable<Integer> {
     @Mixin
     MetricsOptions metricsOptions;
 
+    @Mixin
+    InstanceOptions instance;
+
     @Option(names = "--plc-url", paramLabel = "URL", defaultValue = "https://plc.directory",
             description = "PLC directory base URL (default: ${DEFAULT-VALUE}).")
     URI plcUrl;
@@ -84,7 +87,8 @@ final class ResolveCommand implements Callable<Integer> {
             List<CidrBlock> allowed = allowNetworks.stream().map(CidrBlock::parse).toList();
             return ResolverConfig.builder(kafka.kafkaAndRegistry())
                     .groupId(group).plcDirectory(plcUrl).allowedNetworks(allowed)
-                    .maxInFlight(maxInFlight).maxAttempts(maxAttempts).build();
+                    .maxInFlight(maxInFlight).maxAttempts(maxAttempts)
+                    .clientId(instance.clientId(ResolverConfig.DEFAULT_CLIENT_ID)).build();
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage(), e);
         }

@@ -68,6 +68,17 @@ class CommandOptionsTest {
     }
 
     @Test
+    void theInstanceIdEndsTheResolversAndTheRateLimitersClientIds() {
+        ResolveCommand resolver = new ResolveCommand();
+        new CommandLine(resolver).parseArgs("--bootstrap=127.0.0.1:1", "--registry=http://r", "--instance-id=node-2");
+        assertThat(resolver.config().clientId()).isEqualTo("sluice-resolver-node-2");
+
+        RateLimiterCommand limiter = new RateLimiterCommand();
+        new CommandLine(limiter).parseArgs("--bootstrap=127.0.0.1:1", "--registry=http://r", "--instance-id=node-2");
+        assertThat(limiter.config().streamsOverrides()).containsEntry("client.id", "sluice-ratelimiter-node-2");
+    }
+
+    @Test
     void rateLimiterHostPoliciesAreReadLowerCased() {
         RateLimiterCommand command = new RateLimiterCommand();
         CommandLine line = new CommandLine(command);

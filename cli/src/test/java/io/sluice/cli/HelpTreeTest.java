@@ -33,6 +33,14 @@ class HelpTreeTest {
         assertThat(paths).doesNotHaveDuplicates().hasSizeGreaterThan(20);
     }
 
+    @Test
+    void everyCommandOfWhichSeveralInstancesShareTheWorkTakesAnInstanceId() {
+        CommandLine root = Sluice.commandLine();
+        for (String name : List.of("fetcher", "records-sink", "resolver", "ratelimiter", "flattener", "etl-sink", "dcb-api")) {
+            assertThat(root.getSubcommands().get(name).getCommandSpec().findOption("--instance-id")).as(name).isNotNull();
+        }
+    }
+
     private static void assertHelp(List<String> path, String flag) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();

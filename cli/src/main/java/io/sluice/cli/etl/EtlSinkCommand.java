@@ -1,6 +1,7 @@
 package io.sluice.cli.etl;
 
 import io.sluice.cli.ConnectionOptions;
+import io.sluice.cli.InstanceOptions;
 import io.sluice.cli.StopSignals;
 import io.sluice.common.client.ClusterCheck;
 import io.sluice.ops.metrics.ComponentMetrics;
@@ -65,6 +66,9 @@ public final class EtlSinkCommand implements Callable<Integer> {
     @Mixin
     MetricsOptions metricsOptions;
 
+    @Mixin
+    InstanceOptions instance;
+
     @Option(names = "--schema", paramLabel = "NAME", defaultValue = "${env:SLUICE_ETL_SCHEMA:-public}",
             description = "PostgreSQL schema of the tables and of sluice_offsets (default: ${DEFAULT-VALUE}).")
     String schema;
@@ -112,7 +116,7 @@ public final class EtlSinkCommand implements Callable<Integer> {
     }
 
     /** The ETL pipeline's sink settings with this instance's options. */
-    private SinkConfig config() {
+    SinkConfig config() {
         PostgresEndpoint pg = services.postgres();
         try {
             EtlPipelineConfig pipeline = EtlPipelineConfig.builder(services.kafkaAndRegistry(), pg)
@@ -121,7 +125,7 @@ public final class EtlSinkCommand implements Callable<Integer> {
                     .dbSchema(schema)
                     .sinkBatchSize(batchSize)
                     .build();
-            return EtlPipeline.sinkConfig(pipeline).build();
+            return EtlPipeline.sinkConfig(pipeline, instance.clientId("sluice-etl-sink")).build();
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }

@@ -1,6 +1,7 @@
 package io.sluice.cli.etl;
 
 import io.sluice.cli.ConnectionOptions;
+import io.sluice.cli.InstanceOptions;
 import io.sluice.cli.StopSignals;
 import io.sluice.common.client.ClusterCheck;
 import io.sluice.common.state.StateDirectory;
@@ -62,6 +63,9 @@ public final class FlattenerCommand implements Callable<Integer> {
     @Mixin
     MetricsOptions metricsOptions;
 
+    @Mixin
+    InstanceOptions instance;
+
     @Option(names = "--application-id", paramLabel = "ID",
             defaultValue = "${env:SLUICE_FLATTENER_APP_ID:-" + FlattenerConfig.DEFAULT_APPLICATION_ID + "}",
             description = "Streams application id: consumer group and internal topic prefix (default: ${DEFAULT-VALUE}).")
@@ -118,7 +122,7 @@ public final class FlattenerCommand implements Callable<Integer> {
     }
 
     /** The ETL pipeline's settings with this instance's options, and no sinks: they run as {@code etl-sink}. */
-    private EtlPipelineConfig config() {
+    EtlPipelineConfig config() {
         try {
             if (threads < 1) throw new IllegalArgumentException("--threads must be >= 1, got " + threads);
             if (partitions < 1) throw new IllegalArgumentException("--partitions must be >= 1, got " + partitions);
@@ -129,7 +133,9 @@ public final class FlattenerCommand implements Callable<Integer> {
                     .applicationId(applicationId)
                     .sourcePattern(source)
                     .partitions(partitions)
-                    .flattenerOverrides(Map.of(StreamsConfig.NUM_STREAM_THREADS_CONFIG, threads))
+                    .flattenerOverrides(Map.of(StreamsConfig.NUM_STREAM_THREADS_CONFIG, threads,
+                            // Streams names its clients after it: sluice-flattener-ID-StreamThread-1-consumer, ...
+                            StreamsConfig.CLIENT_ID_CONFIG, instance.clientId("sluice-flattener")))
                     .build();
         } catch (PatternSyntaxException e) {
             throw new ParameterException(spec.commandLine(), "--source-pattern is not a regular expression: " + e.getMessage());

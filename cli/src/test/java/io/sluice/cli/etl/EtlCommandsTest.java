@@ -90,6 +90,20 @@ class EtlCommandsTest {
     }
 
     @Test
+    void theInstanceIdEndsTheFlattenersAndTheSinksClientIds() {
+        FlattenerCommand flattener = new FlattenerCommand();
+        new CommandLine(flattener).parseArgs("--bootstrap-server", "k:9092", "--registry-url", "http://r", "--instance-id", "node-2");
+        assertThat(flattener.config().flattenerOverrides()).containsEntry("client.id", "sluice-flattener-node-2");
+
+        EtlSinkCommand sink = new EtlSinkCommand();
+        new CommandLine(sink).parseArgs("--bootstrap-server", "k:9092", "--registry-url", "http://r",
+                "--pg-url", "jdbc:postgresql://127.0.0.1:5432/db?user=u&password=p", "--instance-id", "node-2");
+        assertThat(sink.config().consumerOverrides()).containsEntry("client.id", "sluice-etl-sink-node-2")
+                .containsKey("max.poll.records");
+        assertThat(sink.config().producerOverrides()).containsEntry("client.id", "sluice-etl-sink-node-2-dlq");
+    }
+
+    @Test
     void helpOfEachCommandExplainsItAndItsVariables() {
         assertThat(run("generate-users", "--help")).isZero();
         assertThat(out.toString()).contains("cdc.<db>.users", "--snapshot", "--mongo-url", "SLUICE_KAFKA_BOOTSTRAP");

@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -40,6 +41,18 @@ public record ConnectionSettings(String bootstrapServers, Map<String, String> cl
     public static final int STREAMS_SESSION_TIMEOUT_MS = 6_000;
     /** Their heartbeat interval: well under a third of the session timeout. */
     public static final int STREAMS_HEARTBEAT_INTERVAL_MS = 1_000;
+
+    /**
+     * The transaction timeout of an exactly-once Streams application that commits every
+     * {@code commitInterval}: 5 s, or three commit intervals when longer. A SIGKILLed instance leaves
+     * its transaction open, and until the coordinator aborts it the survivor can neither restore the
+     * changelogs it wrote nor read what it produced (read_committed stops at the open transaction):
+     * Streams' 10 s default would make that the takeover time. 5 s is ample for a transaction that
+     * commits every commit interval.
+     */
+    public static int streamsTransactionTimeoutMs(Duration commitInterval) {
+        return (int) Math.max(5_000L, 3 * commitInterval.toMillis());
+    }
 
     private static final String GROUP_PROTOCOL = "group.protocol";
     private static final String SESSION_TIMEOUT = "session.timeout.ms";

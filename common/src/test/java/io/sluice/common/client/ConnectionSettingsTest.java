@@ -43,6 +43,12 @@ class ConnectionSettingsTest {
     }
 
     @Test
+    void a_streams_transaction_times_out_after_5_s_or_three_commit_intervals() {
+        assertThat(ConnectionSettings.streamsTransactionTimeoutMs(java.time.Duration.ofMillis(100))).isEqualTo(5_000);
+        assertThat(ConnectionSettings.streamsTransactionTimeoutMs(java.time.Duration.ofSeconds(4))).isEqualTo(12_000);
+    }
+
+    @Test
     void a_command_config_keeps_its_group_protocol_and_session_timeout() throws IOException {
         Path file = write("group.protocol=classic\nsession.timeout.ms=30000\n");
         ConnectionSettings settings = ConnectionSettings.load("broker:9093", null, file);

@@ -86,22 +86,8 @@ public final class BackfillPipeline implements AutoCloseable {
                              ComponentMetrics metrics) {
         this.config = config;
         this.metrics = metrics;
-        this.resolverConfig = ResolverConfig.builder(connection)
-                .groupId(config.id(ResolverConfig.DEFAULT_GROUP_ID))
-                .topics(config.dids(), config.resolved(), config.status(), config.dlq())
-                .plcDirectory(config.plcUrl())
-                .allowedNetworks(config.allowLoopback() ? AddressGuard.LOOPBACK : List.of())
-                .partitions(config.partitions())
-                .build();
-        this.limiterConfig = RateLimiterConfig.builder(connection)
-                .applicationId(config.id(RateLimiterConfig.DEFAULT_APPLICATION_ID))
-                .topics(new RateLimiterConfig.TopicSet(config.resolved(), Optional.of(config.retry()), config.signals(),
-                        config.fetch(), config.dlq()))
-                .defaultPolicy(config.defaultHostPolicy())
-                .timing(config.limiterTiming())
-                .fetchGroup(Optional.of(config.id(FetcherConfig.DEFAULT_GROUP_ID)))
-                .streamsOverride(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().resolve("ratelimiter").toString())
-                .build();
+        this.resolverConfig = resolverConfig(connection, config).build();
+        this.limiterConfig = rateLimiterConfig(connection, config).build();
         this.fetcherConfig = fetcherConfig(connection, config).build();
         this.sinkTopics = sinkTopics(config);
         this.sinkConfig = sinkConfig(connection, postgres, config)
@@ -130,6 +116,40 @@ public final class BackfillPipeline implements AutoCloseable {
             pipeline.close();
             throw e;
         }
+    }
+
+    /** Creates the pipeline's topics, the rate limiter's changelogs included, unless they exist. */
+    public static void ensureTopics(ConnectionSettings connection, BackfillPipelineConfig config) {
+        TopicAdmin.ensure(connection, config.allTopics(), config.partitions(), TOPIC_TIMEOUT);
+        RateLimiterTopics.ensure(rateLimiterConfig(connection, config).build(), config.partitions(), TOPIC_TIMEOUT);
+    }
+
+    /**
+     * The resolver settings of the pipeline {@code config} describes, as a builder, so a resolver run
+     * elsewhere (another process) joins the same group on the same topics.
+     */
+    public static ResolverConfig.Builder resolverConfig(ConnectionSettings connection, BackfillPipelineConfig config) {
+        return ResolverConfig.builder(connection)
+                .groupId(config.id(ResolverConfig.DEFAULT_GROUP_ID))
+                .topics(config.dids(), config.resolved(), config.status(), config.dlq())
+                .plcDirectory(config.plcUrl())
+                .allowedNetworks(config.allowLoopback() ? AddressGuard.LOOPBACK : List.of())
+                .partitions(config.partitions());
+    }
+
+    /**
+     * The rate limiter settings of the pipeline {@code config} describes (its state under
+     * {@code <stateDir>/ratelimiter}), as a builder; see {@link #resolverConfig}.
+     */
+    public static RateLimiterConfig.Builder rateLimiterConfig(ConnectionSettings connection, BackfillPipelineConfig config) {
+        return RateLimiterConfig.builder(connection)
+                .applicationId(config.id(RateLimiterConfig.DEFAULT_APPLICATION_ID))
+                .topics(new RateLimiterConfig.TopicSet(config.resolved(), Optional.of(config.retry()), config.signals(),
+                        config.fetch(), config.dlq()))
+                .defaultPolicy(config.defaultHostPolicy())
+                .timing(config.limiterTiming())
+                .fetchGroup(Optional.of(config.id(FetcherConfig.DEFAULT_GROUP_ID)))
+                .streamsOverride(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().resolve("ratelimiter").toString());
     }
 
     /**
@@ -186,8 +206,7 @@ public final class BackfillPipeline implements AutoCloseable {
     private void startResolverAndLimiter() {
         // Before anything produces: a topic auto-created by a producer could get another partition
         // count, and producing right after creation can fail (KAFKA-15591).
-        TopicAdmin.ensure(resolverConfig.connection(), config.allTopics(), config.partitions(), TOPIC_TIMEOUT);
-        RateLimiterTopics.ensure(limiterConfig, config.partitions(), TOPIC_TIMEOUT);
+        ensureTopics(resolverConfig.connection(), config);
         try {
             Files.createDirectories(config.stateDir().resolve("spill"));
         } catch (IOException e) {

@@ -74,6 +74,11 @@ public record BackfillPipelineConfig(URI plcUrl, boolean allowLoopback, RateLimi
         return new BackfillPipelineConfig(plcUrl, allowLoopback, defaultHostPolicy, idPrefix, topicPrefix, dbSchema, stateDir, n, limiterTiming);
     }
 
+    public BackfillPipelineConfig withStateDir(Path dir) {
+        return new BackfillPipelineConfig(plcUrl, allowLoopback, defaultHostPolicy, idPrefix, topicPrefix, dbSchema, dir, partitions,
+                limiterTiming);
+    }
+
     public BackfillPipelineConfig withLimiterTiming(RateLimiterConfig.Timing timing) {
         return new BackfillPipelineConfig(plcUrl, allowLoopback, defaultHostPolicy, idPrefix, topicPrefix, dbSchema, stateDir,
                 partitions, timing);

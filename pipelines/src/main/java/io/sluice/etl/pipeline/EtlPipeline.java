@@ -111,6 +111,23 @@ public final class EtlPipeline implements AutoCloseable {
 
     /** A sink instance's settings, as a builder (to add a meter registry, a backoff, ...). */
     public static SinkConfig.Builder sinkConfig(EtlPipelineConfig config) {
+        return sinkConfig(config, Map.of());
+    }
+
+    /**
+     * As {@link #sinkConfig(EtlPipelineConfig)}, the instance's consumer named {@code clientId} and its
+     * dead-letter producer {@code clientId-dlq}, so the broker's view of the group, its logs and the
+     * client metrics tell the instances apart.
+     */
+    public static SinkConfig.Builder sinkConfig(EtlPipelineConfig config, String clientId) {
+        return sinkConfig(config, Map.of("client.id", clientId))
+                .producerOverrides(Map.of("client.id", clientId + "-dlq"));
+    }
+
+    private static SinkConfig.Builder sinkConfig(EtlPipelineConfig config, Map<String, String> consumerOverrides) {
+        Map<String, String> consumer = new HashMap<>(consumerOverrides);
+        consumer.put("max.poll.records", Integer.toString(config.sinkBatchSize()));
+        consumer.put("max.partition.fetch.bytes", Integer.toString(SINK_FETCH_BYTES));
         if (config.postgres() == null) throw new IllegalArgumentException("the ETL sink needs a PostgreSQL endpoint");
         return EtlSink.config(config.groupId(), config.connection(), config.postgres().jdbcUrl())
                 .credentials(config.postgres().user(), config.postgres().password())
@@ -120,9 +137,7 @@ public final class EtlPipeline implements AutoCloseable {
                 .applicationName(config.sinkApplicationName())
                 .batchSize(config.sinkBatchSize())
                 .flushInterval(config.sinkFlushInterval())
-                .consumerOverrides(Map.of(
-                        "max.poll.records", Integer.toString(config.sinkBatchSize()),
-                        "max.partition.fetch.bytes", Integer.toString(SINK_FETCH_BYTES)));
+                .consumerOverrides(consumer);
     }
 
     /** The row bundles' serdes for a sink over {@code config}. */

@@ -105,13 +105,14 @@ public final class Resolver implements AutoCloseable {
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, config.maxPollRecords()));
+                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, config.maxPollRecords(),
+                ConsumerConfig.CLIENT_ID_CONFIG, config.clientId()));
         Map<String, Object> producerProps = config.connection().producer();
         producerProps.putAll(Map.of(
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
                 ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.LINGER_MS_CONFIG, 5,
-                ProducerConfig.CLIENT_ID_CONFIG, config.groupId() + "-producer"));
+                ProducerConfig.CLIENT_ID_CONFIG, config.clientId()));
         KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerProps, new ByteArrayDeserializer(),
                 new ByteArrayDeserializer());
         ResolverOutputs outputs = new ResolverOutputs(config,

@@ -31,15 +31,18 @@ import java.util.Objects;
  * @param cacheTtl         how long a resolution is reused
  * @param maxPollRecords   records per poll: the unit whose offsets are committed together
  * @param partitions       partitions of the output topics, when the resolver has to create them
+ * @param clientId         client.id of the instance's consumer and producer: tells the instances of one group
+ *                         apart in the broker's view of the group, its logs and the client metrics
  */
 public record ResolverConfig(ConnectionSettings connection, String groupId, String inputTopic,
                              String resolvedTopic, String statusTopic, String dlqTopic, URI plcDirectory,
                              List<CidrBlock> allowedNetworks, int maxInFlight, int maxAttempts, Duration backoffMin,
                              Duration backoffMax, Duration requestTimeout, int cacheSize, Duration cacheTtl,
-                             int maxPollRecords, int partitions) {
+                             int maxPollRecords, int partitions, String clientId) {
 
     public static final URI DEFAULT_PLC_DIRECTORY = URI.create("https://plc.directory");
     public static final String DEFAULT_GROUP_ID = "sluice-resolver";
+    public static final String DEFAULT_CLIENT_ID = "sluice-resolver";
 
     public ResolverConfig {
         Objects.requireNonNull(connection, "connection").requireRegistry();
@@ -68,6 +71,7 @@ public record ResolverConfig(ConnectionSettings connection, String groupId, Stri
         requirePositive(cacheTtl, "cacheTtl");
         requireRange(maxPollRecords, 1, 100_000, "maxPollRecords");
         requireRange(partitions, 1, 10_000, "partitions");
+        requireText(clientId, "clientId");
     }
 
     /** Defaults: the public PLC directory, no allowlist, 64 in flight, 5 attempts from 200 ms to 10 s. */
@@ -106,6 +110,7 @@ public record ResolverConfig(ConnectionSettings connection, String groupId, Stri
         private Duration cacheTtl = Duration.ofHours(1);
         private int maxPollRecords = 500;
         private int partitions = TopicAdmin.DEFAULT_PARTITIONS;
+        private String clientId = DEFAULT_CLIENT_ID;
 
         private Builder(ConnectionSettings connection) {
             this.connection = connection;
@@ -125,11 +130,12 @@ public record ResolverConfig(ConnectionSettings connection, String groupId, Stri
         public Builder cache(int size, Duration ttl) { this.cacheSize = size; this.cacheTtl = ttl; return this; }
         public Builder maxPollRecords(int n) { this.maxPollRecords = n; return this; }
         public Builder partitions(int n) { this.partitions = n; return this; }
+        public Builder clientId(String id) { this.clientId = id; return this; }
 
         public ResolverConfig build() {
             return new ResolverConfig(connection, groupId, inputTopic, resolvedTopic, statusTopic,
                     dlqTopic, plcDirectory, allowedNetworks, maxInFlight, maxAttempts, backoffMin, backoffMax,
-                    requestTimeout, cacheSize, cacheTtl, maxPollRecords, partitions);
+                    requestTimeout, cacheSize, cacheTtl, maxPollRecords, partitions, clientId);
         }
     }
 }

@@ -1,6 +1,7 @@
 package io.sluice.backfill.ratelimit;
 
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.sluice.common.client.ConnectionSettings;
 import io.sluice.streams.dlq.DeadLetterHandler;
 import io.sluice.streams.metrics.StreamsMeters;
 import io.sluice.backfill.ratelimit.internals.HostState;
@@ -73,6 +74,10 @@ public final class RateLimiterApp implements AutoCloseable {
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
         // Released tasks are latency-sensitive (their deadline runs from release), so do not linger.
         p.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 0);
+        // A killed instance's open transaction holds back the survivor's restore of the changelogs it wrote
+        // until the coordinator aborts it: Streams' 10 s default would make that the takeover time.
+        p.put(StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG),
+                ConnectionSettings.streamsTransactionTimeoutMs(config.timing().commitInterval()));
         p.putAll(config.streamsOverrides());
         Properties props = new Properties();
         props.putAll(p);

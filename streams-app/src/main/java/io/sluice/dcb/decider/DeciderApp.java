@@ -1,6 +1,7 @@
 package io.sluice.dcb.decider;
 
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.sluice.common.client.ConnectionSettings;
 import io.sluice.streams.dlq.DeadLetterHandler;
 import io.sluice.streams.metrics.StreamsMeters;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -80,6 +81,7 @@ public final class DeciderApp implements AutoCloseable {
         // The 5.0 behaviour now (the decider has no global stores; this only silences the warning).
         props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
         config.stateDir().ifPresent(dir -> props.put(StreamsConfig.STATE_DIR_CONFIG, dir.toString()));
+        config.clientId().ifPresent(id -> props.put(StreamsConfig.CLIENT_ID_CONFIG, id));
         // The commit flushes the producer anyway; a short linger only batches within the interval.
         props.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), Math.min(5L, config.commitInterval().toMillis()));
         // A transaction begun right after a commit can meet CONCURRENT_TRANSACTIONS until the
@@ -88,11 +90,9 @@ public final class DeciderApp implements AutoCloseable {
         props.put(StreamsConfig.producerPrefix(ProducerConfig.RETRY_BACKOFF_MS_CONFIG), Math.min(10L, config.commitInterval().toMillis()));
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG), 2000);
         // A killed decider leaves its transaction open, and until the coordinator aborts it the
-        // survivor can neither fetch the committed offsets nor have its results read (read_committed):
-        // Streams' 10 s default would make that the takeover time. 5 s (or three commit intervals,
-        // when longer) is ample for a transaction that commits every commit interval.
+        // survivor can neither fetch the committed offsets nor have its results read (read_committed).
         props.put(StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG),
-                (int) Math.max(5_000L, 3 * config.commitInterval().toMillis()));
+                ConnectionSettings.streamsTransactionTimeoutMs(config.commitInterval()));
         return props;
     }
 

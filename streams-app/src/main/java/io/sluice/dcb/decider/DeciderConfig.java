@@ -32,6 +32,7 @@ import java.util.regex.Pattern;
  * @param cacheMaxBytes       record cache over the stores ({@code statestore.cache.max.bytes})
  * @param limits              what one command may ask; a command over a limit is REJECTED, so
  *                            that a producer other than the API cannot stall the decider
+ * @param clientId            this instance's Kafka Streams client.id; empty: one Streams makes up
  */
 public record DeciderConfig(
         String applicationId,
@@ -46,7 +47,8 @@ public record DeciderConfig(
         Optional<Path> stateDir,
         int replicationFactor,
         long cacheMaxBytes,
-        DcbLimits limits) {
+        DcbLimits limits,
+        Optional<String> clientId) {
 
     public static final String DEFAULT_APPLICATION_ID = "sluice-dcb-decider";
     public static final Duration DEFAULT_COMMIT_INTERVAL = Duration.ofMillis(20);
@@ -81,49 +83,60 @@ public record DeciderConfig(
         }
         if (cacheMaxBytes < 0) throw new IllegalArgumentException("cacheMaxBytes must be at least 0, got " + cacheMaxBytes);
         Objects.requireNonNull(limits, "limits");
+        Objects.requireNonNull(clientId, "clientId (use Optional.empty())");
     }
 
     /** The defaults (topics from {@link TopicNames}, 20 ms commits, RocksDB) for the given cluster. */
     public static DeciderConfig defaults(ConnectionSettings connection) {
         return new DeciderConfig(DEFAULT_APPLICATION_ID, connection, true, TopicNames.DCB_COMMANDS,
                 TopicNames.DCB_EVENTS, TopicNames.DCB_RESULTS, TopicNames.DCB_DLQ, DEFAULT_COMMIT_INTERVAL,
-                StoreType.ROCKSDB, Optional.empty(), -1, DEFAULT_CACHE_MAX_BYTES, DcbLimits.defaults());
+                StoreType.ROCKSDB, Optional.empty(), -1, DEFAULT_CACHE_MAX_BYTES, DcbLimits.defaults(), Optional.empty());
     }
 
     public DeciderConfig withApplicationId(String id) {
         return new DeciderConfig(id, connection, autoRegisterSchemas, commandsTopic, eventsTopic,
-                resultsTopic, dlqTopic, commitInterval, storeType, stateDir, replicationFactor, cacheMaxBytes, limits);
+                resultsTopic, dlqTopic, commitInterval, storeType, stateDir, replicationFactor, cacheMaxBytes, limits, clientId);
     }
 
     public DeciderConfig withTopics(String commands, String events, String results, String dlq) {
         return new DeciderConfig(applicationId, connection, autoRegisterSchemas, commands, events,
-                results, dlq, commitInterval, storeType, stateDir, replicationFactor, cacheMaxBytes, limits);
+                results, dlq, commitInterval, storeType, stateDir, replicationFactor, cacheMaxBytes, limits, clientId);
     }
 
     public DeciderConfig withCommitInterval(Duration interval) {
         return new DeciderConfig(applicationId, connection, autoRegisterSchemas, commandsTopic,
-                eventsTopic, resultsTopic, dlqTopic, interval, storeType, stateDir, replicationFactor, cacheMaxBytes, limits);
+                eventsTopic, resultsTopic, dlqTopic, interval, storeType, stateDir, replicationFactor, cacheMaxBytes, limits, clientId);
     }
 
     public DeciderConfig withStoreType(StoreType type) {
         return new DeciderConfig(applicationId, connection, autoRegisterSchemas, commandsTopic,
-                eventsTopic, resultsTopic, dlqTopic, commitInterval, type, stateDir, replicationFactor, cacheMaxBytes, limits);
+                eventsTopic, resultsTopic, dlqTopic, commitInterval, type, stateDir, replicationFactor, cacheMaxBytes, limits, clientId);
     }
 
     public DeciderConfig withStateDir(Path dir) {
         return new DeciderConfig(applicationId, connection, autoRegisterSchemas, commandsTopic,
                 eventsTopic, resultsTopic, dlqTopic, commitInterval, storeType, Optional.of(dir), replicationFactor,
-                cacheMaxBytes, limits);
+                cacheMaxBytes, limits, clientId);
+    }
+
+    /**
+     * The Kafka Streams client.id of this instance (its clients are {@code <id>-StreamThread-1-consumer}, ...),
+     * so the instances tell apart in the broker's view of the group; without one, Streams makes one up.
+     */
+    public DeciderConfig withClientId(String id) {
+        return new DeciderConfig(applicationId, connection, autoRegisterSchemas, commandsTopic,
+                eventsTopic, resultsTopic, dlqTopic, commitInterval, storeType, stateDir, replicationFactor,
+                cacheMaxBytes, limits, Optional.of(requireText(id, "clientId")));
     }
 
     public DeciderConfig withReplicationFactor(int factor) {
         return new DeciderConfig(applicationId, connection, autoRegisterSchemas, commandsTopic,
-                eventsTopic, resultsTopic, dlqTopic, commitInterval, storeType, stateDir, factor, cacheMaxBytes, limits);
+                eventsTopic, resultsTopic, dlqTopic, commitInterval, storeType, stateDir, factor, cacheMaxBytes, limits, clientId);
     }
 
     public DeciderConfig withLimits(DcbLimits other) {
         return new DeciderConfig(applicationId, connection, autoRegisterSchemas, commandsTopic,
-                eventsTopic, resultsTopic, dlqTopic, commitInterval, storeType, stateDir, replicationFactor, cacheMaxBytes, other);
+                eventsTopic, resultsTopic, dlqTopic, commitInterval, storeType, stateDir, replicationFactor, cacheMaxBytes, other, clientId);
     }
 
     private static String requireText(String value, String name) {

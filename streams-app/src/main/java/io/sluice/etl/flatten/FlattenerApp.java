@@ -1,9 +1,11 @@
 package io.sluice.etl.flatten;
 
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.sluice.common.client.ConnectionSettings;
 import io.sluice.streams.metrics.StreamsMeters;
 import io.sluice.schemas.registry.HttpSchemaRegistryClient;
 import io.sluice.schemas.serde.AvroSerdes;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.MetricName;
 import org.apache.kafka.streams.KafkaStreams;
@@ -25,6 +27,9 @@ public final class FlattenerApp implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(FlattenerApp.class);
 
+    /** Kafka Streams' commit interval under exactly-once when none is set. */
+    private static final long EXACTLY_ONCE_COMMIT_INTERVAL_MS = 100;
+
     private final KafkaStreams streams;
 
     public FlattenerApp(FlattenerConfig config) {
@@ -37,11 +42,24 @@ public final class FlattenerApp implements AutoCloseable {
      */
     public FlattenerApp(FlattenerConfig config, Map<String, ?> overrides) {
         AvroSerdes serdes = new AvroSerdes(HttpSchemaRegistryClient.create(config.connection().requireRegistry()), true);
+        this.streams = new KafkaStreams(FlattenerTopology.build(config, serdes), streamsProperties(config, overrides));
+        streams.setUncaughtExceptionHandler(FlattenerApp::onStreamThreadFailure);
+    }
+
+    /** {@link FlattenerConfig#streamsProperties()} with {@code overrides} on top, exactly_once_v2 whatever they say. */
+    static Properties streamsProperties(FlattenerConfig config, Map<String, ?> overrides) {
         Properties props = config.streamsProperties();
         props.putAll(overrides);
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-        this.streams = new KafkaStreams(FlattenerTopology.build(config, serdes), props);
-        streams.setUncaughtExceptionHandler(FlattenerApp::onStreamThreadFailure);
+        // A killed instance's open transaction, its offsets pending, holds back the survivor's fetch of the
+        // committed offsets until the coordinator aborts it: Streams' 10 s default would make that the takeover time.
+        String timeout = StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG);
+        if (!props.containsKey(timeout) && !props.containsKey(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG)) {
+            Object interval = props.get(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG);
+            long ms = interval == null ? EXACTLY_ONCE_COMMIT_INTERVAL_MS : Long.parseLong(interval.toString());
+            props.put(timeout, ConnectionSettings.streamsTransactionTimeoutMs(Duration.ofMillis(ms)));
+        }
+        return props;
     }
 
     /**

@@ -30,6 +30,13 @@ class RateLimiterConfigTest {
     }
 
     @Test
+    void aKilledInstancesOpenTransactionIsAbortedWithinFiveSeconds() {
+        RateLimiterConfig c = RateLimiterConfig.builder(ConnectionSettings.plaintext("b:9092", "http://r")).build();
+        assertThat(RateLimiterApp.streamsProperties(c)).containsEntry("producer.transaction.timeout.ms", 5_000)
+                .containsEntry("consumer.session.timeout.ms", 6_000);
+    }
+
+    @Test
     void marginIsAFractionOfTheWindowCappedAndTheTtlFitsInsideIt() {
         Timing t = Timing.defaults();
         assertThat(t.marginFor(RateLimitPolicy.parse("20/s"))).isEqualTo(Duration.ofMillis(30));
