@@ -89,6 +89,7 @@ class BackfillFaultIT {
         run(stack, "PostgreSQL outage 10 s", proxy -> {
             PostgresProxy.Outage outage = proxy.outage(OUTAGE);
             log.info("PostgreSQL outage: {}", outage);
+            assertThat(outage.cut()).as("connections of the components cut").isPositive();
             return outage.cut() + outage.refused();
         });
     }
@@ -126,7 +127,7 @@ class BackfillFaultIT {
                 run.awaitDone(DIDS, true, WAIT, healthy, () -> "");
 
                 Counts counts = counts(run, simulator);
-                FaultTable.record(new FaultTable.Row("backfill", faultName, DIDS - doneAtFault, injected,
+                FaultTable.record(new FaultTable.Row("backfill", faultName, DIDS, DIDS - doneAtFault, injected,
                         counts.lost(), counts.duplicated(), recovery));
                 assertThat(counts.lost()).as("records lost").isZero();
                 assertThat(counts.duplicated()).as("records duplicated").isZero();

@@ -18,7 +18,7 @@ import java.util.Locale;
 public final class FaultTable {
 
     private static final Path DIR = Path.of("target");
-    private static final String HEADER = "FAULT | workload | fault | in flight | injected | lost | duplicated | recovery";
+    private static final String HEADER = "FAULT | workload | fault | sent | not yet in PostgreSQL | injected | lost | duplicated | recovery";
 
     private FaultTable() {
     }
@@ -28,25 +28,27 @@ public final class FaultTable {
      *
      * @param workload   backfill, etl or dcb
      * @param fault      what was done, e.g. "broker restart (SIGTERM)" or "PostgreSQL outage 10 s"
-     * @param inFlight   items sent into the pipeline when the fault began (DIDs published, changes produced,
-     *                   appends sent) of which not all were yet in PostgreSQL
+     * @param sent       items sent into the pipeline when the fault began (DIDs published, changes produced,
+     *                   appends sent)
+     * @param pending    of those, the ones not yet in PostgreSQL then: the work in flight
      * @param injected   faults injected: restarts, or connections cut and attempts refused
      * @param lost       expected items absent at the end
      * @param duplicated items present more than once at the end
      * @param recovery   from the fault's end until PostgreSQL moved again
      */
-    public record Row(String workload, String fault, long inFlight, long injected, long lost, long duplicated,
+    public record Row(String workload, String fault, long sent, long pending, long injected, long lost, long duplicated,
                       Duration recovery) {
 
         String line() {
-            return String.format(Locale.ROOT, "FAULT | %-8s | %-30s | %7d in flight | %3d injected | %d lost | %d duplicated | %5.1f s recovery",
-                    workload, fault, inFlight, injected, lost, duplicated, recovery.toMillis() / 1000.0);
+            return String.format(Locale.ROOT, "FAULT | %-8s | %-26s | %6d sent | %6d not yet in PostgreSQL | %3d injected "
+                            + "| %d lost | %d duplicated | %5.1f s recovery",
+                    workload, fault, sent, pending, injected, lost, duplicated, recovery.toMillis() / 1000.0);
         }
 
         String json() {
-            return String.format(Locale.ROOT, "{\"workload\": %s, \"fault\": %s, \"inFlight\": %d, \"injected\": %d, "
-                            + "\"lost\": %d, \"duplicated\": %d, \"recoverySeconds\": %.1f}",
-                    quote(workload), quote(fault), inFlight, injected, lost, duplicated, recovery.toMillis() / 1000.0);
+            return String.format(Locale.ROOT, "{\"workload\": %s, \"fault\": %s, \"sent\": %d, \"inFlight\": %d, "
+                            + "\"injected\": %d, \"lost\": %d, \"duplicated\": %d, \"recoverySeconds\": %.1f}",
+                    quote(workload), quote(fault), sent, pending, injected, lost, duplicated, recovery.toMillis() / 1000.0);
         }
     }
 
