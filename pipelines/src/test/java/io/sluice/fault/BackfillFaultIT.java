@@ -15,7 +15,6 @@ import io.sluice.testing.fault.ChildJvm;
 import io.sluice.testing.fault.FaultTable;
 import io.sluice.testing.fault.KafkaBrokerProcess;
 import io.sluice.testing.fault.PostgresProxy;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -24,6 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -33,6 +34,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -58,21 +61,13 @@ class BackfillFaultIT {
     private static final Duration WAIT = Duration.ofMinutes(2);
 
     @TempDir
-    static Path brokerDir;
-
-    @TempDir
     Path dir;
 
     private static KafkaBrokerProcess broker;
 
     @BeforeAll
-    static void startBroker() throws Exception {
-        broker = KafkaBrokerProcess.start(brokerDir);
-    }
-
-    @AfterAll
-    static void stopBroker() throws Exception {
-        if (broker != null) broker.close();
+    static void broker() throws Exception {
+        broker = KafkaBrokerProcess.shared();
     }
 
     @Test
@@ -94,6 +89,12 @@ class BackfillFaultIT {
         });
     }
 
+    /** Where the components' output goes: under the module's target/, kept after the run for a failure's post-mortem. */
+    private Path logs(String faultName) throws java.io.IOException {
+        return java.nio.file.Files.createDirectories(Path.of("target", "fault-logs", getClass().getSimpleName(),
+                faultName.replaceAll("[^A-Za-z0-9]+", "-")));
+    }
+
     interface Fault {
         /** Injects the fault and returns once it is over; the number of faults injected. */
         long inject(PostgresProxy proxy) throws Exception;
@@ -111,12 +112,23 @@ class BackfillFaultIT {
             try {
                 // The upstream ensures the topics, so it goes first.
                 components.add(BackfillComponent.start(Kind.UPSTREAM, broker.bootstrapServers(), shared.registryUrl(),
-                        proxy.endpoint(), run.config(), dir.resolve("upstream.log")));
+                        proxy.endpoint(), run.config(), logs(faultName).resolve("upstream.log")));
+                // The fetcher and the sink start side by side: JVM starts are most of a scenario's set-up.
+                List<CompletableFuture<ChildJvm>> starting = new ArrayList<>();
                 for (Kind kind : List.of(Kind.FETCHER, Kind.SINK)) {
-                    components.add(BackfillComponent.start(kind, broker.bootstrapServers(), shared.registryUrl(),
-                            proxy.endpoint(), run.config(), dir.resolve(kind.name().toLowerCase() + ".log")));
+                    Path logs = logs(faultName);
+                    starting.add(CompletableFuture.supplyAsync(() -> start(kind, shared, proxy, run, logs)));
                 }
-                Runnable healthy = () -> components.forEach(ChildJvm::assertAlive);
+                RuntimeException failed = null;
+                for (CompletableFuture<ChildJvm> f : starting) {
+                    try {
+                        components.add(f.join());
+                    } catch (CompletionException e) {
+                        failed = failed == null ? e : failed;
+                    }
+                }
+                if (failed != null) throw failed;
+                Runnable healthy = () -> components.forEach(ChildJvm::superviseRestart);
                 run.publish();
                 long doneAtFault = run.awaitDone(DIDS / 4, false, WAIT, healthy, () -> "");
                 assertThat(doneAtFault).as("the fault comes mid-run").isLessThan(DIDS);
@@ -128,13 +140,25 @@ class BackfillFaultIT {
 
                 Counts counts = counts(run, simulator);
                 FaultTable.record(new FaultTable.Row("backfill", faultName, DIDS, DIDS - doneAtFault, injected,
-                        counts.lost(), counts.duplicated(), recovery));
+                        counts.lost(), counts.duplicated(), recovery, components.stream().mapToInt(ChildJvm::restarts).sum()));
                 assertThat(counts.lost()).as("records lost").isZero();
                 assertThat(counts.duplicated()).as("records duplicated").isZero();
                 run.assertTables(DIDS);
             } finally {
                 for (ChildJvm c : components) c.close();
             }
+        }
+    }
+
+    private ChildJvm start(Kind kind, TestStack shared, PostgresProxy proxy, BackfillRun run, Path logs) {
+        try {
+            return BackfillComponent.start(kind, broker.bootstrapServers(), shared.registryUrl(), proxy.endpoint(), run.config(),
+                    logs.resolve(kind.name().toLowerCase(java.util.Locale.ROOT) + ".log"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
         }
     }
 

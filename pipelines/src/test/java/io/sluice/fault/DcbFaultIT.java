@@ -14,7 +14,6 @@ import io.sluice.testing.fault.ChildJvm;
 import io.sluice.testing.fault.FaultTable;
 import io.sluice.testing.fault.KafkaBrokerProcess;
 import io.sluice.testing.fault.PostgresProxy;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -69,21 +68,13 @@ class DcbFaultIT {
     private static final String ID_TAG = "append:";
 
     @TempDir
-    static Path brokerDir;
-
-    @TempDir
     Path dir;
 
     private static KafkaBrokerProcess broker;
 
     @BeforeAll
-    static void startBroker() throws Exception {
-        broker = KafkaBrokerProcess.start(brokerDir);
-    }
-
-    @AfterAll
-    static void stopBroker() throws Exception {
-        if (broker != null) broker.close();
+    static void broker() throws Exception {
+        broker = KafkaBrokerProcess.shared();
     }
 
     @Test
@@ -105,6 +96,12 @@ class DcbFaultIT {
         });
     }
 
+    /** Where the components' output goes: under the module's target/, kept after the run for a failure's post-mortem. */
+    private Path logs(String faultName) throws java.io.IOException {
+        return java.nio.file.Files.createDirectories(Path.of("target", "fault-logs", getClass().getSimpleName(),
+                faultName.replaceAll("[^A-Za-z0-9]+", "-")));
+    }
+
     interface Fault {
         long inject(PostgresProxy proxy) throws Exception;
     }
@@ -121,11 +118,11 @@ class DcbFaultIT {
         AtomicBoolean stop = new AtomicBoolean();
         try (PostgresProxy proxy = PostgresProxy.start(stack.postgres());
              ChildJvm service = DcbComponent.start(broker.bootstrapServers(), stack.registryUrl(), proxy.endpoint(), port,
-                     suffix, dir.resolve("state"), dir.resolve("dcb-api.log"));
+                     suffix, dir.resolve("state"), logs(faultName).resolve("dcb-api.log"));
              DcbClient client = new DcbClient(URI.create("http://127.0.0.1:" + port + "/"));
              ExecutorService writers = Executors.newVirtualThreadPerTaskExecutor()) {
             String schema = config.api().schema();
-            Runnable healthy = service::assertAlive;
+            Runnable healthy = service::superviseRestart;
             List<Future<?>> done = new ArrayList<>();
             for (int w = 0; w < WRITERS; w++) {
                 int writer = w;
@@ -133,7 +130,8 @@ class DcbFaultIT {
             }
             await(() -> acknowledged.size() >= BEFORE, healthy, done, "appends before the fault");
             long sentAtFault = sent.get();
-            long pending = Math.max(0, sentAtFault - appends(stack, schema));
+            // sent and not refused by its condition, not yet in PostgreSQL
+            long pending = Math.max(0, sentAtFault - failedConditions.get() - appends(stack, schema));
             log.info("{}: {} appends acknowledged, {} sent", faultName, acknowledged.size(), sent.get());
             long injected = fault.inject(proxy);
             long faultEnd = System.nanoTime();
@@ -153,7 +151,8 @@ class DcbFaultIT {
             Map<String, Integer> copies = appendIds(all);
             long lost = ids.stream().filter(id -> !copies.containsKey(id)).count();
             long duplicated = copies.values().stream().mapToLong(n -> n - 1).sum();
-            FaultTable.record(new FaultTable.Row("dcb", faultName, sentAtFault, pending, injected, lost, duplicated, recovery));
+            FaultTable.record(new FaultTable.Row("dcb", faultName, sentAtFault, pending, injected, lost, duplicated, recovery,
+                    service.restarts()));
             assertThat(lost).as("acknowledged appends missing").isZero();
             assertThat(duplicated).as("appends applied more than once").isZero();
             assertThat(ConsistencyFixture.check(client, all)).as("positions 1..N and every condition held").isEmpty();

@@ -22,18 +22,35 @@ import java.util.concurrent.TimeoutException;
  */
 public final class ChildJvm implements AutoCloseable {
 
-    private final String name;
-    private final Path log;
-    private final Process process;
+    /** Restarts {@link #superviseRestart} allows, as a supervisor's restart policy with a crash-loop limit. */
+    private static final int MAX_RESTARTS = 3;
 
-    private ChildJvm(String name, Path log, Process process) {
+    private final String name;
+    private final Class<?> mainClass;
+    private final List<String> args;
+    private final String ready;
+    private final Path log;
+    private final Duration timeout;
+    private Process process;
+    private int restarts;
+
+    private ChildJvm(String name, Class<?> mainClass, List<String> args, String ready, Path log, Duration timeout, Process process) {
         this.name = name;
+        this.mainClass = mainClass;
+        this.args = List.copyOf(args);
+        this.ready = ready;
         this.log = log;
+        this.timeout = timeout;
         this.process = process;
     }
 
     /** Runs {@code mainClass} with {@code args} and returns once a line contains {@code ready}. */
     public static ChildJvm start(String name, Class<?> mainClass, List<String> args, String ready, Path log, Duration timeout)
+            throws IOException, InterruptedException {
+        return new ChildJvm(name, mainClass, args, ready, log, timeout, launch(name, mainClass, args, ready, log, timeout));
+    }
+
+    private static Process launch(String name, Class<?> mainClass, List<String> args, String ready, Path log, Duration timeout)
             throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
                 "-Xmx256m", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"), mainClass.getName()));
@@ -60,7 +77,7 @@ public final class ChildJvm implements AutoCloseable {
             process.destroyForcibly();
             throw new IllegalStateException("the " + name + " process did not start; see " + log, e);
         }
-        return new ChildJvm(name, log, process);
+        return process;
     }
 
     /** Throws when the process ended by itself: a component that gave up fails the test with its log's name. */
@@ -68,6 +85,40 @@ public final class ChildJvm implements AutoCloseable {
         if (!process.isAlive()) {
             throw new IllegalStateException("the " + name + " process exited with " + process.exitValue() + "; see " + log);
         }
+    }
+
+    /**
+     * When the process has exited, starts it again as the deployment's supervisor does ({@code restart:
+     * unless-stopped} in docker-compose.yml): a component that stops on a failure it leaves to its
+     * supervisor, such as the fetcher after an output it could not write, is restarted, not declared dead.
+     * More than {@link #MAX_RESTARTS} is a crash loop and fails.
+     */
+    public void superviseRestart() {
+        if (process.isAlive()) return;
+        if (restarts == MAX_RESTARTS) {
+            throw new IllegalStateException("the " + name + " process exited with " + process.exitValue() + " after "
+                    + restarts + " restarts; see " + log);
+        }
+        restarts++;
+        System.out.println("the " + name + " process exited with " + process.exitValue() + "; restart " + restarts
+                + " as its supervisor would; see " + log);
+        try {
+            process = launch(name, mainClass, args, ready, log, timeout);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while restarting " + name, e);
+        }
+    }
+
+    /** How often {@link #superviseRestart} started the process again. */
+    public int restarts() {
+        return restarts;
+    }
+
+    public String name() {
+        return name;
     }
 
     /** SIGKILL, and wait until it is gone. */

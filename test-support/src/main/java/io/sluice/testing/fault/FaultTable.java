@@ -18,7 +18,7 @@ import java.util.Locale;
 public final class FaultTable {
 
     private static final Path DIR = Path.of("target");
-    private static final String HEADER = "FAULT | workload | fault | sent | not yet in PostgreSQL | injected | lost | duplicated | recovery";
+    private static final String HEADER = "FAULT | workload | fault | sent | not yet in PostgreSQL | injected | lost | duplicated | recovery | restarts";
 
     private FaultTable() {
     }
@@ -35,20 +35,22 @@ public final class FaultTable {
      * @param lost       expected items absent at the end
      * @param duplicated items present more than once at the end
      * @param recovery   from the fault's end until PostgreSQL moved again
+     * @param restarts   components that stopped on their own and were started again, as their supervisor would
      */
     public record Row(String workload, String fault, long sent, long pending, long injected, long lost, long duplicated,
-                      Duration recovery) {
+                      Duration recovery, long restarts) {
 
         String line() {
             return String.format(Locale.ROOT, "FAULT | %-8s | %-26s | %6d sent | %6d not yet in PostgreSQL | %3d injected "
-                            + "| %d lost | %d duplicated | %5.1f s recovery",
-                    workload, fault, sent, pending, injected, lost, duplicated, recovery.toMillis() / 1000.0);
+                            + "| %d lost | %d duplicated | %5.1f s recovery | %d restarts",
+                    workload, fault, sent, pending, injected, lost, duplicated, recovery.toMillis() / 1000.0, restarts);
         }
 
         String json() {
             return String.format(Locale.ROOT, "{\"workload\": %s, \"fault\": %s, \"sent\": %d, \"inFlight\": %d, "
-                            + "\"injected\": %d, \"lost\": %d, \"duplicated\": %d, \"recoverySeconds\": %.1f}",
-                    quote(workload), quote(fault), sent, pending, injected, lost, duplicated, recovery.toMillis() / 1000.0);
+                            + "\"injected\": %d, \"lost\": %d, \"duplicated\": %d, \"recoverySeconds\": %.1f, \"restarts\": %d}",
+                    quote(workload), quote(fault), sent, pending, injected, lost, duplicated, recovery.toMillis() / 1000.0,
+                    restarts);
         }
     }
 

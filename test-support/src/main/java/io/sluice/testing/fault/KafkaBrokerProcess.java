@@ -1,6 +1,7 @@
 package io.sluice.testing.fault;
 
 import io.sluice.stack.FreePorts;
+import io.sluice.stack.TempDirs;
 import io.sluice.stack.kafka.EmbeddedKafkaBroker;
 
 import java.io.BufferedReader;
@@ -27,6 +28,7 @@ public final class KafkaBrokerProcess implements AutoCloseable {
 
     private static final String READY = "KAFKA-BROKER-PROCESS-READY";
     private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
+    private static KafkaBrokerProcess shared;
 
     private final Path logDir;
     private final Path log;
@@ -43,10 +45,42 @@ public final class KafkaBrokerProcess implements AutoCloseable {
 
     /** Starts a broker over {@code dir}/kafka on free ports; its output goes to {@code dir}/broker.log. */
     public static KafkaBrokerProcess start(Path dir) throws IOException, InterruptedException {
+        return start(dir, dir.resolve("broker.log"));
+    }
+
+    /** Starts a broker over {@code dir}/kafka on free ports; its output goes to {@code log}. */
+    public static KafkaBrokerProcess start(Path dir, Path log) throws IOException, InterruptedException {
         Path logDir = Files.createDirectories(dir.resolve("kafka"));
-        KafkaBrokerProcess broker = new KafkaBrokerProcess(logDir, dir.resolve("broker.log"), FreePorts.next(), FreePorts.next());
+        KafkaBrokerProcess broker = new KafkaBrokerProcess(logDir, log, FreePorts.next(), FreePorts.next());
         broker.launch();
         return broker;
+    }
+
+    /**
+     * One broker process for every fault test of this JVM (failsafe runs test classes one after another),
+     * started at the first call, killed and its directory removed when the JVM exits: a broker start
+     * costs seconds a test class need not pay again. A test that stops it starts it again before it ends.
+     * Its output goes to the module's {@code target/fault-broker.log}, which outlives the run.
+     */
+    public static synchronized KafkaBrokerProcess shared() throws IOException, InterruptedException {
+        if (shared == null) {
+            Path dir = TempDirs.create("sluice-fault-kafka-");
+            Path log = Files.createDirectories(Path.of("target")).resolve("fault-broker.log");
+            Files.deleteIfExists(log);
+            KafkaBrokerProcess broker = start(dir, log);
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                broker.process.destroyForcibly();
+                try {
+                    broker.process.waitFor(30, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                TempDirs.deleteRecursively(dir);
+            }, "kafka-broker-process-kill"));
+            shared = broker;
+        }
+        if (!shared.process.isAlive()) shared.launch(); // a test that stopped it failed before starting it again
+        return shared;
     }
 
     public String bootstrapServers() {
