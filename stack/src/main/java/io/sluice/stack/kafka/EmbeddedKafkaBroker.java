@@ -36,14 +36,16 @@ import java.util.concurrent.TimeUnit;
 public final class EmbeddedKafkaBroker implements AutoCloseable {
 
     private final Path logDir;
+    private final boolean keepLogDir;
     private final KafkaRaftServer server;
     private final String bootstrapServers;
     private final String saslSslBootstrapServers;
     private final String sslBootstrapServers;
 
-    private EmbeddedKafkaBroker(Path logDir, KafkaRaftServer server, String bootstrapServers,
+    private EmbeddedKafkaBroker(Path logDir, boolean keepLogDir, KafkaRaftServer server, String bootstrapServers,
                                 String saslSslBootstrapServers, String sslBootstrapServers) {
         this.logDir = logDir;
+        this.keepLogDir = keepLogDir;
         this.server = server;
         this.bootstrapServers = bootstrapServers;
         this.saslSslBootstrapServers = saslSslBootstrapServers;
@@ -67,11 +69,29 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             server.startup();
             String bootstrap = "127.0.0.1:" + listeners.plaintext();
             awaitReady(bootstrap);
-            return new EmbeddedKafkaBroker(logDir, server, bootstrap, address(listeners.saslSsl()), address(listeners.ssl()));
+            return new EmbeddedKafkaBroker(logDir, false, server, bootstrap, address(listeners.saslSsl()), address(listeners.ssl()));
         } catch (RuntimeException e) {
             TempDirs.deleteRecursively(logDir);
             throw e;
         }
+    }
+
+    /**
+     * A plaintext broker over {@code logDir} on fixed ports that keeps its data at close, so another
+     * broker started over the same directory and ports (a restart: the fault tests run it in a process
+     * of its own) finds its topics, offsets and transactions. The directory is formatted only the first time.
+     */
+    public static EmbeddedKafkaBroker startPersistent(Path logDir, int plaintextPort, int controllerPort) {
+        Listeners listeners = new Listeners(plaintextPort, controllerPort, 0, 0);
+        Properties props = brokerProperties(logDir, listeners);
+        if (!Files.exists(logDir.resolve("meta.properties"))) {
+            format(logDir, props, List.of());
+        }
+        KafkaRaftServer server = new KafkaRaftServer(KafkaConfig.fromProps(props), Time.SYSTEM);
+        server.startup();
+        String bootstrap = "127.0.0.1:" + plaintextPort;
+        awaitReady(bootstrap);
+        return new EmbeddedKafkaBroker(logDir, true, server, bootstrap, null, null);
     }
 
     /** The plaintext listener, which every broker has. */
@@ -99,7 +119,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     public void close() {
         server.shutdown();
         server.awaitShutdown();
-        TempDirs.deleteRecursively(logDir);
+        if (!keepLogDir) TempDirs.deleteRecursively(logDir);
     }
 
     /** Ports of the listeners; 0 for one the broker does not have. */

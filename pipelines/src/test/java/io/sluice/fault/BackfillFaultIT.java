@@ -1,0 +1,193 @@
+package io.sluice.fault;
+
+import io.sluice.backfill.pipeline.testing.BackfillRun;
+import io.sluice.backfill.ratelimit.RateLimitPolicy;
+import io.sluice.backfill.simulator.ExpectedRepo;
+import io.sluice.backfill.simulator.PdsSimulator;
+import io.sluice.backfill.simulator.PdsSimulatorConfig;
+import io.sluice.backfill.simulator.RecordCounts;
+import io.sluice.fault.testing.BackfillComponent;
+import io.sluice.fault.testing.BackfillComponent.Kind;
+import io.sluice.fault.testing.Recovery;
+import io.sluice.testing.TestStack;
+import io.sluice.testing.WithSluiceStack;
+import io.sluice.testing.fault.ChildJvm;
+import io.sluice.testing.fault.FaultTable;
+import io.sluice.testing.fault.KafkaBrokerProcess;
+import io.sluice.testing.fault.PostgresProxy;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The backfill under a fault, each component (resolver with rate limiter, fetcher, records sink) in a
+ * JVM of its own, on a broker in a process of its own and PostgreSQL behind a proxy the test controls:
+ * DIDs over several simulated hosts at a binding per-host limit, a fault once a quarter of them are
+ * done, and at the end every DID DONE, repo_records equal to the simulator's by count and checksum, no
+ * request over a host's limit. One {@link FaultTable} row per fault.
+ */
+@Tag("fault")
+@WithSluiceStack
+@Timeout(value = 3, unit = TimeUnit.MINUTES)
+class BackfillFaultIT {
+
+    private static final Logger log = LoggerFactory.getLogger(BackfillFaultIT.class);
+    private static final int DIDS = 300;
+    private static final int HOSTS = 6;
+    private static final int HOST_LIMIT = 5; // 50 DIDs a host at 5/s: the limit binds for 10 s
+    private static final int PARTITIONS = 2;
+    private static final Duration OUTAGE = Duration.ofSeconds(10);
+    private static final Duration WAIT = Duration.ofMinutes(2);
+
+    @TempDir
+    Path dir;
+
+    private static KafkaBrokerProcess broker;
+
+    @BeforeAll
+    static void broker() throws Exception {
+        broker = KafkaBrokerProcess.shared();
+    }
+
+    @Test
+    void brokerRestart(TestStack stack) throws Exception {
+        run(stack, "broker restart (SIGTERM)", (proxy) -> {
+            broker.stop();
+            broker.restart();
+            return 1;
+        });
+    }
+
+    @Test
+    void postgresOutage(TestStack stack) throws Exception {
+        run(stack, "PostgreSQL outage 10 s", proxy -> {
+            PostgresProxy.Outage outage = proxy.outage(OUTAGE);
+            log.info("PostgreSQL outage: {}", outage);
+            assertThat(outage.cut()).as("connections of the components cut").isPositive();
+            return outage.cut() + outage.refused();
+        });
+    }
+
+    /** Where the components' output goes: under the module's target/, kept after the run for a failure's post-mortem. */
+    private Path logs(String faultName) throws java.io.IOException {
+        return java.nio.file.Files.createDirectories(Path.of("target", "fault-logs", getClass().getSimpleName(),
+                faultName.replaceAll("[^A-Za-z0-9]+", "-")));
+    }
+
+    interface Fault {
+        /** Injects the fault and returns once it is over; the number of faults injected. */
+        long inject(PostgresProxy proxy) throws Exception;
+    }
+
+    private void run(TestStack shared, String faultName, Fault fault) throws Exception {
+        TestStack stack = new TestStack(broker.bootstrapServers(), shared.registryUrl(), shared.postgres());
+        PdsSimulatorConfig simulatorConfig = PdsSimulatorConfig.builder().hosts(HOSTS).dids(DIDS).seed(12)
+                .records(RecordCounts.uniform(5, 30)).rateLimit(3 * HOST_LIMIT, 1).build();
+        List<ChildJvm> components = new ArrayList<>();
+        try (PdsSimulator simulator = PdsSimulator.start(simulatorConfig);
+             PostgresProxy proxy = PostgresProxy.start(shared.postgres())) {
+            BackfillRun run = new BackfillRun(stack, simulator, "bffault", RateLimitPolicy.parse(HOST_LIMIT + "/s"),
+                    dir.resolve("state"), PARTITIONS);
+            try {
+                // The upstream ensures the topics, so it goes first.
+                components.add(BackfillComponent.start(Kind.UPSTREAM, broker.bootstrapServers(), shared.registryUrl(),
+                        proxy.endpoint(), run.config(), logs(faultName).resolve("upstream.log")));
+                // The fetcher and the sink start side by side: JVM starts are most of a scenario's set-up.
+                List<CompletableFuture<ChildJvm>> starting = new ArrayList<>();
+                for (Kind kind : List.of(Kind.FETCHER, Kind.SINK)) {
+                    Path logs = logs(faultName);
+                    starting.add(CompletableFuture.supplyAsync(() -> start(kind, shared, proxy, run, logs)));
+                }
+                RuntimeException failed = null;
+                for (CompletableFuture<ChildJvm> f : starting) {
+                    try {
+                        components.add(f.join());
+                    } catch (CompletionException e) {
+                        failed = failed == null ? e : failed;
+                    }
+                }
+                if (failed != null) throw failed;
+                Runnable healthy = () -> components.forEach(ChildJvm::superviseRestart);
+                run.publish();
+                long doneAtFault = run.awaitDone(DIDS / 4, false, WAIT, healthy, () -> "");
+                assertThat(doneAtFault).as("the fault comes mid-run").isLessThan(DIDS);
+                log.info("{}: {} of {} DIDs done", faultName, doneAtFault, DIDS);
+                long injected = fault.inject(proxy);
+                long faultEnd = System.nanoTime();
+                Duration recovery = Recovery.await(run::done, run.done(), DIDS, faultEnd, healthy, WAIT);
+                run.awaitDone(DIDS, true, WAIT, healthy, () -> "");
+
+                Counts counts = counts(run, simulator);
+                FaultTable.record(new FaultTable.Row("backfill", faultName, DIDS, DIDS - doneAtFault, injected,
+                        counts.lost(), counts.duplicated(), recovery, components.stream().mapToInt(ChildJvm::restarts).sum()));
+                assertThat(counts.lost()).as("records lost").isZero();
+                assertThat(counts.duplicated()).as("records duplicated").isZero();
+                run.assertTables(DIDS);
+            } finally {
+                for (ChildJvm c : components) c.close();
+            }
+        }
+    }
+
+    private ChildJvm start(Kind kind, TestStack shared, PostgresProxy proxy, BackfillRun run, Path logs) {
+        try {
+            return BackfillComponent.start(kind, broker.bootstrapServers(), shared.registryUrl(), proxy.endpoint(), run.config(),
+                    logs.resolve(kind.name().toLowerCase(java.util.Locale.ROOT) + ".log"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    record Counts(long lost, long duplicated) {
+    }
+
+    /**
+     * Lost: records the simulator's repositories hold beyond those in repo_records, per DID (with the
+     * per-DID checksum also compared by {@link BackfillRun#assertTables}); duplicated: rows of one record
+     * key beyond the first, and DIDs in backfill_dids more than once.
+     */
+    private static Counts counts(BackfillRun run, PdsSimulator simulator) throws Exception {
+        Map<String, Long> rows = new HashMap<>();
+        long duplicated;
+        try (Connection c = run.connect(); Statement st = c.createStatement()) {
+            try (ResultSet rs = st.executeQuery("SELECT did, count(*) FROM repo_records GROUP BY did")) {
+                while (rs.next()) rows.put(rs.getString(1), rs.getLong(2));
+            }
+            try (ResultSet rs = st.executeQuery("SELECT (SELECT count(*) - count(DISTINCT (did, collection, rkey)) FROM repo_records)"
+                    + " + (SELECT count(*) - count(DISTINCT did) FROM backfill_dids)")) {
+                rs.next();
+                duplicated = rs.getLong(1);
+            }
+        }
+        long lost = 0;
+        for (String did : simulator.dids()) {
+            ExpectedRepo expected = simulator.expected(did);
+            lost += Math.max(0, expected.records() - rows.getOrDefault(did, 0L));
+        }
+        return new Counts(lost, duplicated);
+    }
+}
