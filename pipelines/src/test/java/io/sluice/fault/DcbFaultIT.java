@@ -10,7 +10,7 @@ import io.sluice.fault.testing.Recovery;
 import io.sluice.stack.FreePorts;
 import io.sluice.testing.TestStack;
 import io.sluice.testing.WithSluiceStack;
-import io.sluice.testing.fault.ChildJvm;
+import io.sluice.testing.ChildJvm;
 import io.sluice.testing.fault.FaultTable;
 import io.sluice.testing.fault.KafkaBrokerProcess;
 import io.sluice.testing.fault.PostgresProxy;

@@ -6,6 +6,7 @@ import org.slf4j.LoggerFactory;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,34 +21,63 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * A stage in a JVM of its own, on this JVM's class path, so a test can kill it the hard way (SIGKILL:
- * no commit, no leaving the group, an open transaction left behind). The child's {@code main} calls
- * {@link #announceRunning()} once it runs; {@link #start} returns then. Its output goes to a log file.
+ * A component's {@code main} in a JVM of its own, on this JVM's class path, so a test can kill it the
+ * hard way (SIGKILL: no commit, no leaving the group, an open transaction left behind). The child's
+ * {@code main} calls {@link #announceRunning()} once it runs; {@link #start} returns then, so a later
+ * failure is the component's and not the launch's. Its output is appended to a log file.
  */
 public final class ChildJvm implements AutoCloseable {
 
+    /** JVM options for a component under a fault test: a small heap, and C1 only, so JIT takes less of two cores. */
+    public static final List<String> SMALL = List.of("-Xmx256m", "-XX:TieredStopAtLevel=1");
     private static final Logger log = LoggerFactory.getLogger(ChildJvm.class);
     private static final String RUNNING = "CHILD-JVM-RUNNING";
+    /** Restarts {@link #superviseRestart} allows, as a supervisor's restart policy with a crash-loop limit. */
+    private static final int MAX_RESTARTS = 3;
 
     private final String name;
-    private final Process process;
+    private final List<String> command;
+    private final Path logFile;
+    private final Duration timeout;
+    private Process process;
+    private int restarts;
 
-    private ChildJvm(String name, Process process) {
+    private ChildJvm(String name, List<String> command, Path logFile, Duration timeout) throws IOException, InterruptedException {
         this.name = name;
-        this.process = process;
+        this.command = List.copyOf(command);
+        this.logFile = logFile;
+        this.timeout = timeout;
+        this.process = launch();
     }
 
     /** Runs {@code main} with {@code args} and {@code -Xmx<heap>}; returns once it announced it runs. */
     public static ChildJvm start(String name, Class<?> main, List<String> args, String heap, Path logFile, Duration timeout)
             throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
-                "-Xmx" + heap, "-cp", System.getProperty("java.class.path"), main.getName()));
+        return start(name, main, args, List.of("-Xmx" + heap), logFile, timeout);
+    }
+
+    /** As {@link #start(String, Class, List, String, Path, Duration)}, with the JVM's options given whole. */
+    public static ChildJvm start(String name, Class<?> main, List<String> args, List<String> jvmOptions, Path logFile,
+                                 Duration timeout) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java")));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName()));
         command.addAll(args);
+        return new ChildJvm(name, command, logFile, timeout);
+    }
+
+    /** For the child's {@code main}: tells {@link #start} that it runs. */
+    public static void announceRunning() {
+        System.out.println(RUNNING);
+        System.out.flush();
+    }
+
+    private Process launch() throws IOException, InterruptedException {
         long started = System.nanoTime();
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        Process child = new ProcessBuilder(command).redirectErrorStream(true).start();
         CompletableFuture<Void> running = new CompletableFuture<>();
         Thread pump = new Thread(() -> {
-            try (BufferedReader lines = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            try (BufferedReader lines = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
                 for (String line; (line = lines.readLine()) != null; ) {
                     if (line.contains(RUNNING)) running.complete(null);
                     Files.writeString(logFile, line + System.lineSeparator(), StandardCharsets.UTF_8,
@@ -63,27 +93,50 @@ public final class ChildJvm implements AutoCloseable {
         try {
             running.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException | TimeoutException e) {
-            process.destroyForcibly();
+            child.destroyForcibly();
             throw new IllegalStateException(name + " did not start; see " + logFile, e);
         }
-        log.info("{} (pid {}) running after {} s; output in {}", name, process.pid(),
+        log.info("{} (pid {}) running after {} s; output in {}", name, child.pid(),
                 String.format(Locale.ROOT, "%.1f", (System.nanoTime() - started) / 1e9), logFile);
-        return new ChildJvm(name, process);
-    }
-
-    /** For the child's {@code main}: tells {@link #start} that it runs. */
-    public static void announceRunning() {
-        System.out.println(RUNNING);
-        System.out.flush();
+        return child;
     }
 
     public String name() {
         return name;
     }
 
-    /** Throws when the process ended by itself. */
+    /** Throws when the process ended by itself: a component that gave up fails the test with its log's name. */
     public void assertAlive() {
-        if (!process.isAlive()) throw new IllegalStateException(name + " exited with " + process.exitValue());
+        if (!process.isAlive()) throw new IllegalStateException(name + " exited with " + process.exitValue() + "; see " + logFile);
+    }
+
+    /**
+     * When the process has exited, starts it again as the deployment's supervisor does ({@code restart:
+     * unless-stopped} in docker-compose.yml): a component that stops on a failure it leaves to its
+     * supervisor, such as the fetcher after an output it could not write, is restarted, not declared dead.
+     * More than {@link #MAX_RESTARTS} is a crash loop and fails.
+     */
+    public void superviseRestart() {
+        if (process.isAlive()) return;
+        if (restarts == MAX_RESTARTS) {
+            throw new IllegalStateException(name + " exited with " + process.exitValue() + " after " + restarts
+                    + " restarts; see " + logFile);
+        }
+        restarts++;
+        log.warn("{} exited with {}; restart {} as its supervisor would; see {}", name, process.exitValue(), restarts, logFile);
+        try {
+            process = launch();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while restarting " + name, e);
+        }
+    }
+
+    /** How often {@link #superviseRestart} started the process again. */
+    public int restarts() {
+        return restarts;
     }
 
     /** SIGKILL, and wait until it is gone. */

@@ -6,7 +6,7 @@ import io.sluice.backfill.pipeline.testing.StageProcess;
 import io.sluice.backfill.ratelimit.RateLimitPolicy;
 import io.sluice.common.client.ConnectionSettings;
 import io.sluice.stack.PostgresEndpoint;
-import io.sluice.testing.fault.ChildJvm;
+import io.sluice.testing.ChildJvm;
 
 import java.io.IOException;
 import java.net.URI;
@@ -23,7 +23,6 @@ public final class BackfillComponent {
 
     public enum Kind { UPSTREAM, FETCHER, SINK }
 
-    private static final String RUNNING = "STAGE-PROCESS-RUNNING";
     private static final Duration START = Duration.ofSeconds(90);
 
     private BackfillComponent() {
@@ -36,7 +35,7 @@ public final class BackfillComponent {
                 config.idPrefix(), config.topicPrefix(), config.dbSchema(), config.stateDir().toString(),
                 Integer.toString(config.partitions()));
         Class<?> main = kind == Kind.UPSTREAM ? BackfillComponent.class : StageProcess.class;
-        return ChildJvm.start(kind.name().toLowerCase(java.util.Locale.ROOT), main, args, RUNNING, log, START);
+        return ChildJvm.start(kind.name().toLowerCase(java.util.Locale.ROOT), main, args, ChildJvm.SMALL, log, START);
     }
 
     /** Runs the resolver and the rate limiter until killed; args as {@link StageProcess#main}'s. */
@@ -45,7 +44,7 @@ public final class BackfillComponent {
         BackfillPipelineConfig config = new BackfillPipelineConfig(URI.create(args[6]), Boolean.parseBoolean(args[7]),
                 RateLimitPolicy.parse(args[8]), args[9], args[10], args[11], Path.of(args[12]), Integer.parseInt(args[13]));
         BackfillPipeline upstream = BackfillPipeline.startUpstream(ConnectionSettings.plaintext(args[1], args[2]), postgres, config);
-        System.out.println(RUNNING);
+        ChildJvm.announceRunning();
         try {
             while (true) {
                 Thread.sleep(1_000);

@@ -5,7 +5,7 @@ import io.sluice.dcb.api.DcbApiConfig;
 import io.sluice.dcb.service.DcbService;
 import io.sluice.dcb.service.DcbServiceConfig;
 import io.sluice.stack.PostgresEndpoint;
-import io.sluice.testing.fault.ChildJvm;
+import io.sluice.testing.ChildJvm;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -18,7 +18,6 @@ import java.util.List;
  */
 public final class DcbComponent {
 
-    private static final String RUNNING = "DCB-SERVICE-RUNNING";
     private static final Duration START = Duration.ofSeconds(120);
 
     private DcbComponent() {
@@ -38,7 +37,7 @@ public final class DcbComponent {
     public static ChildJvm start(String bootstrap, String registry, PostgresEndpoint postgres, int port, String suffix,
                                  Path stateDir, Path log) throws IOException, InterruptedException {
         return ChildJvm.start("dcb-api", DcbComponent.class, List.of(bootstrap, registry, postgres.jdbcUrl(), postgres.user(),
-                postgres.password(), Integer.toString(port), suffix, stateDir.toString()), RUNNING, log, START);
+                postgres.password(), Integer.toString(port), suffix, stateDir.toString()), ChildJvm.SMALL, log, START);
     }
 
     /** Runs the store until killed. Args: bootstrap registry jdbcUrl user password port suffix stateDir. */
@@ -46,7 +45,8 @@ public final class DcbComponent {
         DcbServiceConfig config = config(args[0], args[1], new PostgresEndpoint(args[2], args[3], args[4]),
                 Integer.parseInt(args[5]), args[6], Path.of(args[7]));
         DcbService service = DcbService.start(config, System.out::println);
-        System.out.println(RUNNING + " " + service.baseUri());
+        System.out.println("serving " + service.baseUri());
+        ChildJvm.announceRunning();
         while (service.isHealthy()) Thread.sleep(1_000);
         System.out.println("the events sink stopped");
         System.exit(1);

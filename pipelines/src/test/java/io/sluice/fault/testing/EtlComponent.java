@@ -7,7 +7,7 @@ import io.sluice.sinks.etl.EtlSink;
 import io.sluice.schemas.etl.UserRows;
 import io.sluice.sinks.core.ExactlyOnceSink;
 import io.sluice.stack.PostgresEndpoint;
-import io.sluice.testing.fault.ChildJvm;
+import io.sluice.testing.ChildJvm;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -22,7 +22,6 @@ public final class EtlComponent {
 
     public enum Kind { FLATTENER, SINK }
 
-    private static final String RUNNING = "ETL-COMPONENT-RUNNING";
     private static final Duration START = Duration.ofSeconds(120);
 
     private EtlComponent() {
@@ -50,7 +49,7 @@ public final class EtlComponent {
                                  String sourceTopic, Path stateDir, Path log) throws IOException, InterruptedException {
         return ChildJvm.start(kind.name().toLowerCase(java.util.Locale.ROOT), EtlComponent.class, List.of(kind.name(), bootstrap,
                 registry, postgres.jdbcUrl(), postgres.user(), postgres.password(), name, sourceTopic, stateDir.toString()),
-                RUNNING, log, START);
+                ChildJvm.SMALL, log, START);
     }
 
     /** Runs the component until killed. Args: kind bootstrap registry jdbcUrl user password name sourceTopic stateDir. */
@@ -61,7 +60,7 @@ public final class EtlComponent {
             case FLATTENER -> {
                 EtlPipeline flattener = EtlPipeline.start(config); // no sink instances: the flattener alone
                 flattener.awaitRunning(START);
-                System.out.println(RUNNING);
+                ChildJvm.announceRunning();
                 try {
                     while (true) {
                         Thread.sleep(1_000);
@@ -75,7 +74,7 @@ public final class EtlComponent {
             case SINK -> {
                 EtlPipeline.ensureTopics(config);
                 ExactlyOnceSink<Long, UserRows> sink = EtlSink.create(EtlPipeline.sinkConfig(config).build(), EtlPipeline.rowsTopic(config));
-                System.out.println(RUNNING);
+                ChildJvm.announceRunning();
                 sink.run();
                 System.exit(1); // run() returns only when closed, which nothing here does
             }
