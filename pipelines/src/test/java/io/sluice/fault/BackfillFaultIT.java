@@ -13,13 +13,9 @@ import io.sluice.testing.TestStack;
 import io.sluice.testing.WithSluiceStack;
 import io.sluice.testing.ChildJvm;
 import io.sluice.testing.fault.FaultTable;
-import io.sluice.testing.fault.KafkaBrokerProcess;
 import io.sluice.testing.fault.PostgresProxy;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,57 +46,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 @Tag("fault")
 @WithSluiceStack
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
-class BackfillFaultIT {
+class BackfillFaultIT extends FaultScenarios {
 
     private static final Logger log = LoggerFactory.getLogger(BackfillFaultIT.class);
     private static final int DIDS = 300;
     private static final int HOSTS = 6;
     private static final int HOST_LIMIT = 5; // 50 DIDs a host at 5/s: the limit binds for 10 s
     private static final int PARTITIONS = 2;
-    private static final Duration OUTAGE = Duration.ofSeconds(10);
     private static final Duration WAIT = Duration.ofMinutes(2);
 
-    @TempDir
-    Path dir;
-
-    private static KafkaBrokerProcess broker;
-
-    @BeforeAll
-    static void broker() throws Exception {
-        broker = KafkaBrokerProcess.shared();
-    }
-
-    @Test
-    void brokerRestart(TestStack stack) throws Exception {
-        run(stack, "broker restart (SIGTERM)", (proxy) -> {
-            broker.stop();
-            broker.restart();
-            return 1;
-        });
-    }
-
-    @Test
-    void postgresOutage(TestStack stack) throws Exception {
-        run(stack, "PostgreSQL outage 10 s", proxy -> {
-            PostgresProxy.Outage outage = proxy.outage(OUTAGE);
-            log.info("PostgreSQL outage: {}", outage);
-            assertThat(outage.cut()).as("connections of the components cut").isPositive();
-            return outage.cut() + outage.refused();
-        });
-    }
-
-    /** Where the components' output goes: under the module's target/, kept after the run for a failure's post-mortem. */
-    private Path logs(String faultName) throws java.io.IOException {
-        return java.nio.file.Files.createDirectories(Path.of("target", "fault-logs", getClass().getSimpleName(),
-                faultName.replaceAll("[^A-Za-z0-9]+", "-")));
-    }
-
-    interface Fault {
-        /** Injects the fault and returns once it is over; the number of faults injected. */
-        long inject(PostgresProxy proxy) throws Exception;
-    }
-
-    private void run(TestStack shared, String faultName, Fault fault) throws Exception {
+    @Override
+    void run(TestStack shared, String faultName, Fault fault) throws Exception {
         TestStack stack = new TestStack(broker.bootstrapServers(), shared.registryUrl(), shared.postgres());
         PdsSimulatorConfig simulatorConfig = PdsSimulatorConfig.builder().hosts(HOSTS).dids(DIDS).seed(12)
                 .records(RecordCounts.uniform(5, 30)).rateLimit(3 * HOST_LIMIT, 1).build();

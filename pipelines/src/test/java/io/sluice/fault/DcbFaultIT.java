@@ -12,13 +12,9 @@ import io.sluice.testing.TestStack;
 import io.sluice.testing.WithSluiceStack;
 import io.sluice.testing.ChildJvm;
 import io.sluice.testing.fault.FaultTable;
-import io.sluice.testing.fault.KafkaBrokerProcess;
 import io.sluice.testing.fault.PostgresProxy;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,56 +53,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 @Tag("fault")
 @WithSluiceStack
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
-class DcbFaultIT {
+class DcbFaultIT extends FaultScenarios {
 
     private static final Logger log = LoggerFactory.getLogger(DcbFaultIT.class);
     private static final int WRITERS = 8;
     private static final int BEFORE = 80;  // acknowledged appends before the fault
     private static final int AFTER = 80;   // and after it
-    private static final Duration OUTAGE = Duration.ofSeconds(10);
     private static final Duration WAIT = Duration.ofMinutes(2);
     private static final String ID_TAG = "append:";
 
-    @TempDir
-    Path dir;
-
-    private static KafkaBrokerProcess broker;
-
-    @BeforeAll
-    static void broker() throws Exception {
-        broker = KafkaBrokerProcess.shared();
-    }
-
-    @Test
-    void brokerRestart(TestStack stack) throws Exception {
-        run(stack, "broker restart (SIGTERM)", proxy -> {
-            broker.stop();
-            broker.restart();
-            return 1;
-        });
-    }
-
-    @Test
-    void postgresOutage(TestStack stack) throws Exception {
-        run(stack, "PostgreSQL outage 10 s", proxy -> {
-            PostgresProxy.Outage outage = proxy.outage(OUTAGE);
-            log.info("PostgreSQL outage: {}", outage);
-            assertThat(outage.cut()).as("connections of the components cut").isPositive();
-            return outage.cut() + outage.refused();
-        });
-    }
-
-    /** Where the components' output goes: under the module's target/, kept after the run for a failure's post-mortem. */
-    private Path logs(String faultName) throws java.io.IOException {
-        return java.nio.file.Files.createDirectories(Path.of("target", "fault-logs", getClass().getSimpleName(),
-                faultName.replaceAll("[^A-Za-z0-9]+", "-")));
-    }
-
-    interface Fault {
-        long inject(PostgresProxy proxy) throws Exception;
-    }
-
-    private void run(TestStack stack, String faultName, Fault fault) throws Exception {
+    @Override
+    void run(TestStack stack, String faultName, Fault fault) throws Exception {
         String suffix = UUID.randomUUID().toString().substring(0, 8);
         int port = FreePorts.next();
         DcbServiceConfig config = DcbComponent.config(broker.bootstrapServers(), stack.registryUrl(), stack.postgres(), port,

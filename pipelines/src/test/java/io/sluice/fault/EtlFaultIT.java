@@ -18,15 +18,11 @@ import io.sluice.testing.TestStack;
 import io.sluice.testing.WithSluiceStack;
 import io.sluice.testing.ChildJvm;
 import io.sluice.testing.fault.FaultTable;
-import io.sluice.testing.fault.KafkaBrokerProcess;
 import io.sluice.testing.fault.PostgresProxy;
 import org.apache.kafka.connect.source.SourceRecord;
 import org.bson.BsonDocument;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,7 +52,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 @Tag("fault")
 @WithSluiceStack
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
-class EtlFaultIT {
+class EtlFaultIT extends FaultScenarios {
 
     private static final Logger log = LoggerFactory.getLogger(EtlFaultIT.class);
     private static final long SEED = 12;
@@ -65,49 +61,10 @@ class EtlFaultIT {
     private static final int DELETE_EVERY = 15;
     private static final int CHUNK = 10;          // changes per send
     private static final long CHUNK_EVERY_MS = 200; // about 50 changes a second
-    private static final Duration OUTAGE = Duration.ofSeconds(10);
     private static final Duration WAIT = Duration.ofMinutes(2);
 
-    @TempDir
-    Path dir;
-
-    private static KafkaBrokerProcess broker;
-
-    @BeforeAll
-    static void broker() throws Exception {
-        broker = KafkaBrokerProcess.shared();
-    }
-
-    @Test
-    void brokerRestart(TestStack stack) throws Exception {
-        run(stack, "broker restart (SIGTERM)", proxy -> {
-            broker.stop();
-            broker.restart();
-            return 1;
-        });
-    }
-
-    @Test
-    void postgresOutage(TestStack stack) throws Exception {
-        run(stack, "PostgreSQL outage 10 s", proxy -> {
-            PostgresProxy.Outage outage = proxy.outage(OUTAGE);
-            log.info("PostgreSQL outage: {}", outage);
-            assertThat(outage.cut()).as("connections of the components cut").isPositive();
-            return outage.cut() + outage.refused();
-        });
-    }
-
-    /** Where the components' output goes: under the module's target/, kept after the run for a failure's post-mortem. */
-    private Path logs(String faultName) throws java.io.IOException {
-        return java.nio.file.Files.createDirectories(Path.of("target", "fault-logs", getClass().getSimpleName(),
-                faultName.replaceAll("[^A-Za-z0-9]+", "-")));
-    }
-
-    interface Fault {
-        long inject(PostgresProxy proxy) throws Exception;
-    }
-
-    private void run(TestStack stack, String faultName, Fault fault) throws Exception {
+    @Override
+    void run(TestStack stack, String faultName, Fault fault) throws Exception {
         String name = stack.unique("etlfault");
         UserChangeFeed feed = new UserChangeFeed(new UserGenerator(SEED), new MongoChangeEvents(name.replace('-', '_'), Clock.system()));
         Map<Long, BsonDocument> live = EtlTables.created(SEED, USERS);
