@@ -86,6 +86,17 @@ final class FetcherCommand implements Callable<Integer> {
                     + "for the simulator.")
     List<String> allowPrivateHosts = List.of();
 
+    @Option(names = "--stored-schema", paramLabel = "NAME", defaultValue = "public",
+            description = "With --pg-url: the records sink's schema (its --schema), where the fetcher reads what is stored "
+                    + "(default ${DEFAULT-VALUE}).")
+    String storedSchema;
+
+    @Option(names = "--refetch",
+            description = "Download every repository. Without it, and given --pg-url (the records sink's database), a "
+                    + "repository the sink stored completely is first asked for with getLatestCommit (one request, one "
+                    + "token) and downloaded only when its revision changed.")
+    boolean refetch;
+
     @Option(names = "--progress-seconds", defaultValue = "5", description = "Seconds between progress lines; 0 for none.")
     int progressSeconds;
 
@@ -146,7 +157,10 @@ final class FetcherCommand implements Callable<Integer> {
                 .limits(car.limits(Limits.DEFAULT.maxBlockBytes()))
                 .retry(new RetryPolicy(maxAttempts, RetryPolicy.DEFAULT.initialBackoff(), RetryPolicy.DEFAULT.maxBackoff()))
                 .maxRecordBytes(maxRecordBytes).maxRecordDepth(maxRecordDepth).maxJsonPerCarByte(maxJsonPerCarByte)
-                .allowedPrivateHosts(Set.copyOf(allowPrivateHosts));
+                .allowedPrivateHosts(Set.copyOf(allowPrivateHosts))
+                .storedDatabase(connection.postgresIfGiven().map(pg -> new FetcherConfig.StoredDatabase(pg.jdbcUrl(),
+                        pg.user(), pg.password(), storedSchema)))
+                .refetch(refetch);
         String clientId = instance.clientId("sluice-fetcher");
         b.consumerOverrides(Map.of(ConsumerConfig.CLIENT_ID_CONFIG, clientId))
                 .producerOverrides(Map.of(ProducerConfig.CLIENT_ID_CONFIG, clientId));
