@@ -109,7 +109,10 @@ final class FetcherCommand implements Callable<Integer> {
         try (ComponentMetrics metrics = metricsOptions.start("fetcher", err); FetcherApp app = FetcherApp.start(config)) {
             metrics.bind(new FetcherMetrics(app::stats));
             err.println("fetcher started: group " + config.groupId() + " on " + config.topics().fetch() + " at "
-                    + config.connection().bootstrapServers());
+                    + config.connection().bootstrapServers() + "; " + (config.skipsUnchanged()
+                    ? "a repository stored at the PDS's latest revision is not downloaded again (--refetch to download all)"
+                    : config.refetch() ? "downloading every repository (--refetch)"
+                    : "downloading every repository (no --pg-url: the stored revisions are unknown)"));
             err.flush();
             CountDownLatch stopped = new CountDownLatch(1);
             Thread.ofVirtual().start(() -> {
@@ -185,9 +188,9 @@ final class FetcherCommand implements Callable<Integer> {
             long t = System.nanoTime();
             double seconds = Math.max(1e-3, (t - lastNanos) / 1e9);
             String line = String.format("repos done %d (%.0f/s), records %d (%.0f/s), partial %d (%d records not produced),"
-                            + " failed %d, retried %d, expired %d, 429s %d",
+                            + " unchanged %d (not downloaded), failed %d, retried %d, expired %d, 429s %d",
                     now.done(), (now.done() - last.done()) / seconds, now.records(), (now.records() - last.records()) / seconds,
-                    now.partial(), now.recordsDeadLettered(), now.failed(), now.retried(), now.expired(), now.throttled());
+                    now.partial(), now.recordsDeadLettered(), now.unchanged(), now.failed(), now.retried(), now.expired(), now.throttled());
             last = now;
             lastNanos = t;
             return line;

@@ -59,6 +59,8 @@ class BackfillRefetchIT {
                         DIDS, CHANGED);
                 assertThat(rerun.repos()).as("downloads on the rerun: the changed repositories only").isEqualTo(CHANGED);
                 assertThat(checks(rerun)).as("getLatestCommit requests on the rerun").isEqualTo(DIDS);
+                assertThat(pipeline.fetcherStats().unchanged()).as("DIDs the fetcher found unchanged")
+                        .isEqualTo(DIDS - CHANGED);
                 long changedRecords = changed.stream().mapToLong(did -> simulator.expected(did).records()).sum();
                 String atNewRev = "SELECT count(*) FROM repo_records WHERE " + String.join(" OR ", changed.stream()
                         .map(did -> "(did = '" + did + "' AND rev = '" + simulator.expected(did).rev() + "')").toList());
