@@ -86,6 +86,17 @@ final class FetcherCommand implements Callable<Integer> {
                     + "for the simulator.")
     List<String> allowPrivateHosts = List.of();
 
+    @Option(names = "--stored-schema", paramLabel = "NAME", defaultValue = "public",
+            description = "With --pg-url: the records sink's schema (its --schema), where the fetcher reads what is stored "
+                    + "(default ${DEFAULT-VALUE}).")
+    String storedSchema;
+
+    @Option(names = "--refetch",
+            description = "Download every repository. Without it, and given --pg-url (the records sink's database), a "
+                    + "repository the sink stored completely is first asked for with getLatestCommit (one request, one "
+                    + "token) and downloaded only when its revision changed.")
+    boolean refetch;
+
     @Option(names = "--progress-seconds", defaultValue = "5", description = "Seconds between progress lines; 0 for none.")
     int progressSeconds;
 
@@ -98,7 +109,10 @@ final class FetcherCommand implements Callable<Integer> {
         try (ComponentMetrics metrics = metricsOptions.start("fetcher", err); FetcherApp app = FetcherApp.start(config)) {
             metrics.bind(new FetcherMetrics(app::stats));
             err.println("fetcher started: group " + config.groupId() + " on " + config.topics().fetch() + " at "
-                    + config.connection().bootstrapServers());
+                    + config.connection().bootstrapServers() + "; " + (config.skipsUnchanged()
+                    ? "a repository stored at the PDS's latest revision is not downloaded again (--refetch to download all)"
+                    : config.refetch() ? "downloading every repository (--refetch)"
+                    : "downloading every repository (no --pg-url: the stored revisions are unknown)"));
             err.flush();
             CountDownLatch stopped = new CountDownLatch(1);
             Thread.ofVirtual().start(() -> {
@@ -146,7 +160,10 @@ final class FetcherCommand implements Callable<Integer> {
                 .limits(car.limits(Limits.DEFAULT.maxBlockBytes()))
                 .retry(new RetryPolicy(maxAttempts, RetryPolicy.DEFAULT.initialBackoff(), RetryPolicy.DEFAULT.maxBackoff()))
                 .maxRecordBytes(maxRecordBytes).maxRecordDepth(maxRecordDepth).maxJsonPerCarByte(maxJsonPerCarByte)
-                .allowedPrivateHosts(Set.copyOf(allowPrivateHosts));
+                .allowedPrivateHosts(Set.copyOf(allowPrivateHosts))
+                .storedDatabase(connection.postgresIfGiven().map(pg -> new FetcherConfig.StoredDatabase(pg.jdbcUrl(),
+                        pg.user(), pg.password(), storedSchema)))
+                .refetch(refetch);
         String clientId = instance.clientId("sluice-fetcher");
         b.consumerOverrides(Map.of(ConsumerConfig.CLIENT_ID_CONFIG, clientId))
                 .producerOverrides(Map.of(ProducerConfig.CLIENT_ID_CONFIG, clientId));
@@ -171,9 +188,9 @@ final class FetcherCommand implements Callable<Integer> {
             long t = System.nanoTime();
             double seconds = Math.max(1e-3, (t - lastNanos) / 1e9);
             String line = String.format("repos done %d (%.0f/s), records %d (%.0f/s), partial %d (%d records not produced),"
-                            + " failed %d, retried %d, expired %d, 429s %d",
+                            + " unchanged %d (not downloaded), failed %d, retried %d, expired %d, 429s %d",
                     now.done(), (now.done() - last.done()) / seconds, now.records(), (now.records() - last.records()) / seconds,
-                    now.partial(), now.recordsDeadLettered(), now.failed(), now.retried(), now.expired(), now.throttled());
+                    now.partial(), now.recordsDeadLettered(), now.unchanged(), now.failed(), now.retried(), now.expired(), now.throttled());
             last = now;
             lastNanos = t;
             return line;

@@ -35,6 +35,30 @@ class FetcherCommandTest {
     }
 
     @Test
+    void givenTheSinksDatabaseItSkipsUnchangedRepositoriesUnlessRefetch() {
+        FetcherCommand command = new FetcherCommand();
+        new CommandLine(command).parseArgs("--bootstrap-server", "k:9092", "--registry-url", "http://r",
+                "--pg-url", "jdbc:postgresql://db:5432/sluice?user=u&password=secret", "--stored-schema", "backfill");
+        FetcherConfig config = command.config();
+        assertThat(config.storedDatabase()).hasValueSatisfying(db -> {
+            assertThat(db.schema()).isEqualTo("backfill");
+            assertThat(db.toString()).doesNotContain("secret");
+        });
+        assertThat(config.skipsUnchanged()).isTrue();
+
+        FetcherCommand refetch = new FetcherCommand();
+        new CommandLine(refetch).parseArgs("--bootstrap-server", "k:9092", "--registry-url", "http://r",
+                "--pg-url", "jdbc:postgresql://db:5432/sluice", "--refetch");
+        assertThat(refetch.config().refetch()).isTrue();
+        assertThat(refetch.config().skipsUnchanged()).isFalse();
+
+        FetcherCommand noDatabase = new FetcherCommand();
+        new CommandLine(noDatabase).parseArgs("--bootstrap-server", "k:9092", "--registry-url", "http://r");
+        org.junit.jupiter.api.Assumptions.assumeTrue(System.getenv("SLUICE_PG_URL") == null);
+        assertThat(noDatabase.config().skipsUnchanged()).isFalse();
+    }
+
+    @Test
     void theInstanceIdEndsTheClientIds() {
         FetcherCommand command = new FetcherCommand();
         new CommandLine(command).parseArgs("--bootstrap-server", "k:9092", "--registry-url", "http://r", "--instance-id", "node-2");

@@ -46,6 +46,6 @@ class RequestRateTest {
             if (counts[i] > 0) windows.add(new WindowCount(first + i, counts[i], counts[i], 0));
         }
         long total = windows.stream().mapToLong(WindowCount::admitted).sum();
-        return new HostStats(name, "http://" + name, total, total, 0, 0, 0, 20, 20, Map.of(), windows);
+        return new HostStats(name, "http://" + name, total, total, total, 0, 0, 0, 20, 20, Map.of(), windows);
     }
 }

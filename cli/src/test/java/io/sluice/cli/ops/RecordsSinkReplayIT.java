@@ -109,7 +109,7 @@ class RecordsSinkReplayIT {
                     producer.send(new ProducerRecord<>(rt, keys.serialize(rt, did), records.serialize(rt, r)));
                 }
                 DidStatus done = new DidStatus(did, "https://pds.example", DidState.DONE, (long) PER_DID, 1_000L, 1, null,
-                        T0.plusSeconds(d), "run-1", 0L);
+                        T0.plusSeconds(d), "run-1", 0L, null);
                 producer.send(new ProducerRecord<>(st, keys.serialize(st, did), statuses.serialize(st, done)));
             }
             producer.flush();

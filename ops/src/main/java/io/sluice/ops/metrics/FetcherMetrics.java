@@ -21,6 +21,10 @@ public record FetcherMetrics(Supplier<FetcherStats> stats) implements MeterBinde
         counter(registry, "sluice.fetcher.repos.done", "repositories fully produced", FetcherStats.Snapshot::done);
         counter(registry, "sluice.fetcher.repos.partial", "repositories stored without some of their records",
                 FetcherStats.Snapshot::partial);
+        counter(registry, "sluice.fetcher.repos.unchanged", "repositories still at the stored revision, not downloaded",
+                FetcherStats.Snapshot::unchanged);
+        counter(registry, "sluice.fetcher.repos.changed", "stored repositories at a new revision, sent back for a download",
+                FetcherStats.Snapshot::changed);
         counter(registry, "sluice.fetcher.records.dead.lettered", "records of stored repositories not produced",
                 FetcherStats.Snapshot::recordsDeadLettered);
         counter(registry, "sluice.fetcher.tasks.dead.lettered", "tasks sent to the DLQ", FetcherStats.Snapshot::failed);

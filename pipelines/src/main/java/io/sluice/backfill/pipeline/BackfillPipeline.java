@@ -88,7 +88,10 @@ public final class BackfillPipeline implements AutoCloseable {
         this.metrics = metrics;
         this.resolverConfig = resolverConfig(connection, config).build();
         this.limiterConfig = rateLimiterConfig(connection, config).build();
-        this.fetcherConfig = fetcherConfig(connection, config).build();
+        this.fetcherConfig = fetcherConfig(connection, config)
+                .storedDatabase(Optional.of(new FetcherConfig.StoredDatabase(postgres.jdbcUrl(), postgres.user(),
+                        postgres.password(), config.dbSchema())))
+                .build();
         this.sinkTopics = sinkTopics(config);
         this.sinkConfig = sinkConfig(connection, postgres, config)
                 .meterRegistry(metrics == null ? new CompositeMeterRegistry() : metrics.registry())
@@ -164,7 +167,8 @@ public final class BackfillPipeline implements AutoCloseable {
                 .allowedPrivateHosts(config.allowLoopback() ? Set.of("127.0.0.1", "localhost", "::1") : Set.of())
                 .spillDir(config.stateDir().resolve("spill"))
                 .commitInterval(Duration.ofMillis(200))
-                .shutdownTimeout(Duration.ofSeconds(10));
+                .shutdownTimeout(Duration.ofSeconds(10))
+                .refetch(config.refetch());
     }
 
     /** The records sink settings of the pipeline {@code config} describes, as a builder; see {@link #fetcherConfig}. */

@@ -26,10 +26,11 @@ import java.util.regex.Pattern;
  * @param partitions        partitions of every backfill topic created (the limiter's inputs must be
  *                          co-partitioned, so all get the same count)
  * @param limiterTiming     the rate limiter's timing (task deadlines, margins); its defaults normally
+ * @param refetch           the fetcher downloads every repository, also one stored at the PDS's latest revision
  */
 public record BackfillPipelineConfig(URI plcUrl, boolean allowLoopback, RateLimitPolicy defaultHostPolicy, String idPrefix,
                                      String topicPrefix, String dbSchema, Path stateDir, int partitions,
-                                     RateLimiterConfig.Timing limiterTiming) {
+                                     RateLimiterConfig.Timing limiterTiming, boolean refetch) {
 
     private static final Pattern SCHEMA = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
 
@@ -43,6 +44,14 @@ public record BackfillPipelineConfig(URI plcUrl, boolean allowLoopback, RateLimi
         Objects.requireNonNull(stateDir, "stateDir");
         if (partitions < 1) throw new IllegalArgumentException("partitions must be >= 1, got " + partitions);
         Objects.requireNonNull(limiterTiming, "limiterTiming");
+    }
+
+    /** Without refetch. */
+    public BackfillPipelineConfig(URI plcUrl, boolean allowLoopback, RateLimitPolicy defaultHostPolicy, String idPrefix,
+                                  String topicPrefix, String dbSchema, Path stateDir, int partitions,
+                                  RateLimiterConfig.Timing limiterTiming) {
+        this(plcUrl, allowLoopback, defaultHostPolicy, idPrefix, topicPrefix, dbSchema, stateDir, partitions, limiterTiming,
+                false);
     }
 
     /** With the rate limiter's default timing. */
@@ -59,19 +68,19 @@ public record BackfillPipelineConfig(URI plcUrl, boolean allowLoopback, RateLimi
     }
 
     public BackfillPipelineConfig withAllowLoopback(boolean allow) {
-        return new BackfillPipelineConfig(plcUrl, allow, defaultHostPolicy, idPrefix, topicPrefix, dbSchema, stateDir, partitions, limiterTiming);
+        return new BackfillPipelineConfig(plcUrl, allow, defaultHostPolicy, idPrefix, topicPrefix, dbSchema, stateDir, partitions, limiterTiming, refetch);
     }
 
     public BackfillPipelineConfig withPrefixes(String ids, String topics) {
-        return new BackfillPipelineConfig(plcUrl, allowLoopback, defaultHostPolicy, ids, topics, dbSchema, stateDir, partitions, limiterTiming);
+        return new BackfillPipelineConfig(plcUrl, allowLoopback, defaultHostPolicy, ids, topics, dbSchema, stateDir, partitions, limiterTiming, refetch);
     }
 
     public BackfillPipelineConfig withDbSchema(String schema) {
-        return new BackfillPipelineConfig(plcUrl, allowLoopback, defaultHostPolicy, idPrefix, topicPrefix, schema, stateDir, partitions, limiterTiming);
+        return new BackfillPipelineConfig(plcUrl, allowLoopback, defaultHostPolicy, idPrefix, topicPrefix, schema, stateDir, partitions, limiterTiming, refetch);
     }
 
     public BackfillPipelineConfig withPartitions(int n) {
-        return new BackfillPipelineConfig(plcUrl, allowLoopback, defaultHostPolicy, idPrefix, topicPrefix, dbSchema, stateDir, n, limiterTiming);
+        return new BackfillPipelineConfig(plcUrl, allowLoopback, defaultHostPolicy, idPrefix, topicPrefix, dbSchema, stateDir, n, limiterTiming, refetch);
     }
 
     public BackfillPipelineConfig withStateDir(Path dir) {
@@ -81,7 +90,12 @@ public record BackfillPipelineConfig(URI plcUrl, boolean allowLoopback, RateLimi
 
     public BackfillPipelineConfig withLimiterTiming(RateLimiterConfig.Timing timing) {
         return new BackfillPipelineConfig(plcUrl, allowLoopback, defaultHostPolicy, idPrefix, topicPrefix, dbSchema, stateDir,
-                partitions, timing);
+                partitions, timing, refetch);
+    }
+
+    public BackfillPipelineConfig withRefetch(boolean refetch) {
+        return new BackfillPipelineConfig(plcUrl, allowLoopback, defaultHostPolicy, idPrefix, topicPrefix, dbSchema, stateDir,
+                partitions, limiterTiming, refetch);
     }
 
     /** {@code id} with the id prefix. */

@@ -33,7 +33,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * What a rerun costs (issue 17 item 4). A backfill of 300 DIDs over 6 hosts at a binding 5/s each,
  * then the rerun an operator does with {@code sluice replay --group <rate limiter> --to-earliest
  * --execute}: every stage stopped, the rate limiter reset (its inputs to the earliest offset, its
- * stores and changelogs deleted), every stage started again. The simulator counts the downloads.
+ * stores and changelogs deleted), every stage started again. The simulator counts the requests: on the
+ * rerun a released DID costs one, a getLatestCommit (its repository is stored at the PDS's revision, see
+ * {@link BackfillRefetchIT}) or, were it not, a download.
  *
  * <p>Asserted: while no fetcher has joined, the limiter releases nothing (a task nobody owns would
  * expire); on the rerun, the downloads per DID (each DID released once, however many times it was
@@ -95,12 +97,13 @@ class BackfillRerunIT {
             }
             long rerunDownloads = simulator.stats().totals().served();
             double perDid = (double) rerunDownloads / DIDS;
-            log.info("rerun: {} downloads for {} DIDs ({} per DID) in {} s", rerunDownloads, DIDS,
+            log.info("rerun: {} requests ({} downloads) for {} DIDs ({} per DID) in {} s", rerunDownloads,
+                    simulator.stats().totals().repos(), DIDS,
                     String.format("%.3f", perDid), String.format("%.1f", (System.nanoTime() - rerunStart) / 1e9));
 
             run.assertTables(DIDS);
-            // at least 1: the reset deleted what the limiter remembered, so every DID is fetched again
-            assertThat(perDid).as("downloads per DID on the rerun (%d downloads)", rerunDownloads).isBetween(1.0, 1.05);
+            // at least 1: the reset deleted what the limiter remembered, so every DID is released again
+            assertThat(perDid).as("requests per DID on the rerun (%d requests)", rerunDownloads).isBetween(1.0, 1.05);
             // The expired share is logged, not asserted yet: the target (< 1%) is not met (issue 17 item 4 (a)).
         }
     }

@@ -27,6 +27,7 @@ import java.util.Set;
 final class EndpointPolicy {
 
     static final String GET_REPO = "/xrpc/com.atproto.sync.getRepo";
+    static final String GET_LATEST_COMMIT = "/xrpc/com.atproto.sync.getLatestCommit";
 
     /** The endpoint was refused; fetching will never work. */
     static final class RejectedEndpointException extends Exception {
@@ -55,6 +56,15 @@ final class EndpointPolicy {
      * @throws RejectedEndpointException the endpoint is not allowed (permanent)
      */
     URI getRepoUri(String endpoint, String did) throws UnknownHostException, RejectedEndpointException {
+        return uri(endpoint, GET_REPO, did);
+    }
+
+    /** The getLatestCommit URL of {@code did} at {@code endpoint}, after the same checks. */
+    URI getLatestCommitUri(String endpoint, String did) throws UnknownHostException, RejectedEndpointException {
+        return uri(endpoint, GET_LATEST_COMMIT, did);
+    }
+
+    private URI uri(String endpoint, String method, String did) throws UnknownHostException, RejectedEndpointException {
         URI uri;
         try {
             uri = new URI(endpoint);
@@ -79,6 +89,6 @@ final class EndpointPolicy {
             }
         }
         String base = endpoint.endsWith("/") ? endpoint.substring(0, endpoint.length() - 1) : endpoint;
-        return URI.create(base + GET_REPO + "?did=" + URLEncoder.encode(did, StandardCharsets.UTF_8));
+        return URI.create(base + method + "?did=" + URLEncoder.encode(did, StandardCharsets.UTF_8));
     }
 }

@@ -43,6 +43,7 @@ public final class FetcherApp implements AutoCloseable {
     private final ExecutorService httpThreads = Executors.newVirtualThreadPerTaskExecutor();
     private final HttpClient http;
     private final BodyWatchdog watchdog;
+    private final StoredRepos stored;
     private final Fetcher fetcher;
     private final Thread loop;
     private volatile RuntimeException failure;
@@ -58,7 +59,10 @@ public final class FetcherApp implements AutoCloseable {
         RepoDownloader downloader = new RepoDownloader(http, new EndpointPolicy(config.allowedPrivateHosts()), config,
                 new MemoryBudget(config.blockMemoryBytes()), watchdog);
         FetcherConfig.Signals s = config.signals();
-        TaskRunner runner = new TaskRunner(config, downloader, outputs, new SignalThrottle(s.lowFraction(), s.lowFloor(),
+        this.stored = config.skipsUnchanged()
+                ? new PostgresStoredRepos(config.storedDatabase().orElseThrow(), Math.min(8, config.maxInFlight()))
+                : StoredRepos.NONE;
+        TaskRunner runner = new TaskRunner(config, downloader, stored, outputs, new SignalThrottle(s.lowFraction(), s.lowFloor(),
                 s.minInterval()), InstantSource.system(), stats);
         Deserializer<FetchTask> tasks = topics.backfillFetch().valueSerde().deserializer();
         this.fetcher = new Fetcher(config, consumer, tasks, runner, outputs, stats);
@@ -106,6 +110,7 @@ public final class FetcherApp implements AutoCloseable {
             producer.close(Duration.ofSeconds(30));
             consumer.close();
             watchdog.close();
+            stored.close();
             http.close();
             httpThreads.shutdownNow();
         }

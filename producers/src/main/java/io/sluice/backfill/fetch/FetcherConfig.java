@@ -12,7 +12,9 @@ import java.util.HashSet;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * Everything a fetcher reads at start-up, validated here once. Build with {@link #builder}.
@@ -45,13 +47,18 @@ import java.util.Set;
  * @param shutdownTimeout     how long close waits for running downloads before abandoning them
  * @param consumerOverrides   extra consumer properties, applied last
  * @param producerOverrides   extra producer properties, applied last
+ * @param storedDatabase      the records sink's database: where the fetcher reads the revision each DID was last
+ *                            stored at, to skip a download the PDS would answer with the same revision; empty:
+ *                            every repository is downloaded
+ * @param refetch             download every repository, even one stored at the PDS's latest revision
  */
 public record FetcherConfig(ConnectionSettings connection, String groupId, TopicSet topics,
                             int maxInFlight, int maxPendingTasks, Http http, RetryPolicy retry, Limits limits,
                             long blockMemoryBytes, Path spillDir, int maxRecordBytes, int maxRecordDepth,
                             int maxJsonPerCarByte, Set<String> allowedPrivateHosts,
                             Signals signals, Duration commitInterval, Duration shutdownTimeout,
-                            Map<String, Object> consumerOverrides, Map<String, Object> producerOverrides) {
+                            Map<String, Object> consumerOverrides, Map<String, Object> producerOverrides,
+                            Optional<StoredDatabase> storedDatabase, boolean refetch) {
 
     public static final String DEFAULT_GROUP_ID = "sluice-fetcher";
     public static final int DEFAULT_MAX_RECORD_DEPTH = DagCborJson.DEFAULT_MAX_DEPTH;
@@ -92,6 +99,36 @@ public record FetcherConfig(ConnectionSettings connection, String groupId, Topic
         positive("shutdown timeout", shutdownTimeout);
         consumerOverrides = Map.copyOf(Objects.requireNonNull(consumerOverrides, "consumerOverrides"));
         producerOverrides = Map.copyOf(Objects.requireNonNull(producerOverrides, "producerOverrides"));
+        Objects.requireNonNull(storedDatabase, "storedDatabase");
+    }
+
+    /** Whether a task asks the PDS for the latest revision before downloading (see {@link TaskRunner}). */
+    public boolean skipsUnchanged() {
+        return storedDatabase.isPresent() && !refetch;
+    }
+
+    /**
+     * PostgreSQL as the records sink writes it; the password is never printed.
+     *
+     * @param schema the records sink's schema (its {@code --schema})
+     */
+    public record StoredDatabase(String jdbcUrl, String user, String password, String schema) {
+
+        private static final Pattern SCHEMA = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,62}");
+
+        public StoredDatabase {
+            jdbcUrl = required("stored database JDBC URL", jdbcUrl);
+            user = Objects.requireNonNullElse(user, "");
+            password = Objects.requireNonNullElse(password, "");
+            if (schema == null || !SCHEMA.matcher(schema).matches()) {
+                throw new IllegalArgumentException("not a plain schema name: " + schema);
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "StoredDatabase[" + jdbcUrl + ", user " + user + ", schema " + schema + "]";
+        }
     }
 
     public static Builder builder(ConnectionSettings connection) {
@@ -188,6 +225,8 @@ public record FetcherConfig(ConnectionSettings connection, String groupId, Topic
         private Duration shutdownTimeout = Duration.ofSeconds(30);
         private Map<String, Object> consumerOverrides = Map.of();
         private Map<String, Object> producerOverrides = Map.of();
+        private Optional<StoredDatabase> storedDatabase = Optional.empty();
+        private boolean refetch;
 
         private Builder(ConnectionSettings connection) {
             this.connection = connection;
@@ -213,13 +252,15 @@ public record FetcherConfig(ConnectionSettings connection, String groupId, Topic
         public Builder shutdownTimeout(Duration v) { shutdownTimeout = v; return this; }
         public Builder consumerOverrides(Map<String, Object> v) { consumerOverrides = v; return this; }
         public Builder producerOverrides(Map<String, Object> v) { producerOverrides = v; return this; }
+        public Builder storedDatabase(Optional<StoredDatabase> v) { storedDatabase = v; return this; }
+        public Builder refetch(boolean v) { refetch = v; return this; }
 
         public FetcherConfig build() {
             int pending = maxPendingTasks < 0 ? (int) Math.min(Integer.MAX_VALUE, 4L * maxInFlight) : maxPendingTasks;
             return new FetcherConfig(connection, groupId, topics, maxInFlight, pending, http, retry, limits,
                     blockMemoryBytes, spillDir, maxRecordBytes, maxRecordDepth, maxJsonPerCarByte, allowedPrivateHosts,
                     signals, commitInterval,
-                    shutdownTimeout, consumerOverrides, producerOverrides);
+                    shutdownTimeout, consumerOverrides, producerOverrides, storedDatabase, refetch);
         }
     }
 }

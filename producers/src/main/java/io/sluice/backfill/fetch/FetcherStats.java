@@ -16,6 +16,8 @@ public final class FetcherStats {
     final LongAdder bytes = new LongAdder();
     final LongAdder partial = new LongAdder();
     final LongAdder recordsDeadLettered = new LongAdder();
+    final LongAdder unchanged = new LongAdder();
+    final LongAdder changed = new LongAdder();
 
     /**
      * @param done      repositories fully produced (DidStatus DONE)
@@ -27,13 +29,17 @@ public final class FetcherStats {
      * @param bytes     CAR bytes downloaded by successful attempts
      * @param partial   repositories stored without some of their records (DidStatus PARTIAL)
      * @param recordsDeadLettered records of stored repositories not produced (dead-lettered or past a limit)
+     * @param unchanged repositories the PDS still had at the stored revision: DidStatus DONE, not downloaded
+     *                  (not counted in {@code done})
+     * @param changed   repositories the PDS had at another revision than the stored one (or whose revision it
+     *                  could not tell): sent back to the limiter for a download
      */
     public record Snapshot(long done, long failed, long retried, long expired, long throttled, long records, long bytes,
-                           long partial, long recordsDeadLettered) {
+                           long partial, long recordsDeadLettered, long unchanged, long changed) {
     }
 
     public Snapshot snapshot() {
         return new Snapshot(done.sum(), failed.sum(), retried.sum(), expired.sum(), throttled.sum(), records.sum(), bytes.sum(),
-                partial.sum(), recordsDeadLettered.sum());
+                partial.sum(), recordsDeadLettered.sum(), unchanged.sum(), changed.sum());
     }
 }

@@ -3,6 +3,8 @@ package io.sluice.backfill.fetch;
 import io.sluice.backfill.atproto.car.CarFormatException;
 import io.sluice.backfill.atproto.store.BlockStore;
 import io.sluice.backfill.atproto.store.MemoryBudget;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sluice.schemas.backfill.FetchTask;
 
 import java.io.IOException;
@@ -16,7 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 
 /**
- * One download attempt: {@code GET {pds}/xrpc/com.atproto.sync.getRepo?did=...} with
+ * One download attempt ({@link #latestCommit} asks first whether one is needed): {@code GET {pds}/xrpc/com.atproto.sync.getRepo?did=...} with
  * {@code Accept: application/vnd.ipld.car}, the body streamed straight into a {@link BlockStore}
  * (never buffered whole), checked against Content-Length, then walked into records for the
  * emitter. Every outcome, including every exception the network or the bytes can cause, becomes an
@@ -25,6 +27,8 @@ import java.util.Optional;
 final class RepoDownloader {
 
     private static final int ERROR_BODY_CHARS = 512;
+    private static final int LATEST_COMMIT_BYTES = 4096;
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final HttpClient http;
     private final EndpointPolicy endpoints;
@@ -73,6 +77,44 @@ final class RepoDownloader {
             return read(task, body, response.headers().firstValueAsLong("content-length").orElse(-1), emitter, headers);
         } catch (IOException e) {
             return failed(FailureReason.TRUNCATED, "closing the body: " + e, e, headers);
+        }
+    }
+
+    /**
+     * {@code GET {pds}/xrpc/com.atproto.sync.getLatestCommit?did=...}: the repository's latest revision
+     * ({@code {"cid", "rev"}}, a few bytes) as {@link Attempt.Checked}, or why not as {@link Attempt.Failed}.
+     */
+    Attempt latestCommit(FetchTask task) throws InterruptedException {
+        URI uri;
+        try {
+            uri = endpoints.getLatestCommitUri(task.getPdsEndpoint(), task.getDid());
+        } catch (EndpointPolicy.RejectedEndpointException e) {
+            return failed(FailureReason.ENDPOINT_REJECTED, e.getMessage(), e, RateLimitHeaders.NONE);
+        } catch (UnknownHostException e) {
+            return failed(FailureReason.CONNECTION, "cannot resolve " + e.getMessage(), e, RateLimitHeaders.NONE);
+        }
+        HttpRequest request = HttpRequest.newBuilder(uri).GET().timeout(config.http().responseTimeout())
+                .header("Accept", "application/json").build();
+        HttpResponse<InputStream> response;
+        try {
+            response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+        } catch (IOException e) {
+            return failed(ResponseClassifier.ofException(e, false), "GET " + uri + ": " + e, e, RateLimitHeaders.NONE);
+        }
+        RateLimitHeaders headers = RateLimitHeaders.of(response.headers());
+        try (InputStream body = response.body()) {
+            Optional<FailureReason> bad = ResponseClassifier.ofStatus(response.statusCode());
+            if (bad.isPresent()) {
+                return failed(bad.get(), "HTTP " + response.statusCode() + " " + errorText(body), null, headers);
+            }
+            // a bounded read: the answer is two short strings
+            JsonNode rev = JSON.readTree(body.readNBytes(LATEST_COMMIT_BYTES)).path("rev");
+            if (!rev.isTextual() || rev.asText().isEmpty()) {
+                return failed(FailureReason.MALFORMED, "getLatestCommit answered without a rev", null, headers);
+            }
+            return new Attempt.Checked(rev.asText(), headers, System.currentTimeMillis());
+        } catch (IOException e) {
+            return failed(FailureReason.MALFORMED, "getLatestCommit: " + e.getMessage(), e, headers);
         }
     }
 

@@ -10,6 +10,7 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Instant;
 import java.time.InstantSource;
+import java.util.Optional;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
@@ -27,6 +28,10 @@ import java.util.concurrent.TimeUnit;
  * failure (after the policy's back-off; a 429 also produces a THROTTLED_429 RateLimitSignal and
  * waits for the limiter's pause instead);</li>
  * <li>a dead letter and a DidStatus FAILED: permanent failures, and retryable ones on their last attempt;</li>
+ * <li>when the records sink stored the repository completely before ({@link StoredRepos}; a first attempt,
+ * without {@code --refetch}): no download but {@code getLatestCommit}, the same small request costing the
+ * same token. At the stored revision, a DidStatus DONE with the stored counts and rev; at another (or no
+ * answer to tell by), the task on the retry topic with attempt + 1, whose release downloads it.</li>
  * </ul>
  * plus, when {@link SignalThrottle} says so, a HEADERS RateLimitSignal. The task starts at its
  * released_at (the limiter spaced those; starting on arrival would re-bunch tasks that reach the
@@ -45,16 +50,18 @@ final class TaskRunner {
 
     private final FetcherConfig config;
     private final RepoDownloader downloader;
+    private final StoredRepos stored;
     private final Outputs outputs;
     private final SignalThrottle throttle;
     private final Semaphore slots;
     private final InstantSource clock;
     private final FetcherStats stats;
 
-    TaskRunner(FetcherConfig config, RepoDownloader downloader, Outputs outputs, SignalThrottle throttle,
-               InstantSource clock, FetcherStats stats) {
+    TaskRunner(FetcherConfig config, RepoDownloader downloader, StoredRepos stored, Outputs outputs,
+               SignalThrottle throttle, InstantSource clock, FetcherStats stats) {
         this.config = config;
         this.downloader = downloader;
+        this.stored = stored;
         this.outputs = outputs;
         this.throttle = throttle;
         this.slots = new Semaphore(config.maxInFlight(), true); // fair: tasks start in release order
@@ -82,6 +89,10 @@ final class TaskRunner {
     }
 
     private void attempt(ConsumerRecord<byte[], byte[]> source, FetchTask task, TaskAcks acks) throws InterruptedException {
+        // Only a first attempt asks, and only when a retry is allowed: the answer "changed" spends the
+        // task's token, so the download takes the next one (attempt 2, which never asks).
+        Optional<StoredRepos.Stored> known = config.skipsUnchanged() && task.getAttempt() == 1
+                && config.retry().mayRetryAfter(1) ? stored.lookup(task.getDid()) : Optional.empty();
         long wait = task.getReleasedAt().toEpochMilli() - clock.millis();
         if (wait > 0) Thread.sleep(wait);
         long notAfter = task.getNotAfter().toEpochMilli();
@@ -90,22 +101,59 @@ final class TaskRunner {
             return;
         }
         Attempt attempt;
-        RepoEmitter emitter = new RepoEmitter(outputs, acks, source, task);
+        RepoEmitter emitter = null;
         try {
             if (clock.millis() > notAfter) {
                 expired(task, acks);
                 return;
             }
-            // FETCHING goes out once the PDS answered, not between the deadline check and the request: a
-            // send that parks there (a busy carrier, a full buffer) could carry the request past its window.
-            // A DID's statuses share a partition, so it still precedes the outcome.
-            Runnable fetching = () -> outputs.status(acks, status(task, DidState.FETCHING, 0, 0, null).build());
-            attempt = downloader.fetch(task, fetching, emitter);
-            stats.records.add(emitter.produced());
+            if (known.isPresent()) {
+                attempt = downloader.latestCommit(task);
+            } else {
+                emitter = new RepoEmitter(outputs, acks, source, task);
+                // FETCHING goes out once the PDS answered, not between the deadline check and the request: a
+                // send that parks there (a busy carrier, a full buffer) could carry the request past its window.
+                // A DID's statuses share a partition, so it still precedes the outcome.
+                Runnable fetching = () -> outputs.status(acks, status(task, DidState.FETCHING, 0, 0, null).build());
+                attempt = downloader.fetch(task, fetching, emitter);
+                stats.records.add(emitter.produced());
+            }
         } finally {
             slots.release();
         }
-        handle(source, task, acks, attempt, emitter);
+        if (attempt instanceof Attempt.Checked checked) {
+            checked(task, acks, checked, known.orElseThrow());
+        } else if (known.isPresent() && attempt instanceof Attempt.Failed f && !f.reason().retryable()) {
+            // cannot tell (a PDS without getLatestCommit, an odd answer), which is no reason to fail the DID
+            log.info("{}: asking for its latest revision failed ({}); downloading it", task.getDid(), f.describe());
+            downloadNext(task, acks);
+        } else {
+            // a download's outcome, or a check's 429, 5xx or timeout: retried as usual, and the retry downloads
+            handle(source, task, acks, attempt, emitter);
+        }
+    }
+
+    /**
+     * The PDS named the repository's latest revision: the stored one, so the DID is DONE again with what
+     * is stored and nothing is downloaded; or another one, so the task goes back to the limiter for the
+     * token of its download.
+     */
+    private void checked(FetchTask task, TaskAcks acks, Attempt.Checked checked, StoredRepos.Stored known) {
+        maybeSignalHeaders(task.getPdsHost(), checked, acks);
+        if (checked.rev().equals(known.rev())) {
+            log.debug("{} unchanged at {}, not downloaded", task.getDid(), known.rev());
+            outputs.status(acks, status(task, DidState.DONE, known.records(), known.bytes(), null)
+                    .setRev(known.rev()).build());
+            stats.unchanged.increment();
+        } else {
+            log.debug("{} changed ({} stored, {} now), downloading it", task.getDid(), known.rev(), checked.rev());
+            downloadNext(task, acks);
+        }
+    }
+
+    private void downloadNext(FetchTask task, TaskAcks acks) {
+        outputs.retry(acks, FetchTask.newBuilder(task).setAttempt(task.getAttempt() + 1).build());
+        stats.changed.increment();
     }
 
     /** {@code emitter} is the attempt's, or null when the attempt never started. */
@@ -123,6 +171,7 @@ final class TaskRunner {
                 stored(source, task, acks, f, emitter);
                 stats.bytes.add(f.summary().bytes());
             }
+            case Attempt.Checked c -> throw new IllegalStateException("a revision check is handled by checked()");
             case Attempt.Failed f when f.reason() == FailureReason.RATE_LIMITED -> {
                 throttle.throttled(host, attempt.observedAt());
                 outputs.signal(acks, f.headers().toSignal(host, RateLimitKind.THROTTLED_429,
@@ -202,7 +251,7 @@ final class TaskRunner {
             stats.done.increment();
         }
         outputs.status(acks, status(task, state, emitter.produced(), summary.bytes(), error == null ? null
-                : Outputs.truncate(error)).setDeadLettered(deadLettered).build());
+                : Outputs.truncate(error)).setDeadLettered(deadLettered).setRev(summary.rev()).build());
     }
 
     private static Attempt.Failed incomplete(Attempt.Fetched f) {

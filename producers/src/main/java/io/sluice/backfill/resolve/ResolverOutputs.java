@@ -51,7 +51,7 @@ final class ResolverOutputs implements AutoCloseable {
     List<Future<RecordMetadata>> resolved(DidWorkItem item, PdsEndpoint pds) {
         Instant now = clock.instant();
         ResolvedDid resolved = new ResolvedDid(item.getDid(), pds.url(), pds.url(), item.getRunId(), now);
-        DidStatus status = new DidStatus(item.getDid(), pds.url(), DidState.RESOLVED, 0L, 0L, 0, null, now, item.getRunId(), 0L);
+        DidStatus status = new DidStatus(item.getDid(), pds.url(), DidState.RESOLVED, 0L, 0L, 0, null, now, item.getRunId(), 0L, null);
         return List.of(
                 send(config.resolvedTopic(), pds.url(), resolvedValues.serialize(config.resolvedTopic(), resolved)),
                 send(config.statusTopic(), item.getDid(), statusValues.serialize(config.statusTopic(), status)));
@@ -68,7 +68,7 @@ final class ResolverOutputs implements AutoCloseable {
                 reason.code(), raw.topic(), raw.partition(), raw.offset(), errorClass, message))));
         if (item != null) {
             DidStatus status = new DidStatus(item.getDid(), null, DidState.FAILED, 0L, 0L, 0,
-                    truncate(reason.code() + ": " + message), clock.instant(), item.getRunId(), 0L);
+                    truncate(reason.code() + ": " + message), clock.instant(), item.getRunId(), 0L, null);
             sent.add(send(config.statusTopic(), item.getDid(), statusValues.serialize(config.statusTopic(), status)));
         }
         return sent;

@@ -26,6 +26,8 @@ class BackfillSchemaEvolutionTest {
     void theNewSchemasReadWhatTheOldOnesWrote() throws IOException {
         assertCompatible(DidStatus.getClassSchema(), previous("DidStatus-before-partial.avsc"));
         assertCompatible(RepoRecord.getClassSchema(), previous("RepoRecord-before-cbor.avsc"));
+        // issue 17: DidStatus.rev
+        assertCompatible(DidStatus.getClassSchema(), previous("DidStatus-before-rev.avsc"));
     }
 
     /**

@@ -91,7 +91,7 @@ class AvroRegistryIT {
         // ...and its reader reads the old data, the new field taking its default.
         DidStatus read = new AvroDeserializer<>(freshClient(), DidStatus.class, false).deserialize(topic, oldBytes);
         assertThat(read).isEqualTo(new DidStatus("did:plc:old", "https://pds.example.com", DidState.FETCHING, 3L, 4096L, 1,
-                null, Instant.ofEpochMilli(1_700_000_000_123L), "r1", 0L));
+                null, Instant.ofEpochMilli(1_700_000_000_123L), "r1", 0L, null));
     }
 
     @Test

@@ -61,7 +61,7 @@ public final class SampleRecords {
                 "backfill.records", new Sample(DID, new RepoRecord(DID, "app.bsky.feed.post", "3l4abcxyz2k2a",
                         "bafyreib2rxk3rh6kzwq", "3l4abcxyz2k2b", "{\"$type\":\"app.bsky.feed.post\",\"text\":\"héllo ✓\"}", RUN, null)),
                 "backfill.status", new Sample(DID, new DidStatus(DID, "https://pds.example.com", DidState.FAILED, 1234L,
-                        567890L, 3, "HTTP 500 from pds.example.com", T, RUN, 0L)),
+                        567890L, 3, "HTTP 500 from pds.example.com", T, RUN, 0L, null)),
                 "backfill.ratelimit", new Sample("pds.example.com", new RateLimitSignal("pds.example.com",
                         RateLimitKind.THROTTLED_429, 3000, 0, T.plusSeconds(300), "3000;w=300", T)),
                 "etl.user-rows", new Sample(42L, userRows(42L)),

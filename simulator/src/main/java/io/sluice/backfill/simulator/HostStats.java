@@ -8,6 +8,7 @@ import java.util.Map;
  *
  * @param requests             every request that reached the host
  * @param served               complete 2xx responses (slow ones included, truncated ones not)
+ * @param repos                of those, complete getRepo responses: repositories downloaded
  * @param violations           requests that arrived when the window's budget was already spent:
  *                             the limiter's 429s, never the injected ones; a client that respects
  *                             the limit keeps this at 0
@@ -17,7 +18,7 @@ import java.util.Map;
  * @param injected             injected faults by {@link FaultKind#jsonName()}
  * @param windows              the most recent windows' counts, oldest first
  */
-public record HostStats(String host, String endpoint, long requests, long served, long violations, long clientErrors,
+public record HostStats(String host, String endpoint, long requests, long served, long repos, long violations, long clientErrors,
                         long bytesSent, int maxAdmittedInWindow, int maxArrivalsInWindow, Map<String, Long> injected,
                         List<WindowCount> windows) {
 

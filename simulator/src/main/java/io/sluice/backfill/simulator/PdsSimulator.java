@@ -137,6 +137,14 @@ public final class PdsSimulator implements AutoCloseable {
         return repos.expected(index(did));
     }
 
+    /**
+     * {@code did}'s account commits without changing a record (as after creating and deleting one): its
+     * repository gets a later revision, with the same records. For tests of reruns.
+     */
+    public void commit(String did) {
+        repos.commit(index(did));
+    }
+
     /** What all repositories hold together; generates every repository not generated yet, in parallel. */
     public ExpectedTotal expectedTotal() {
         return repos.total();

@@ -42,9 +42,10 @@ final class RepoContent {
     /**
      * Emits {@code records} records of account {@code index} (blocks and MST nodes) to {@code sink};
      * computes the {@link RecordChecksum} only if asked, since it costs one more hash per record and
-     * is the same every time.
+     * is the same every time. {@code laterCommits}: commits made since that changed no record (each moves
+     * the revision on by one microsecond).
      */
-    Emitted emit(int index, long records, BlockSink sink, boolean withChecksum) throws IOException {
+    Emitted emit(int index, long records, BlockSink sink, boolean withChecksum, long laterCommits) throws IOException {
         SplittableRandom plan = Seeds.random(seed, index, -2);
         long[] counts = split(records, plan);
         long created = START + plan.nextLong(CREATION_SPAN);
@@ -72,7 +73,7 @@ final class RepoContent {
             }
             latest = Math.max(latest, t);
         }
-        return new Emitted(builder.finish(), Timestamps.tid(latest + 1, clock), records, counts, checksum.value());
+        return new Emitted(builder.finish(), Timestamps.tid(latest + 1 + laterCommits, clock), records, counts, checksum.value());
     }
 
     /** Records per collection, in {@link RecordShapes#COLLECTIONS} order: one profile, the rest drawn by {@link #MIX}. */

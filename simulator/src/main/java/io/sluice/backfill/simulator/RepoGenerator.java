@@ -43,9 +43,14 @@ final class RepoGenerator {
     }
 
     Generated inMemory(int index, long records, boolean withExpected) {
+        return inMemory(index, records, withExpected, 0);
+    }
+
+    /** @param laterCommits see {@link RepoContent#emit} */
+    Generated inMemory(int index, long records, boolean withExpected, long laterCommits) {
         try {
             Buffer blocks = new Buffer((int) Math.min(Integer.MAX_VALUE - 64, 64 + records * 420));
-            RepoContent.Emitted emitted = content.emit(index, records, new CarWriter(blocks), withExpected);
+            RepoContent.Emitted emitted = content.emit(index, records, new CarWriter(blocks), withExpected, laterCommits);
             Front front = front(index, emitted);
             int total = Math.toIntExact(front.length() + blocks.size());
             Buffer car = new Buffer(total);
@@ -61,7 +66,7 @@ final class RepoGenerator {
     Streamed streamed(int index, long records) {
         try {
             CarWriter counter = new CarWriter(OutputStream.nullOutputStream());
-            RepoContent.Emitted emitted = content.emit(index, records, counter, true);
+            RepoContent.Emitted emitted = content.emit(index, records, counter, true, 0);
             Front front = front(index, emitted);
             long total = front.length() + counter.bytesWritten();
             return new Streamed(index, records, front, emitted.data(), expected(index, emitted, front, total));
@@ -132,7 +137,7 @@ final class RepoGenerator {
         @Override
         public void writeTo(OutputStream out) throws IOException {
             front.writeTo(out);
-            RepoContent.Emitted again = content.emit(index, records, new CarWriter(out), false);
+            RepoContent.Emitted again = content.emit(index, records, new CarWriter(out), false, 0);
             if (!again.data().equals(data)) {
                 // generation is a pure function of the seed; a difference is a bug, and the body already
                 // sent is wrong: fail loudly so the connection is cut rather than finished

@@ -25,6 +25,8 @@ final class RepoStore {
     private final RepoGenerator generator;
     private final Lru cache;
     private final Map<Integer, ExpectedRepo> expected = new ConcurrentHashMap<>();
+    /** Per account, commits since generation that changed no record ({@link #commit}). */
+    private final Map<Integer, Long> laterCommits = new ConcurrentHashMap<>();
     private volatile RepoGenerator.Streamed big;
 
     RepoStore(PdsSimulatorConfig config, Population population) {
@@ -58,6 +60,17 @@ final class RepoStore {
         return known;
     }
 
+    /**
+     * Account {@code index} commits without changing a record: from now on its repository has a later
+     * revision (and commit), the same records. Not for the big repository.
+     */
+    void commit(int index) {
+        if (isBig(index)) throw new IllegalArgumentException("the big repository cannot commit");
+        laterCommits.merge(index, 1L, Long::sum);
+        cache.remove(index);
+        expected.remove(index);
+    }
+
     /** Every repository's expectation summed; generates (in parallel) whatever was not generated yet. */
     ExpectedTotal total() {
         ExpectedRepo[] all = IntStream.range(0, population.size()).parallel().mapToObj(this::expected)
@@ -80,7 +93,7 @@ final class RepoStore {
     private RepoGenerator.Generated generate(int index) {
         long records = config.records().draw(new SplittableRandom(Seeds.of(config.seed(), index, -1)));
         boolean firstTime = !expected.containsKey(index); // after an eviction, the expectation is already known
-        RepoGenerator.Generated generated = generator.inMemory(index, records, firstTime);
+        RepoGenerator.Generated generated = generator.inMemory(index, records, firstTime, laterCommits.getOrDefault(index, 0L));
         if (generated.expected() != null) {
             expected.putIfAbsent(index, generated.expected());
         }
@@ -134,6 +147,11 @@ final class RepoStore {
                 bytes -= eldest.next().getValue().length;
                 eldest.remove();
             }
+        }
+
+        synchronized void remove(int index) {
+            byte[] old = map.remove(index);
+            if (old != null) bytes -= old.length;
         }
 
         synchronized long bytes() {

@@ -13,6 +13,7 @@ final class StatsTotals {
     static HostStats of(List<HostStats> hosts) {
         long requests = 0;
         long served = 0;
+        long repos = 0;
         long violations = 0;
         long clientErrors = 0;
         long bytes = 0;
@@ -22,6 +23,7 @@ final class StatsTotals {
         for (HostStats h : hosts) {
             requests += h.requests();
             served += h.served();
+            repos += h.repos();
             violations += h.violations();
             clientErrors += h.clientErrors();
             bytes += h.bytesSent();
@@ -29,7 +31,7 @@ final class StatsTotals {
             maxArrivals = Math.max(maxArrivals, h.maxArrivalsInWindow());
             h.injected().forEach((kind, n) -> injected.merge(kind, n, Long::sum));
         }
-        return new HostStats("*", null, requests, served, violations, clientErrors, bytes, maxAdmitted, maxArrivals,
+        return new HostStats("*", null, requests, served, repos, violations, clientErrors, bytes, maxAdmitted, maxArrivals,
                 injected, List.of());
     }
 }

@@ -23,6 +23,7 @@ final class VirtualHost {
     private final AtomicLong stormUntil = new AtomicLong(Long.MIN_VALUE);
     private final LongAdder requests = new LongAdder();
     private final LongAdder served = new LongAdder();
+    private final LongAdder repos = new LongAdder();
     private final LongAdder violations = new LongAdder();
     private final LongAdder clientErrors = new LongAdder();
     private final LongAdder bytesSent = new LongAdder();
@@ -76,6 +77,12 @@ final class VirtualHost {
         bytesSent.add(bytes);
     }
 
+    /** A complete getRepo response. */
+    void servedRepo(long bytes) {
+        repos.increment();
+        served(bytes);
+    }
+
     void sent(long bytes) {
         bytesSent.add(bytes);
     }
@@ -88,7 +95,7 @@ final class VirtualHost {
         Map<String, Long> faultCounts = new LinkedHashMap<>();
         injected.forEach((kind, n) -> faultCounts.put(kind.jsonName(), n.sum()));
         List<WindowCount> windows = limiter.windows();
-        return new HostStats(name, endpoint, requests.sum(), served.sum(), violations.sum(), clientErrors.sum(),
+        return new HostStats(name, endpoint, requests.sum(), served.sum(), repos.sum(), violations.sum(), clientErrors.sum(),
                 bytesSent.sum(), limiter.maxAdmitted(), limiter.maxArrivals(), faultCounts, windows);
     }
 
@@ -96,6 +103,7 @@ final class VirtualHost {
     void reset() {
         requests.reset();
         served.reset();
+        repos.reset();
         violations.reset();
         clientErrors.reset();
         bytesSent.reset();

@@ -109,7 +109,7 @@ final class XrpcService {
         if (draw.fault() == FaultKind.SLOW) {
             host.injected(FaultKind.SLOW);
         }
-        host.served(counted.count());
+        host.servedRepo(counted.count());
     }
 
     private void latestCommit(Exchange exchange, VirtualHost host) throws IOException {

@@ -157,4 +157,29 @@ class PdsSimulatorTest {
         assertThat(host.get("injected").get("truncated").asLong()).isZero();
         assertThat(sim.stats().totals().violations()).isZero();
     }
+    @Test
+    void anAccountThatCommitsServesALaterRevisionWithTheSameRecords() throws IOException {
+        try (PdsSimulator own = PdsSimulator.start(PdsSimulatorConfig.builder().hosts(1).dids(2).seed(7)
+                .records(RecordCounts.uniform(1, 50)).build())) {
+            String did = own.dids().getFirst();
+            ExpectedRepo before = own.expected(did);
+            String latest = SimHttp.getRepoUrl(own, did).replace("com.atproto.sync.getRepo", "com.atproto.sync.getLatestCommit");
+            assertThat(JSON.readTree(SimHttp.get(latest).body()).get("rev").asText()).isEqualTo(before.rev());
+
+            own.commit(did);
+            ExpectedRepo after = own.expected(did);
+            assertThat(after.rev()).isGreaterThan(before.rev());
+            assertThat(after.commit()).isNotEqualTo(before.commit());
+            assertThat(after.checksum()).isEqualTo(before.checksum());
+            assertThat(JSON.readTree(SimHttp.get(latest).body()).get("rev").asText()).isEqualTo(after.rev());
+            RepoSummary summary = RepoParser.parse(new ByteArrayInputStream(SimHttp.get(SimHttp.getRepoUrl(own, did)).body()),
+                    Limits.DEFAULT, r -> { });
+            assertThat(summary.rev()).isEqualTo(after.rev());
+            assertThat(summary.records()).isEqualTo(before.records());
+
+            HostStats totals = own.stats().totals();
+            assertThat(totals.served()).isEqualTo(3);
+            assertThat(totals.repos()).as("getRepo responses only").isEqualTo(1);
+        }
+    }
 }

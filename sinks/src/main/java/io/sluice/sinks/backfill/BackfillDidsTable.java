@@ -21,24 +21,24 @@ final class BackfillDidsTable {
 
     static final String UPSERT = """
             INSERT INTO backfill_dids (did, pds, state, records, bytes, attempts, last_error, run_id, updated_at,
-                                       dead_lettered)
+                                       dead_lettered, rev)
             SELECT did, pds,
                    CASE WHEN state = 'DONE' AND rj.n > 0 THEN 'PARTIAL' ELSE state END,
                    CASE WHEN state IN ('DONE', 'PARTIAL') THEN greatest(records - rj.n, 0) ELSE records END,
                    bytes, attempts,
                    CASE WHEN state IN ('DONE', 'PARTIAL') AND rj.n > 0 THEN COALESCE(last_error, ?) ELSE last_error END,
                    run_id, timestamptz 'epoch' + updated_ms * interval '1 millisecond',
-                   CASE WHEN state IN ('DONE', 'PARTIAL') THEN dead_lettered + rj.n ELSE dead_lettered END
+                   CASE WHEN state IN ('DONE', 'PARTIAL') THEN dead_lettered + rj.n ELSE dead_lettered END, rev
             FROM unnest(?::text[], ?::text[], ?::text[], ?::bigint[], ?::bigint[], ?::int[], ?::text[], ?::text[],
-                        ?::bigint[], ?::bigint[])
-                 AS s(did, pds, state, records, bytes, attempts, last_error, run_id, updated_ms, dead_lettered)
+                        ?::bigint[], ?::bigint[], ?::text[])
+                 AS s(did, pds, state, records, bytes, attempts, last_error, run_id, updated_ms, dead_lettered, rev)
                  CROSS JOIN LATERAL (SELECT count(*) AS n FROM repo_record_rejections r
                                      WHERE r.did = s.did AND r.run_id = s.run_id) rj
             ON CONFLICT (did) DO UPDATE
                SET pds = COALESCE(EXCLUDED.pds, backfill_dids.pds), state = EXCLUDED.state,
                    records = EXCLUDED.records, bytes = EXCLUDED.bytes, attempts = EXCLUDED.attempts,
                    last_error = EXCLUDED.last_error, run_id = EXCLUDED.run_id, updated_at = EXCLUDED.updated_at,
-                   dead_lettered = EXCLUDED.dead_lettered
+                   dead_lettered = EXCLUDED.dead_lettered, rev = EXCLUDED.rev
              WHERE CASE WHEN EXCLUDED.run_id = backfill_dids.run_id
                         THEN (backfill_state_rank(EXCLUDED.state), EXCLUDED.updated_at)
                              > (backfill_state_rank(backfill_dids.state), backfill_dids.updated_at)
@@ -51,7 +51,8 @@ final class BackfillDidsTable {
     static int upsert(Connection tx, Collection<DidStatus> statuses) throws SQLException {
         if (statuses.isEmpty()) return 0;
         int n = statuses.size();
-        String[] did = new String[n], pds = new String[n], state = new String[n], error = new String[n], run = new String[n];
+        String[] did = new String[n], pds = new String[n], state = new String[n], error = new String[n], run = new String[n],
+                rev = new String[n];
         Long[] records = new Long[n], bytes = new Long[n], updated = new Long[n], dead = new Long[n];
         Integer[] attempts = new Integer[n];
         int i = 0;
@@ -66,6 +67,7 @@ final class BackfillDidsTable {
             run[i] = s.getRunId();
             updated[i] = s.getUpdatedAt().toEpochMilli();
             dead[i] = s.getDeadLettered();
+            rev[i] = s.getRev();
             i++;
         }
         try (PreparedStatement st = tx.prepareStatement(UPSERT)) {
@@ -73,7 +75,7 @@ final class BackfillDidsTable {
                     tx.createArrayOf("text", state), tx.createArrayOf("bigint", records),
                     tx.createArrayOf("bigint", bytes), tx.createArrayOf("int", attempts),
                     tx.createArrayOf("text", error), tx.createArrayOf("text", run), tx.createArrayOf("bigint", updated),
-                    tx.createArrayOf("bigint", dead)};
+                    tx.createArrayOf("bigint", dead), tx.createArrayOf("text", rev)};
             try {
                 st.setString(1, RecordRejections.FIRST_ERROR);
                 for (int c = 0; c < arrays.length; c++) st.setArray(c + 2, arrays[c]);

@@ -17,7 +17,7 @@ import java.util.Map;
  * The records sink's {@link SinkWriter}: splits a batch by value type, keeps one row per key (the
  * last RepoRecord of each (did, collection, rkey) unless an earlier one has a higher rev; the
  * {@link StatusOrder latest} DidStatus of each DID) and upserts both tables in the sink's
- * transaction. Tombstones (null values, from compaction of backfill.status) are skipped.
+ * transaction, and follows each DID's last complete export ({@link StoredExports}). Tombstones (null values, from compaction of backfill.status) are skipped.
  *
  * <p>Newest wins, by repository revision: a record whose rev is older than the newest export of its
  * repository the sink has seen ({@link RepoRevisions}) is skipped, so replaying an older run neither
@@ -36,19 +36,23 @@ final class BackfillWriter implements SinkWriter<String, SpecificRecord> {
     public void write(Connection tx, List<SinkRecord<String, SpecificRecord>> batch) throws SQLException {
         Map<RecordKey, RepoRecord> records = new LinkedHashMap<>();
         Map<String, DidStatus> statuses = new LinkedHashMap<>();
+        List<DidStatus> all = new ArrayList<>();
         for (SinkRecord<String, SpecificRecord> r : batch) {
             switch (r.value()) {
                 case null -> { }
                 case RepoRecord rec -> records.merge(new RecordKey(rec.getDid(), rec.getCollection(), rec.getRkey()), rec,
                         (current, next) -> next.getRev().compareTo(current.getRev()) >= 0 ? next : current);
-                case DidStatus s -> statuses.merge(s.getDid(), s,
-                        (current, next) -> StatusOrder.supersedes(next, current) ? next : current);
+                case DidStatus s -> {
+                    all.add(s);
+                    statuses.merge(s.getDid(), s, (current, next) -> StatusOrder.supersedes(next, current) ? next : current);
+                }
                 default -> throw new IllegalArgumentException("unexpected value type "
                         + r.value().getClass().getName() + " on " + r.topic());
             }
         }
         RepoRecordsTable.upsert(tx, RepoRevisions.newestExports(tx, records.values()));
         BackfillDidsTable.upsert(tx, statuses.values());
+        StoredExports.apply(tx, all);
     }
 
     /** A RepoRecord the sink dead-letters must not leave its DID DONE: see {@link RecordRejections}. */

@@ -56,6 +56,11 @@ final class RecordRejections {
                 }
                 st.setString(columns.length + 1, FIRST_ERROR);
                 st.executeUpdate();
+                // a repository missing a record is not stored completely: the next run downloads it again
+                try (PreparedStatement forget = tx.prepareStatement("DELETE FROM backfill_stored WHERE did = ANY (?)")) {
+                    forget.setArray(1, arrays[0]);
+                    forget.executeUpdate();
+                }
             } finally {
                 for (Array a : arrays) if (a != null) a.free();
             }

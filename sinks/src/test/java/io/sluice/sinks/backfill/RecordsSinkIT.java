@@ -205,6 +205,43 @@ class RecordsSinkIT {
         assertThat(snapshot(s)).isEqualTo(before);
     }
 
+    /**
+     * backfill_stored, what a rerun's fetcher compares the PDS's latest revision with: the last DONE export
+     * of each DID, kept through a later run's other states, removed by a PARTIAL or by a record the sink refused.
+     */
+    @Test
+    void theLastCompleteExportOfEachDidIsRememberedUntilOneIsIncomplete(TestStack stack) throws Exception {
+        Scenario s = scenario(stack, "stored");
+        produce(s, List.of(record(did(4), "app.bsky.feed.post", "good", "{\"text\":\"ok\"}")), List.of(
+                done(did(1), 1, "run-1", "3kaaaaaaaaaa2"), status(did(1), DidState.QUEUED, 10, 0, "run-2"),
+                status(did(1), DidState.FAILED, 11, 0, "run-2"),
+                done(did(2), 1, "run-1", "3kaaaaaaaaaa2"), status(did(2), DidState.PARTIAL, 10, 1, "run-2"),
+                done(did(3), 1, "run-1", null),
+                done(did(4), 1, "run-1", "3kaaaaaaaaaa2"), done(did(5), 1, "run-1", "3kaaaaaaaaaa5")));
+        try (RunningSink sink = RunningSink.start(s.sink("stored-a"), "stored-a")) {
+            await().atMost(WAIT).untilAsserted(() -> {
+                sink.assertRunning();
+                assertThat(count(s, "SELECT count(*) FROM backfill_dids WHERE state <> 'QUEUED'")).isEqualTo(5);
+            });
+            assertThat(query(s, "SELECT did || '|' || rev || '|' || records || '|' || bytes FROM backfill_stored"))
+                    .containsExactlyInAnyOrder(did(1) + "|3kaaaaaaaaaa2|2|200", did(4) + "|3kaaaaaaaaaa2|2|200",
+                            did(5) + "|3kaaaaaaaaaa5|2|200");
+            produce(s, List.of(record(did(4), "app.bsky.feed.post", "bad", "{not json")), List.of());
+            await().atMost(WAIT).untilAsserted(() -> {
+                sink.assertRunning();
+                assertThat(query(s, "SELECT did FROM backfill_stored")).containsExactlyInAnyOrder(did(1), did(5));
+            });
+        }
+    }
+
+    static DidStatus done(String did, int seconds, String run, String rev) {
+        return DidStatus.newBuilder(status(did, DidState.DONE, seconds, 2, run)).setRev(rev).build();
+    }
+
+    static DidStatus status(String did, DidState state, int seconds, long records, String run) {
+        return DidStatus.newBuilder(status(did, state, seconds, records)).setRunId(run).build();
+    }
+
     @Test
     void writesAtLeastTensOfThousandsOfRecordsPerSecond(TestStack stack) throws Exception {
         Scenario s = scenario(stack, "rate");
@@ -268,7 +305,7 @@ class RecordsSinkIT {
 
     static DidStatus status(String did, DidState state, int seconds, long records) {
         return new DidStatus(did, "https://pds.example", state, records, records * 100, state == DidState.RESOLVED ? 0 : 1,
-                null, T0.plusSeconds(seconds), "run-1", 0L);
+                null, T0.plusSeconds(seconds), "run-1", 0L, null);
     }
 
     // --- plumbing

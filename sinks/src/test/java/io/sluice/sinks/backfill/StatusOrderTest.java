@@ -13,7 +13,7 @@ class StatusOrderTest {
     private static final Instant T = Instant.parse("2025-03-14T09:00:00Z");
 
     static DidStatus status(DidState state, long secondsAfterT, String run) {
-        return new DidStatus("did:plc:a", null, state, 0L, 0L, 0, null, T.plusSeconds(secondsAfterT), run, 0L);
+        return new DidStatus("did:plc:a", null, state, 0L, 0L, 0, null, T.plusSeconds(secondsAfterT), run, 0L, null);
     }
 
     @Test

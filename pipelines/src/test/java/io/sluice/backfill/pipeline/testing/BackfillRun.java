@@ -59,9 +59,13 @@ public final class BackfillRun {
 
     /** Publishes every DID of the simulator to the run's DID topic. */
     public void publish() throws Exception {
+        publish("run-it-" + config.idPrefix());
+    }
+
+    /** Publishes every DID of the simulator again, as {@code publish-dids --run-id runId} (a rerun). */
+    public void publish(String runId) throws Exception {
         byte[] list = String.join("\n", simulator.dids()).getBytes(StandardCharsets.UTF_8);
-        PublishDidsConfig publish = new PublishDidsConfig(stack.connection(), config.dids(),
-                "run-it-" + config.idPrefix(), config.partitions());
+        PublishDidsConfig publish = new PublishDidsConfig(stack.connection(), config.dids(), runId, config.partitions());
         try (DidPublisher publisher = DidPublisher.create(publish)) {
             PublishSummary summary = publisher.publish(new ByteArrayInputStream(list), list.length, ProgressListener.NONE);
             log.info("published: {}", summary);
