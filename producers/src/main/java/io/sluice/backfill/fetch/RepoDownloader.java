@@ -51,33 +51,15 @@ final class RepoDownloader {
      *                 request, so a request checked in time reaches the PDS in time
      */
     Attempt fetch(FetchTask task, Runnable answered, RepoExtractor.Emitter emitter) throws InterruptedException {
-        URI uri;
-        try {
-            uri = endpoints.getRepoUri(task.getPdsEndpoint(), task.getDid());
-        } catch (EndpointPolicy.RejectedEndpointException e) {
-            return failed(FailureReason.ENDPOINT_REJECTED, e.getMessage(), e, RateLimitHeaders.NONE);
-        } catch (UnknownHostException e) {
-            return failed(FailureReason.CONNECTION, "cannot resolve " + e.getMessage(), e, RateLimitHeaders.NONE);
-        }
-        HttpRequest request = HttpRequest.newBuilder(uri).GET().timeout(config.http().responseTimeout())
-                .header("Accept", "application/vnd.ipld.car").build();
-        HttpResponse<InputStream> response;
-        try {
-            response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
-        } catch (IOException e) {
-            return failed(ResponseClassifier.ofException(e, false), "GET " + uri + ": " + e, e, RateLimitHeaders.NONE);
-        }
-        RateLimitHeaders headers = RateLimitHeaders.of(response.headers());
-        try (InputStream body = response.body()) {
-            answered.run();
-            Optional<FailureReason> bad = ResponseClassifier.ofStatus(response.statusCode());
-            if (bad.isPresent()) {
-                return failed(bad.get(), "HTTP " + response.statusCode() + " " + errorText(body), null, headers);
-            }
-            return read(task, body, response.headers().firstValueAsLong("content-length").orElse(-1), emitter, headers);
-        } catch (IOException e) {
-            return failed(FailureReason.TRUNCATED, "closing the body: " + e, e, headers);
-        }
+        return get(() -> endpoints.getRepoUri(task.getPdsEndpoint(), task.getDid()), "application/vnd.ipld.car",
+                (response, body, headers) -> {
+                    answered.run();
+                    Optional<FailureReason> bad = ResponseClassifier.ofStatus(response.statusCode());
+                    if (bad.isPresent()) {
+                        return failed(bad.get(), "HTTP " + response.statusCode() + " " + errorText(body), null, headers);
+                    }
+                    return read(task, body, response.headers().firstValueAsLong("content-length").orElse(-1), emitter, headers);
+                });
     }
 
     /**
@@ -85,16 +67,48 @@ final class RepoDownloader {
      * ({@code {"cid", "rev"}}, a few bytes) as {@link Attempt.Checked}, or why not as {@link Attempt.Failed}.
      */
     Attempt latestCommit(FetchTask task) throws InterruptedException {
+        return get(() -> endpoints.getLatestCommitUri(task.getPdsEndpoint(), task.getDid()), "application/json",
+                (response, body, headers) -> {
+                    Optional<FailureReason> bad = ResponseClassifier.ofStatus(response.statusCode());
+                    if (bad.isPresent()) {
+                        return failed(bad.get(), "HTTP " + response.statusCode() + " " + errorText(body), null, headers);
+                    }
+                    try {
+                        // a bounded read: the answer is two short strings
+                        JsonNode rev = JSON.readTree(body.readNBytes(LATEST_COMMIT_BYTES)).path("rev");
+                        if (!rev.isTextual() || rev.asText().isEmpty()) {
+                            return failed(FailureReason.MALFORMED, "getLatestCommit answered without a rev", null, headers);
+                        }
+                        return new Attempt.Checked(rev.asText(), headers, System.currentTimeMillis());
+                    } catch (IOException e) {
+                        return failed(FailureReason.MALFORMED, "getLatestCommit: " + e.getMessage(), e, headers);
+                    }
+                });
+    }
+
+    /** Where a GET goes; the policy may refuse the endpoint. */
+    private interface Target {
+        URI uri() throws EndpointPolicy.RejectedEndpointException, UnknownHostException;
+    }
+
+    /** What to make of an answer (status, headers and the open body). */
+    private interface Answer {
+        Attempt read(HttpResponse<InputStream> response, InputStream body, RateLimitHeaders headers)
+                throws IOException, InterruptedException;
+    }
+
+    /** The one GET both requests make: a refused or unresolvable endpoint, a failed send and closing the body as failures. */
+    private Attempt get(Target target, String accept, Answer answer) throws InterruptedException {
         URI uri;
         try {
-            uri = endpoints.getLatestCommitUri(task.getPdsEndpoint(), task.getDid());
+            uri = target.uri();
         } catch (EndpointPolicy.RejectedEndpointException e) {
             return failed(FailureReason.ENDPOINT_REJECTED, e.getMessage(), e, RateLimitHeaders.NONE);
         } catch (UnknownHostException e) {
             return failed(FailureReason.CONNECTION, "cannot resolve " + e.getMessage(), e, RateLimitHeaders.NONE);
         }
         HttpRequest request = HttpRequest.newBuilder(uri).GET().timeout(config.http().responseTimeout())
-                .header("Accept", "application/json").build();
+                .header("Accept", accept).build();
         HttpResponse<InputStream> response;
         try {
             response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
@@ -103,18 +117,9 @@ final class RepoDownloader {
         }
         RateLimitHeaders headers = RateLimitHeaders.of(response.headers());
         try (InputStream body = response.body()) {
-            Optional<FailureReason> bad = ResponseClassifier.ofStatus(response.statusCode());
-            if (bad.isPresent()) {
-                return failed(bad.get(), "HTTP " + response.statusCode() + " " + errorText(body), null, headers);
-            }
-            // a bounded read: the answer is two short strings
-            JsonNode rev = JSON.readTree(body.readNBytes(LATEST_COMMIT_BYTES)).path("rev");
-            if (!rev.isTextual() || rev.asText().isEmpty()) {
-                return failed(FailureReason.MALFORMED, "getLatestCommit answered without a rev", null, headers);
-            }
-            return new Attempt.Checked(rev.asText(), headers, System.currentTimeMillis());
+            return answer.read(response, body, headers);
         } catch (IOException e) {
-            return failed(FailureReason.MALFORMED, "getLatestCommit: " + e.getMessage(), e, headers);
+            return failed(FailureReason.TRUNCATED, "closing the body: " + e, e, headers);
         }
     }
 
