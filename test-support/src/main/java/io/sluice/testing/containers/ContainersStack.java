@@ -25,6 +25,8 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.function.Consumer;
 
 /**
@@ -68,10 +70,11 @@ public final class ContainersStack implements AutoCloseable {
                     + "). Start dockerd, or unset SLUICE_TEST_STACK to use the embedded stack.");
         }
         ContainersStack stack = new ContainersStack(images, progress);
-        try {
-            // The registry boots for ~20 s: start it and PostgreSQL beside the broker.
-            CompletableFuture<GenericContainer<?>> registry = CompletableFuture.supplyAsync(stack::startRegistry);
-            CompletableFuture<GenericContainer<?>> postgres = CompletableFuture.supplyAsync(stack::startPostgres);
+        // The registry boots for ~20 s: start it and PostgreSQL beside the broker, each on a thread of its
+        // own (the common pool has one worker on two cores, which would start them one after the other).
+        try (ExecutorService starters = Executors.newVirtualThreadPerTaskExecutor()) {
+            CompletableFuture<GenericContainer<?>> registry = CompletableFuture.supplyAsync(stack::startRegistry, starters);
+            CompletableFuture<GenericContainer<?>> postgres = CompletableFuture.supplyAsync(stack::startPostgres, starters);
             stack.startKafka();
             stack.registry = Futures.join(registry);
             stack.postgres = Futures.join(postgres);
