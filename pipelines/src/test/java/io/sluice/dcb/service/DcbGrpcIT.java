@@ -3,7 +3,14 @@ package io.sluice.dcb.service;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.grpc.health.v1.HealthCheckRequest;
+import io.grpc.health.v1.HealthCheckResponse;
+import io.grpc.health.v1.HealthGrpc;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.reflection.v1.ServerReflectionGrpc;
+import io.grpc.reflection.v1.ServerReflectionRequest;
+import io.grpc.reflection.v1.ServerReflectionResponse;
+import io.grpc.reflection.v1.ServiceResponse;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
 import io.grpc.stub.StreamObserver;
@@ -52,7 +59,7 @@ import static org.awaitility.Awaitility.await;
 /**
  * {@code sluice.v1.DcbService} against the real stack (broker, registry, decider, events sink,
  * PostgreSQL) through grpc-java's own generated stubs: one test per streaming pattern, a retried
- * command id, cancellation and deadlines, and a client that stops reading. The tests share one
+ * command id, cancellation and deadlines, a client that stops reading, health and reflection. The tests share one
  * store, so each works under a tag of its own.
  */
 @WithSluiceStack
@@ -265,6 +272,35 @@ class DcbGrpcIT {
         List<Long> positions = new ArrayList<>();
         received.forEach(r -> positions.add(r.getEvent().getPosition()));
         assertThat(positions).isSorted().doesNotHaveDuplicates();
+    }
+
+    @Test
+    void healthChecksAndReflectionAnswerSoProbesAndGrpcurlWork() throws Exception {
+        HealthCheckResponse health = HealthGrpc.newBlockingStub(channel)
+                .check(HealthCheckRequest.newBuilder().setService(DcbServiceGrpc.SERVICE_NAME).build());
+        assertThat(health.getStatus()).isEqualTo(HealthCheckResponse.ServingStatus.SERVING);
+
+        CompletableFuture<ServerReflectionResponse> listed = new CompletableFuture<>();
+        StreamObserver<ServerReflectionRequest> reflection = ServerReflectionGrpc.newStub(channel)
+                .serverReflectionInfo(new StreamObserver<>() {
+                    @Override
+                    public void onNext(ServerReflectionResponse value) {
+                        listed.complete(value);
+                    }
+
+                    @Override
+                    public void onError(Throwable t) {
+                        listed.completeExceptionally(t);
+                    }
+
+                    @Override
+                    public void onCompleted() {
+                    }
+                });
+        reflection.onNext(ServerReflectionRequest.newBuilder().setListServices("").build());
+        assertThat(listed.get(10, TimeUnit.SECONDS).getListServicesResponse().getServiceList())
+                .extracting(ServiceResponse::getName).contains("sluice.v1.DcbService", "grpc.health.v1.Health");
+        reflection.onCompleted();
     }
 
     // --- helpers
