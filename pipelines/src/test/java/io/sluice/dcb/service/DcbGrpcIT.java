@@ -275,6 +275,40 @@ class DcbGrpcIT {
     }
 
     @Test
+    void aSubscriberThatStopsReadingHoldsBoundedDataAndDoesNotSlowTheOthers() throws Exception {
+        String tag = tag("paused");
+        long sentBefore = grpc.eventsSent();
+        Subscriber paused = new Subscriber(1); // takes the catch-up's heartbeat, then stops reading
+        async.subscribe(SubscribeRequest.newBuilder().setQuery(byTag(tag)).build(), paused);
+        Subscriber live = subscribe(byTag(tag), 0);
+        assertThat(paused.next().hasHeartbeat()).isTrue();
+        assertThat(live.next().hasHeartbeat()).isTrue();
+
+        int appends = 20;
+        int perAppend = 100;
+        int total = appends * perAppend;
+        for (int i = 0; i < appends; i++) blocking.append(append("", perAppend, tag, "y".repeat(2000)));
+        long previous = 0;
+        for (int i = 0; i < total; i++) {
+            Event event = live.nextEvent();
+            assertThat(event.getPosition()).isGreaterThan(previous);
+            previous = event.getPosition();
+        }
+        Thread.sleep(1_000);
+        long toPaused = grpc.eventsSent() - sentBefore - total;
+        Thread.sleep(1_000);
+        System.out.printf("a paused subscriber while %d events of 2 KB were appended: the server sent it %d and stopped%n",
+                total, toPaused);
+        assertThat(grpc.eventsSent() - sentBefore - total).as("nothing more for the paused one").isEqualTo(toPaused);
+        assertThat(toPaused).as("bounded by the flow-control windows and a page").isLessThan(total / 4);
+
+        paused.call.request(Integer.MAX_VALUE);
+        for (int i = 0; i < total; i++) paused.nextEvent();
+        paused.cancel();
+        live.cancel();
+    }
+
+    @Test
     void healthChecksAndReflectionAnswerSoProbesAndGrpcurlWork() throws Exception {
         HealthCheckResponse health = HealthGrpc.newBlockingStub(channel)
                 .check(HealthCheckRequest.newBuilder().setService(DcbServiceGrpc.SERVICE_NAME).build());
@@ -387,11 +421,21 @@ class DcbGrpcIT {
     private static final class Subscriber implements ClientResponseObserver<SubscribeRequest, SubscribeResponse> {
         final BlockingQueue<SubscribeResponse> messages = new LinkedBlockingQueue<>();
         final CompletableFuture<Throwable> error = new CompletableFuture<>();
+        final int initialRequests; // 0: reads everything
         volatile ClientCallStreamObserver<SubscribeRequest> call;
+
+        Subscriber() {
+            this(0);
+        }
+
+        Subscriber(int initialRequests) {
+            this.initialRequests = initialRequests;
+        }
 
         @Override
         public void beforeStart(ClientCallStreamObserver<SubscribeRequest> requests) {
             call = requests;
+            if (initialRequests > 0) requests.disableAutoRequestWithInitial(initialRequests);
         }
 
         @Override
