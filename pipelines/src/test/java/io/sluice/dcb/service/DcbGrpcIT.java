@@ -25,6 +25,9 @@ import io.sluice.grpc.v1.AppendStreamRequest;
 import io.sluice.grpc.v1.AppendStreamResponse;
 import io.sluice.grpc.v1.DcbServiceGrpc;
 import io.sluice.grpc.v1.Event;
+import io.sluice.grpc.v1.IntakeServiceGrpc;
+import io.sluice.grpc.v1.PublishDidsRequest;
+import io.sluice.grpc.v1.PublishDidsResponse;
 import io.sluice.grpc.v1.NewEvent;
 import io.sluice.grpc.v1.Query;
 import io.sluice.grpc.v1.QueryItem;
@@ -59,7 +62,8 @@ import static org.awaitility.Awaitility.await;
 /**
  * {@code sluice.v1.DcbService} against the real stack (broker, registry, decider, events sink,
  * PostgreSQL) through grpc-java's own generated stubs: one test per streaming pattern, a retried
- * command id, cancellation and deadlines, a client that stops reading, health and reflection. The tests share one
+ * command id, cancellation and deadlines, a client that stops reading, health and reflection, and
+ * IntakeService.PublishDids (client streaming). The tests share one
  * store, so each works under a tag of its own.
  */
 @WithSluiceStack
@@ -309,6 +313,43 @@ class DcbGrpcIT {
     }
 
     @Test
+    void publishDidsTakesAStreamedListAndAnswersWithPublishDidsSummary() throws Exception {
+        CompletableFuture<PublishDidsResponse> summary = new CompletableFuture<>();
+        StreamObserver<PublishDidsRequest> lines = IntakeServiceGrpc.newStub(channel).withDeadlineAfter(60, TimeUnit.SECONDS)
+                .publishDids(new StreamObserver<>() {
+                    @Override
+                    public void onNext(PublishDidsResponse value) {
+                        summary.complete(value);
+                    }
+
+                    @Override
+                    public void onError(Throwable t) {
+                        summary.completeExceptionally(t);
+                    }
+
+                    @Override
+                    public void onCompleted() {
+                    }
+                });
+        lines.onNext(PublishDidsRequest.newBuilder().addLines("did:plc:abcdefghijklmnopqrstuvwx").addLines("# a comment")
+                .addLines("not-a-did").build());
+        lines.onNext(PublishDidsRequest.newBuilder().addLines("did:plc:abcdefghijklmnopqrstuvwx")
+                .addLines("did:web:example.com").build());
+        lines.onCompleted();
+        PublishDidsResponse answer = summary.get(60, TimeUnit.SECONDS);
+        assertThat(answer.getLines()).isEqualTo(5);
+        assertThat(answer.getPublished()).isEqualTo(2);
+        assertThat(answer.getDuplicates()).isEqualTo(1);
+        assertThat(answer.getInvalid()).isEqualTo(1);
+        assertThat(answer.getInvalidLinesList()).singleElement().satisfies(line -> {
+            assertThat(line.getLine()).isEqualTo(3);
+            assertThat(line.getText()).isEqualTo("not-a-did");
+            assertThat(line.getReason()).isNotBlank();
+        });
+        assertThat(answer.getRunId()).startsWith("run-");
+    }
+
+    @Test
     void healthChecksAndReflectionAnswerSoProbesAndGrpcurlWork() throws Exception {
         HealthCheckResponse health = HealthGrpc.newBlockingStub(channel)
                 .check(HealthCheckRequest.newBuilder().setService(DcbServiceGrpc.SERVICE_NAME).build());
@@ -333,7 +374,7 @@ class DcbGrpcIT {
                 });
         reflection.onNext(ServerReflectionRequest.newBuilder().setListServices("").build());
         assertThat(listed.get(10, TimeUnit.SECONDS).getListServicesResponse().getServiceList())
-                .extracting(ServiceResponse::getName).contains("sluice.v1.DcbService", "grpc.health.v1.Health");
+                .extracting(ServiceResponse::getName).contains("sluice.v1.DcbService", "sluice.v1.IntakeService", "grpc.health.v1.Health");
         reflection.onCompleted();
     }
 

@@ -76,7 +76,7 @@ public final class DcbApi implements AutoCloseable {
             DcbGrpcServer grpc = null;
             if (config.grpc().isPresent()) {
                 grpc = DcbGrpcServer.start(config.host(), config.grpc().get(), config.auth(), config.limits(), appender, fence,
-                        reader, config.readTimeout());
+                        reader, config.readTimeout(), config.connection());
                 started.push(grpc);
                 log.info("dcb api serving gRPC on {}:{}", config.host(), grpc.port());
             }

@@ -6,6 +6,8 @@ import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
+import io.sluice.backfill.publish.GrpcDidIntake;
+import io.sluice.common.client.ConnectionSettings;
 import io.sluice.common.http.HttpAuth;
 import io.sluice.grpc.v1.DcbServiceGrpc;
 
@@ -18,7 +20,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The gRPC front of the DCB API, beside {@link DcbHttpServer} on the same store: serves
- * {@code sluice.v1.DcbService}, gRPC health checking ({@code grpc.health.v1.Health}, SERVING while
+ * {@code sluice.v1.DcbService} and {@code sluice.v1.IntakeService} ({@link GrpcDidIntake}), gRPC health checking ({@code grpc.health.v1.Health}, SERVING while
  * it runs) and server reflection (so grpcurl needs no .proto), on Netty, behind the HTTP API's
  * bearer token ({@link GrpcAuth}). Calls run on virtual threads, and so do the streams' own
  * threads, so a subscriber waiting for events costs no platform thread.
@@ -41,7 +43,8 @@ public final class DcbGrpcServer implements AutoCloseable {
     }
 
     static DcbGrpcServer start(String host, GrpcConfig config, HttpAuth auth, ApiLimits limits, Appender appender,
-                               ReadFence fence, EventReader reader, java.time.Duration readTimeout) {
+                               ReadFence fence, EventReader reader, java.time.Duration readTimeout,
+                               ConnectionSettings connection) {
         ExecutorService calls = Executors.newVirtualThreadPerTaskExecutor();
         ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor();
         GrpcEventStreams streams = new GrpcEventStreams(fence, reader, readTimeout, config, limits, workers);
@@ -55,6 +58,8 @@ public final class DcbGrpcServer implements AutoCloseable {
                 .maxInboundMessageSize(limits.maxBodyBytes())
                 .maxConcurrentCallsPerConnection(config.maxCallsPerConnection())
                 .addService(ServerInterceptors.intercept(service, guard))
+                // DID intake rides along: one gRPC port for what sluice takes in
+                .addService(ServerInterceptors.intercept(new GrpcDidIntake(connection, workers), guard))
                 .addService(ServerInterceptors.intercept(ProtoReflectionServiceV1.newInstance(), guard))
                 .addService(health.getHealthService())
                 .build();
