@@ -4,6 +4,7 @@ import io.sluice.common.http.HttpAuth;
 import io.sluice.common.lifecycle.Closer;
 import io.sluice.dcb.api.ApiLimits;
 import io.sluice.dcb.api.DcbApiConfig;
+import io.sluice.dcb.api.GrpcConfig;
 import io.sluice.dcb.service.DcbService;
 import io.sluice.dcb.service.DcbServiceConfig;
 import io.sluice.ops.metrics.ComponentMetrics;
@@ -55,6 +56,12 @@ final class DcbApiCommand implements Callable<Integer> {
             description = "HTTP port (0: any free port). Default: ${DEFAULT-VALUE}.")
     int port;
 
+    @Option(names = GrpcConfig.PORT_OPTION, paramLabel = "PORT",
+            description = "Also serve the gRPC API (sluice.v1.DcbService, health checking, reflection) on this port, "
+                    + "on the same address and with the same token and limits as HTTP (0: any free port). "
+                    + "Default: no gRPC listener.")
+    Integer grpcPort;
+
     @Option(names = "--host", paramLabel = "ADDRESS", defaultValue = DcbApiConfig.DEFAULT_HOST,
             description = "Address to listen on (0.0.0.0: every interface). Default: ${DEFAULT-VALUE}.")
     String host;
@@ -81,6 +88,7 @@ final class DcbApiCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         OptionValues.inRange(spec, "--port", port, 0, 65535);
+        if (grpcPort != null) OptionValues.inRange(spec, GrpcConfig.PORT_OPTION, grpcPort, 0, 65535);
         OptionValues.inRange(spec, "--commit-interval-ms", commitIntervalMs, 1, 60_000);
         HttpAuth httpAuth = auth.auth(spec);
         ApiLimits apiLimits = limits.limits(spec);
@@ -108,6 +116,8 @@ final class DcbApiCommand implements Callable<Integer> {
             DcbService service = DcbService.start(config, err::println, metrics);
             started.push(service);
             out.println("sluice dcb-api is ready: " + service.baseUri() + "  (GET /read, POST /append, GET /metrics)");
+            service.api().grpcPort().ifPresent(grpc -> out.println("gRPC (sluice.v1.DcbService, health, reflection) on "
+                    + host + ":" + grpc));
             out.println("Running. Press Ctrl-C to stop.");
             out.flush();
             stop.await();
@@ -124,8 +134,9 @@ final class DcbApiCommand implements Callable<Integer> {
         PostgresEndpoint pg = stack.endpoints().postgres();
         DcbApiConfig defaults = DcbApiConfig.defaults(port, stack.endpoints().connection(),
                 pg.jdbcUrl(), pg.user(), pg.password()).withHost(host);
+        DcbApiConfig withGrpc = grpcPort == null ? defaults : defaults.withGrpc(GrpcConfig.defaults(grpcPort));
         // checks the body limit against a max.request.size from --command-config
-        DcbApiConfig api = OptionValues.parse(spec, ApiLimits.BODY_OPTION, () -> defaults.withLimits(apiLimits));
+        DcbApiConfig api = OptionValues.parse(spec, ApiLimits.BODY_OPTION, () -> withGrpc.withLimits(apiLimits));
         DcbServiceConfig config = DcbServiceConfig.defaults(api).withCommitInterval(Duration.ofMillis(commitIntervalMs))
                 .withInstanceId(instance.id());
         if (stateDir != null) config = config.withStateDir(stateDir);

@@ -144,8 +144,8 @@ class ComposeFileTest {
     @Test
     void theHttpServicesListenOnEveryInterfaceOfTheirContainerAndArePublished() {
         assertThat(list(services.get("dcb-api").get("command"))).containsSequence("--host", "0.0.0.0")
-                .containsSequence("--port", "8080");
-        assertThat(containerPorts("dcb-api")).containsExactly("8080");
+                .containsSequence("--port", "8080").containsSequence("--grpc-port", "9090");
+        assertThat(containerPorts("dcb-api")).containsExactly("8080", "9090");
         assertThat(list(services.get("monitor").get("command"))).containsSequence("--host", "0.0.0.0")
                 .containsSequence("--port", "8080");
         assertThat(containerPorts("monitor")).containsExactly("8080");

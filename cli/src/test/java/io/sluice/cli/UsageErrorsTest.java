@@ -38,6 +38,7 @@ class UsageErrorsTest {
                 c("number out of range", "--max-in-flight", "fetcher", FETCHER_KAFKA, "--max-in-flight", "0"),
                 c("number out of range", "--max-attempts", "fetcher", FETCHER_KAFKA, "--max-attempts", "-1"),
                 c("port out of range", "--port", "dcb-api", "--port", "70000"),
+                c("gRPC port out of range", "--grpc-port", "dcb-api", "--grpc-port", "-1"),
                 c("port out of range", "--port", "simulate-pds", "--port", "-1"),
                 c("port out of range", "--metrics-port", "fetcher", FETCHER_KAFKA, "--metrics-port", "65536"),
                 c("malformed port", "--metrics-port", "ratelimiter", KAFKA, "--metrics-port", "90a"),

@@ -54,8 +54,11 @@ public record HttpAuth(Optional<String> token, boolean metricsToo) {
         return enabled() && (metricsToo || !path.equals("/metrics"));
     }
 
-    /** Whether {@code authorization} (the header, may be null) carries the token; constant time in the token. */
-    boolean accepts(String authorization) {
+    /**
+     * Whether {@code authorization} (the header, may be null) carries the token; constant time in the token.
+     * The gRPC listener checks its {@code authorization} metadata with this too.
+     */
+    public boolean accepts(String authorization) {
         if (token.isEmpty()) return true;
         if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) return false;
         byte[] given = authorization.substring(7).strip().getBytes(StandardCharsets.UTF_8);

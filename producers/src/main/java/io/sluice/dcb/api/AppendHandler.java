@@ -49,9 +49,13 @@ final class AppendHandler extends JsonHandler {
         var values = exchange.getRequestHeaders().get(IDEMPOTENCY_KEY);
         if (values == null || values.isEmpty()) return null;
         if (values.size() > 1) throw new BadRequestException(IDEMPOTENCY_KEY + " may be given once, got " + values.size());
-        String key = values.get(0);
+        return checkedKey(values.get(0), IDEMPOTENCY_KEY);
+    }
+
+    /** {@code key} when it is an idempotency key (1 to 255 visible ASCII characters), else a 400 naming {@code what}. */
+    static String checkedKey(String key, String what) {
         if (!KEY.matcher(key).matches()) {
-            throw new BadRequestException(IDEMPOTENCY_KEY + " must be 1 to 255 visible ASCII characters, got '" + key + "'");
+            throw new BadRequestException(what + " must be 1 to 255 visible ASCII characters, got '" + key + "'");
         }
         return key;
     }

@@ -29,19 +29,22 @@ public final class DcbApi implements AutoCloseable {
 
     private final DcbApiConfig config;
     private final DcbHttpServer server;
+    private final DcbGrpcServer grpc; // null: no gRPC listener
     private final ReadFence fence;
     private final ResultWaiter results;
     private final Closer started;
 
-    private DcbApi(DcbApiConfig config, DcbHttpServer server, ReadFence fence, ResultWaiter results, Closer started) {
+    private DcbApi(DcbApiConfig config, DcbHttpServer server, DcbGrpcServer grpc, ReadFence fence, ResultWaiter results,
+                   Closer started) {
         this.config = config;
         this.server = server;
+        this.grpc = grpc;
         this.fence = fence;
         this.results = results;
         this.started = started;
     }
 
-    /** Starts every part; the HTTP server last, so the API is ready once it answers. */
+    /** Starts every part; the HTTP (and gRPC) server last, so the API is ready once it answers. */
     public static DcbApi start(DcbApiConfig config) {
         return start(config, Map.of());
     }
@@ -64,13 +67,21 @@ public final class DcbApi implements AutoCloseable {
             KafkaProducer<String, AppendCommand> producer = new KafkaProducer<>(producerProperties(config),
                     topics.dcbCommands().keySerde().serializer(), topics.dcbCommands().valueSerde().serializer());
             started.push(() -> producer.close(Duration.ofSeconds(10)));
+            // one append path for both fronts
+            Appender appender = new KafkaAppender(producer, config.commandsTopic(), results, config.appendTimeout());
             DcbHttpServer server = DcbHttpServer.start(config.host(), config.port(),
-                    new AppendHandler(new KafkaAppender(producer, config.commandsTopic(), results, config.appendTimeout()),
-                            config.limits()),
+                    new AppendHandler(appender, config.limits()),
                     new ReadHandler(fence, reader, config.readTimeout(), config.limits()), extraRoutes, config.auth());
             started.push(server);
+            DcbGrpcServer grpc = null;
+            if (config.grpc().isPresent()) {
+                grpc = DcbGrpcServer.start(config.host(), config.grpc().get(), config.auth(), config.limits(), appender, fence,
+                        reader, config.readTimeout(), config.connection());
+                started.push(grpc);
+                log.info("dcb api serving gRPC on {}:{}", config.host(), grpc.port());
+            }
             log.info("dcb api listening on {}:{} ({})", config.host(), server.port(), config);
-            return new DcbApi(config, server, fence, results, started);
+            return new DcbApi(config, server, grpc, fence, results, started);
         } catch (RuntimeException e) {
             started.closeAfter(e);
             throw e;
@@ -94,6 +105,16 @@ public final class DcbApi implements AutoCloseable {
     /** The port the HTTP server listens on. */
     public int port() {
         return server.port();
+    }
+
+    /** The port the gRPC server listens on; empty when it was not asked for. */
+    public java.util.OptionalInt grpcPort() {
+        return grpc == null ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(grpc.port());
+    }
+
+    /** The gRPC server; empty when it was not asked for. */
+    public java.util.Optional<DcbGrpcServer> grpc() {
+        return java.util.Optional.ofNullable(grpc);
     }
 
     /** {@code http://host:port}. */

@@ -39,6 +39,7 @@ import java.util.regex.Pattern;
  * @param limits           what one request may ask ({@link ApiLimits}); the body limit plus the
  *                         command envelope must fit the producer's {@code max.request.size} when
  *                         the connection's client properties set one
+ * @param grpc             the gRPC listener beside HTTP, on the same host ({@link GrpcConfig}); empty: none
  */
 public record DcbApiConfig(
         String host,
@@ -57,7 +58,8 @@ public record DcbApiConfig(
         Duration appendTimeout,
         Duration readTimeout,
         HttpAuth auth,
-        ApiLimits limits) {
+        ApiLimits limits,
+        Optional<GrpcConfig> grpc) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
 
@@ -91,6 +93,7 @@ public record DcbApiConfig(
         requireBetween(readTimeout, Duration.ofMillis(1), Duration.ofMinutes(10), "readTimeout");
         Objects.requireNonNull(auth, "auth (use HttpAuth.none())");
         Objects.requireNonNull(limits, "limits");
+        Objects.requireNonNull(grpc, "grpc (use Optional.empty())");
         configuredMaxRequestSize(connection).ifPresent(size -> {
             if (limits.producerMaxRequestSize() > size) {
                 throw new IllegalArgumentException(ApiLimits.BODY_OPTION + " " + limits.maxBodyBytes() + " plus "
@@ -129,29 +132,29 @@ public record DcbApiConfig(
                                         String dbPassword) {
         return new DcbApiConfig(DEFAULT_HOST, port, connection, TopicNames.DCB_COMMANDS,
                 TopicNames.DCB_EVENTS, TopicNames.DCB_RESULTS, jdbcUrl, dbUser, dbPassword, "public", channelFor("public"), 8,
-                Duration.ofMillis(1), Duration.ofSeconds(30), Duration.ofSeconds(10), HttpAuth.none(), ApiLimits.defaults());
+                Duration.ofMillis(1), Duration.ofSeconds(30), Duration.ofSeconds(10), HttpAuth.none(), ApiLimits.defaults(), Optional.empty());
     }
 
     public DcbApiConfig withHost(String bindHost) {
         return new DcbApiConfig(bindHost, port, connection, commandsTopic, eventsTopic, resultsTopic,
-                jdbcUrl, dbUser, dbPassword, schema, notifyChannel, readPoolSize, producerLinger, appendTimeout, readTimeout, auth, limits);
+                jdbcUrl, dbUser, dbPassword, schema, notifyChannel, readPoolSize, producerLinger, appendTimeout, readTimeout, auth, limits, grpc);
     }
 
     public DcbApiConfig withTopics(String commands, String events, String results) {
         return new DcbApiConfig(host, port, connection, commands, events, results, jdbcUrl, dbUser,
-                dbPassword, schema, notifyChannel, readPoolSize, producerLinger, appendTimeout, readTimeout, auth, limits);
+                dbPassword, schema, notifyChannel, readPoolSize, producerLinger, appendTimeout, readTimeout, auth, limits, grpc);
     }
 
     public DcbApiConfig withTimeouts(Duration append, Duration read) {
         return new DcbApiConfig(host, port, connection, commandsTopic, eventsTopic, resultsTopic,
-                jdbcUrl, dbUser, dbPassword, schema, notifyChannel, readPoolSize, producerLinger, append, read, auth, limits);
+                jdbcUrl, dbUser, dbPassword, schema, notifyChannel, readPoolSize, producerLinger, append, read, auth, limits, grpc);
     }
 
     /** The same store in another schema, with that schema's notification channel. */
     public DcbApiConfig withSchema(String otherSchema) {
         return new DcbApiConfig(host, port, connection, commandsTopic, eventsTopic, resultsTopic,
                 jdbcUrl, dbUser, dbPassword, otherSchema, channelFor(otherSchema), readPoolSize, producerLinger, appendTimeout,
-                readTimeout, auth, limits);
+                readTimeout, auth, limits, grpc);
     }
 
     /**
@@ -164,24 +167,31 @@ public record DcbApiConfig(
 
     public DcbApiConfig withPort(int otherPort) {
         return new DcbApiConfig(host, otherPort, connection, commandsTopic, eventsTopic, resultsTopic,
-                jdbcUrl, dbUser, dbPassword, schema, notifyChannel, readPoolSize, producerLinger, appendTimeout, readTimeout, auth, limits);
+                jdbcUrl, dbUser, dbPassword, schema, notifyChannel, readPoolSize, producerLinger, appendTimeout, readTimeout, auth, limits, grpc);
     }
 
     /** Requests need {@code auth}'s bearer token. */
     public DcbApiConfig withAuth(HttpAuth other) {
         return new DcbApiConfig(host, port, connection, commandsTopic, eventsTopic, resultsTopic,
-                jdbcUrl, dbUser, dbPassword, schema, notifyChannel, readPoolSize, producerLinger, appendTimeout, readTimeout, other, limits);
+                jdbcUrl, dbUser, dbPassword, schema, notifyChannel, readPoolSize, producerLinger, appendTimeout, readTimeout, other, limits, grpc);
     }
 
     public DcbApiConfig withLimits(ApiLimits other) {
         return new DcbApiConfig(host, port, connection, commandsTopic, eventsTopic, resultsTopic,
                 jdbcUrl, dbUser, dbPassword, schema, notifyChannel, readPoolSize, producerLinger, appendTimeout, readTimeout, auth,
-                other);
+                other, grpc);
+    }
+
+    /** Serves gRPC too ({@code sluice.v1.DcbService}), as {@code grpc} says. */
+    public DcbApiConfig withGrpc(GrpcConfig other) {
+        return new DcbApiConfig(host, port, connection, commandsTopic, eventsTopic, resultsTopic,
+                jdbcUrl, dbUser, dbPassword, schema, notifyChannel, readPoolSize, producerLinger, appendTimeout, readTimeout, auth, limits,
+                Optional.of(other));
     }
 
     public DcbApiConfig withReadPoolSize(int size) {
         return new DcbApiConfig(host, port, connection, commandsTopic, eventsTopic, resultsTopic,
-                jdbcUrl, dbUser, dbPassword, schema, notifyChannel, size, producerLinger, appendTimeout, readTimeout, auth, limits);
+                jdbcUrl, dbUser, dbPassword, schema, notifyChannel, size, producerLinger, appendTimeout, readTimeout, auth, limits, grpc);
     }
 
     @Override
@@ -191,7 +201,7 @@ public record DcbApiConfig(
                 + ", topics=" + List.of(commandsTopic, eventsTopic, resultsTopic) + ", jdbcUrl=" + Redaction.url(jdbcUrl) + ", dbUser="
                 + dbUser + ", schema=" + schema + ", notifyChannel=" + notifyChannel + ", readPoolSize=" + readPoolSize
                 + ", producerLinger=" + producerLinger + ", appendTimeout=" + appendTimeout + ", readTimeout=" + readTimeout
-                + ", auth=" + auth + ", limits=" + limits + "]";
+                + ", auth=" + auth + ", limits=" + limits + ", grpc=" + grpc.map(GrpcConfig::toString).orElse("off") + "]";
     }
 
     private static void requireText(String value, String name) {

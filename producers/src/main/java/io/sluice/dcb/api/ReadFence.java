@@ -67,6 +67,35 @@ public final class ReadFence {
         }
     }
 
+    /**
+     * Waits until PostgreSQL holds an event after {@code position} (a subscription's live feed), or
+     * {@code timeout} passed, or {@link #wake} was called (a subscription was cancelled: its
+     * thread looks at its own state and leaves).
+     *
+     * @return whether the committed position is now after {@code position}
+     */
+    public boolean awaitCommittedAfter(long position, Duration timeout) throws InterruptedException {
+        if (committed.get() > position) return true;
+        lock.lock();
+        try {
+            if (committed.get() > position) return true;
+            advanced.awaitNanos(timeout.toNanos());
+            return committed.get() > position;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Wakes every thread waiting in {@link #awaitCommittedAfter}, whether the position moved or not. */
+    public void wake() {
+        lock.lock();
+        try {
+            advanced.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** For messages: how far behind the sink is. */
     String describe() {
         return "the events sink has committed up to position " + committed.get() + ", appends are acknowledged up to "
