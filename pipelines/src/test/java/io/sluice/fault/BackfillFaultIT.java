@@ -11,9 +11,10 @@ import io.sluice.fault.testing.BackfillComponent.Kind;
 import io.sluice.fault.testing.Recovery;
 import io.sluice.testing.TestStack;
 import io.sluice.testing.WithSluiceStack;
-import io.sluice.testing.ChildJvm;
+import io.sluice.stack.process.ChildJvm;
+import io.sluice.stack.fault.FaultRow;
 import io.sluice.testing.fault.FaultTable;
-import io.sluice.testing.fault.PostgresProxy;
+import io.sluice.stack.fault.PostgresProxy;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Timeout;
 import org.slf4j.Logger;
@@ -95,7 +96,7 @@ class BackfillFaultIT extends FaultScenarios {
                 run.awaitDone(DIDS, true, WAIT, healthy, () -> "");
 
                 Counts counts = counts(run, simulator);
-                FaultTable.record(new FaultTable.Row("backfill", faultName, DIDS, DIDS - doneAtFault, injected,
+                FaultTable.record(new FaultRow("backfill", faultName, DIDS, DIDS - doneAtFault, injected,
                         counts.lost(), counts.duplicated(), recovery, components.stream().mapToInt(ChildJvm::restarts).sum()));
                 assertThat(counts.lost()).as("records lost").isZero();
                 assertThat(counts.duplicated()).as("records duplicated").isZero();

@@ -10,9 +10,10 @@ import io.sluice.fault.testing.Recovery;
 import io.sluice.stack.FreePorts;
 import io.sluice.testing.TestStack;
 import io.sluice.testing.WithSluiceStack;
-import io.sluice.testing.ChildJvm;
+import io.sluice.stack.process.ChildJvm;
+import io.sluice.stack.fault.FaultRow;
 import io.sluice.testing.fault.FaultTable;
-import io.sluice.testing.fault.PostgresProxy;
+import io.sluice.stack.fault.PostgresProxy;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Timeout;
 import org.slf4j.Logger;
@@ -108,7 +109,7 @@ class DcbFaultIT extends FaultScenarios {
             Map<String, Integer> copies = appendIds(all);
             long lost = ids.stream().filter(id -> !copies.containsKey(id)).count();
             long duplicated = copies.values().stream().mapToLong(n -> n - 1).sum();
-            FaultTable.record(new FaultTable.Row("dcb", faultName, sentAtFault, pending, injected, lost, duplicated, recovery,
+            FaultTable.record(new FaultRow("dcb", faultName, sentAtFault, pending, injected, lost, duplicated, recovery,
                     service.restarts()));
             assertThat(lost).as("acknowledged appends missing").isZero();
             assertThat(duplicated).as("appends applied more than once").isZero();

@@ -16,9 +16,10 @@ import io.sluice.fault.testing.Recovery;
 import io.sluice.schemas.registry.HttpSchemaRegistryClient;
 import io.sluice.testing.TestStack;
 import io.sluice.testing.WithSluiceStack;
-import io.sluice.testing.ChildJvm;
+import io.sluice.stack.process.ChildJvm;
+import io.sluice.stack.fault.FaultRow;
 import io.sluice.testing.fault.FaultTable;
-import io.sluice.testing.fault.PostgresProxy;
+import io.sluice.stack.fault.PostgresProxy;
 import org.apache.kafka.connect.source.SourceRecord;
 import org.bson.BsonDocument;
 import org.junit.jupiter.api.Tag;
@@ -134,7 +135,7 @@ class EtlFaultIT extends FaultScenarios {
                 try (Connection c = stack.connect()) {
                     lostAndDuplicated = lostAndDuplicated(expected, TableRows.read(c, config.dbSchema()));
                 }
-                FaultTable.record(new FaultTable.Row("etl", faultName, sentAtFault, Math.max(0, pending), injected,
+                FaultTable.record(new FaultRow("etl", faultName, sentAtFault, Math.max(0, pending), injected,
                         lostAndDuplicated[0], lostAndDuplicated[1], recovery, components.stream().mapToInt(ChildJvm::restarts).sum()));
                 assertThat(lostAndDuplicated[0]).as("rows lost").isZero();
                 assertThat(lostAndDuplicated[1]).as("rows duplicated").isZero();

@@ -6,7 +6,7 @@ import io.sluice.backfill.pipeline.testing.StageProcess;
 import io.sluice.backfill.ratelimit.RateLimitPolicy;
 import io.sluice.common.client.ConnectionSettings;
 import io.sluice.stack.PostgresEndpoint;
-import io.sluice.testing.ChildJvm;
+import io.sluice.stack.process.ChildJvm;
 
 import java.io.IOException;
 import java.net.URI;

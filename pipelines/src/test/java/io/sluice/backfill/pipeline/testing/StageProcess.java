@@ -13,7 +13,7 @@ import io.sluice.schemas.serde.AvroSerdes;
 import io.sluice.sinks.backfill.RecordsSink;
 import io.sluice.sinks.core.ExactlyOnceSink;
 import io.sluice.stack.PostgresEndpoint;
-import io.sluice.testing.ChildJvm;
+import io.sluice.stack.process.ChildJvm;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;

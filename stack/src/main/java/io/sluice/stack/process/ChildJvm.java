@@ -1,4 +1,4 @@
-package io.sluice.testing;
+package io.sluice.stack.process;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

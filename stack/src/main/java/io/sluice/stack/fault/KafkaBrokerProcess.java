@@ -1,7 +1,6 @@
-package io.sluice.testing.fault;
+package io.sluice.stack.fault;
 
 import io.sluice.stack.FreePorts;
-import io.sluice.stack.TempDirs;
 import io.sluice.stack.kafka.EmbeddedKafkaBroker;
 
 import java.io.BufferedReader;
@@ -22,13 +21,12 @@ import java.util.concurrent.TimeoutException;
  * A single-node Kafka broker in a JVM of its own over a fixed log directory and fixed ports, so a
  * fault test can stop it (SIGTERM: a controlled shutdown; or SIGKILL) and start it again with its
  * topics, committed offsets and transaction state intact, while the components keep their bootstrap
- * address. The broker is the embedded stack's ({@link EmbeddedKafkaBroker#startPersistent}).
+ * address: the fault suite's broker and {@code sluice bench soak}'s. The broker is the embedded stack's ({@link EmbeddedKafkaBroker#startPersistent}).
  */
 public final class KafkaBrokerProcess implements AutoCloseable {
 
     private static final String READY = "KAFKA-BROKER-PROCESS-READY";
     private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
-    private static KafkaBrokerProcess shared;
 
     private final Path logDir;
     private final Path log;
@@ -56,35 +54,12 @@ public final class KafkaBrokerProcess implements AutoCloseable {
         return broker;
     }
 
-    /**
-     * One broker process for every fault test of this JVM (failsafe runs test classes one after another),
-     * started at the first call, killed and its directory removed when the JVM exits: a broker start
-     * costs seconds a test class need not pay again. A test that stops it starts it again before it ends.
-     * Its output goes to the module's {@code target/fault-broker.log}, which outlives the run.
-     */
-    public static synchronized KafkaBrokerProcess shared() throws IOException, InterruptedException {
-        if (shared == null) {
-            Path dir = TempDirs.create("sluice-fault-kafka-");
-            Path log = Files.createDirectories(Path.of("target")).resolve("fault-broker.log");
-            Files.deleteIfExists(log);
-            KafkaBrokerProcess broker = start(dir, log);
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                broker.process.destroyForcibly();
-                try {
-                    broker.process.waitFor(30, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                TempDirs.deleteRecursively(dir);
-            }, "kafka-broker-process-kill"));
-            shared = broker;
-        }
-        if (!shared.process.isAlive()) shared.launch(); // a test that stopped it failed before starting it again
-        return shared;
-    }
-
     public String bootstrapServers() {
         return "127.0.0.1:" + port;
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
     }
 
     /** SIGTERM and wait until the broker has shut down (it writes its clean-shutdown marker). */
