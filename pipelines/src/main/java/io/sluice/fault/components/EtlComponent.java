@@ -1,4 +1,4 @@
-package io.sluice.fault.testing;
+package io.sluice.fault.components;
 
 import io.sluice.common.client.ConnectionSettings;
 import io.sluice.etl.pipeline.EtlPipeline;
