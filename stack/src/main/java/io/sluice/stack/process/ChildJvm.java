@@ -139,6 +139,12 @@ public final class ChildJvm implements AutoCloseable {
         return restarts;
     }
 
+    /** SIGKILL and start it again at once: a fault injected on purpose, not counted in {@link #restarts}. */
+    public void killAndRestart() throws IOException, InterruptedException {
+        kill();
+        process = launch();
+    }
+
     /** SIGKILL, and wait until it is gone. */
     public void kill() throws InterruptedException {
         process.destroyForcibly();

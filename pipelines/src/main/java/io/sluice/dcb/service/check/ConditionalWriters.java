@@ -5,6 +5,7 @@ import io.sluice.dcb.service.check.DcbClient.ReadEvent;
 import io.sluice.stack.fault.Losses;
 
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -30,14 +31,22 @@ public final class ConditionalWriters {
     private static final int MAX_ATTEMPTS = 960;
 
     private final DcbClient client;
+    private final Duration pause;
     private final Map<String, Boolean> acknowledged = new ConcurrentHashMap<>();
     private final AtomicLong sent = new AtomicLong();
     private final AtomicLong retried = new AtomicLong();
     private final AtomicLong failedConditions = new AtomicLong();
     private final AtomicBoolean stop = new AtomicBoolean();
 
+    /** Writers that append as fast as they are answered. */
     public ConditionalWriters(DcbClient client) {
+        this(client, Duration.ZERO);
+    }
+
+    /** Writers that wait {@code pause} after each answered append: a steady load rather than all the store takes. */
+    public ConditionalWriters(DcbClient client, Duration pause) {
         this.client = client;
+        this.pause = pause;
     }
 
     /** One writer, until {@link #stop}: random conditional appends, each retried until answered; null on the way out. */
@@ -67,6 +76,7 @@ public final class ConditionalWriters {
                 check(response, "append " + id, attempt);
                 Thread.sleep(250);
             }
+            if (pause.isPositive()) Thread.sleep(pause.toMillis());
         }
         return null;
     }
