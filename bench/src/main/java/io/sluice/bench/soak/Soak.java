@@ -32,6 +32,8 @@ public final class Soak {
 
     private static final Duration PROGRESS_EVERY = Duration.ofSeconds(30);
     private static final Duration RECOVERY_TIMEOUT = Duration.ofMinutes(3);
+    /** A broker start, the first or after a fault: generous, as a loaded machine makes log recovery slow. */
+    private static final Duration BROKER_START = Duration.ofMinutes(5);
 
     private final SoakSettings settings;
     private final Consumer<String> progress;
@@ -60,7 +62,7 @@ public final class Soak {
     private void run(StackConfig given, Path dir) throws Exception {
         Path logs = Files.createDirectories(dir.resolve("logs"));
         progress.accept("soak: broker process over " + dir.resolve("kafka") + "; logs in " + logs);
-        try (KafkaBrokerProcess broker = KafkaBrokerProcess.start(dir, logs.resolve("broker.log"));
+        try (KafkaBrokerProcess broker = KafkaBrokerProcess.start(dir, logs.resolve("broker.log"), BROKER_START);
              EmbeddedStack stack = EmbeddedStack.start(new StackConfig(Optional.of(broker.bootstrapServers()), given.registryUrl(),
                      given.pgUrl(), progress));
              PostgresProxy proxy = PostgresProxy.start(stack.endpoints().postgres())) {

@@ -32,13 +32,15 @@ public final class KafkaBrokerProcess implements AutoCloseable {
     private final Path log;
     private final int port;
     private final int controllerPort;
+    private final Duration startTimeout;
     private Process process;
 
-    private KafkaBrokerProcess(Path logDir, Path log, int port, int controllerPort) {
+    private KafkaBrokerProcess(Path logDir, Path log, int port, int controllerPort, Duration startTimeout) {
         this.logDir = logDir;
         this.log = log;
         this.port = port;
         this.controllerPort = controllerPort;
+        this.startTimeout = startTimeout;
     }
 
     /** Starts a broker over {@code dir}/kafka on free ports; its output goes to {@code dir}/broker.log. */
@@ -48,8 +50,16 @@ public final class KafkaBrokerProcess implements AutoCloseable {
 
     /** Starts a broker over {@code dir}/kafka on free ports; its output goes to {@code log}. */
     public static KafkaBrokerProcess start(Path dir, Path log) throws IOException, InterruptedException {
+        return start(dir, log, START_TIMEOUT);
+    }
+
+    /**
+     * As {@link #start(Path, Path)}, allowing each start (this one and every {@link #restart}) {@code startTimeout}:
+     * on a loaded machine a broker recovering its logs can take minutes.
+     */
+    public static KafkaBrokerProcess start(Path dir, Path log, Duration startTimeout) throws IOException, InterruptedException {
         Path logDir = Files.createDirectories(dir.resolve("kafka"));
-        KafkaBrokerProcess broker = new KafkaBrokerProcess(logDir, log, FreePorts.next(), FreePorts.next());
+        KafkaBrokerProcess broker = new KafkaBrokerProcess(logDir, log, FreePorts.next(), FreePorts.next(), startTimeout);
         broker.launch();
         return broker;
     }
@@ -108,10 +118,10 @@ public final class KafkaBrokerProcess implements AutoCloseable {
         pump.setDaemon(true);
         pump.start();
         try {
-            ready.get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            ready.get(startTimeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException | TimeoutException e) {
             started.destroyForcibly();
-            throw new IllegalStateException("the broker process did not start; see " + log, e);
+            throw new IllegalStateException("the broker process did not start within " + startTimeout + "; see " + log, e);
         }
         process = started;
     }
