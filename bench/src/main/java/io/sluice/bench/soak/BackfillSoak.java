@@ -103,18 +103,30 @@ final class BackfillSoak implements SoakWorkload {
     private void publish() {
         PublishDidsConfig publish = new PublishDidsConfig(ConnectionSettings.plaintext(env.bootstrapServers(), env.registryUrl()),
                 config.dids(), "soak-" + env.runId(), PARTITIONS);
-        try (DidPublisher publisher = DidPublisher.create(publish)) {
+        DidPublisher[] publisher = {DidPublisher.create(publish)};
+        try {
             for (int i = 0; i < dids.size() && !stop.get(); i += BURST) {
                 long next = System.nanoTime() + BURST_EVERY.toNanos();
                 List<String> burst = dids.subList(i, Math.min(dids.size(), i + BURST));
                 byte[] list = String.join("\n", burst).getBytes(StandardCharsets.UTF_8);
-                publisher.publish(new ByteArrayInputStream(list), list.length, ProgressListener.NONE);
+                Resend.untilAcknowledged("DIDs", () -> {
+                    try {
+                        publisher[0].publish(new ByteArrayInputStream(list), list.length, ProgressListener.NONE);
+                    } catch (Exception e) {
+                        publisher[0].close(); // a producer that timed out is replaced, not trusted again
+                        publisher[0] = DidPublisher.create(publish);
+                        throw e;
+                    }
+                });
                 sent.addAndGet(burst.size());
                 long wait = next - System.nanoTime();
                 if (wait > 0) Thread.sleep(wait / 1_000_000);
             }
-        } catch (Exception e) {
-            throw new IllegalStateException("publishing DIDs failed", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } finally {
+            publisher[0].close();
         }
     }
 

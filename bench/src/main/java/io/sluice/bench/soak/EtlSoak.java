@@ -103,13 +103,22 @@ final class EtlSoak implements SoakWorkload {
     }
 
     private void publish() {
-        try (CdcEventPublisher publisher = CdcEventPublisher.create(ConnectionSettings.plaintext(env.bootstrapServers(),
-                env.registryUrl()), HttpSchemaRegistryClient.create(env.registryUrl()), Map.of())) {
+        ConnectionSettings connection = ConnectionSettings.plaintext(env.bootstrapServers(), env.registryUrl());
+        CdcEventPublisher[] publisher = {publisher(connection)};
+        try {
             while (!stop.get()) {
                 long next = System.nanoTime() + CHUNK_EVERY.toNanos();
                 List<SourceRecord> chunk = new ArrayList<>();
                 for (int i = 0; i < CHUNK; i++) chunk.addAll(change());
-                publisher.publish(chunk); // returns once acknowledged
+                Resend.untilAcknowledged("changes", () -> {
+                    try {
+                        publisher[0].publish(chunk); // returns once acknowledged
+                    } catch (RuntimeException e) {
+                        publisher[0].close(); // a producer that timed out is replaced, not trusted again
+                        publisher[0] = publisher(connection);
+                        throw e;
+                    }
+                });
                 sent.addAndGet(chunk.stream().filter(change -> change.value() != null).count()); // a tombstone is no change
                 long wait = next - System.nanoTime();
                 if (wait > 0) Thread.sleep(wait / 1_000_000);
@@ -117,7 +126,13 @@ final class EtlSoak implements SoakWorkload {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
+        } finally {
+            publisher[0].close();
         }
+    }
+
+    private CdcEventPublisher publisher(ConnectionSettings connection) {
+        return CdcEventPublisher.create(connection, HttpSchemaRegistryClient.create(env.registryUrl()), Map.of());
     }
 
     /** The next change: a create while few users live, else an update (most), a create or a delete. */
