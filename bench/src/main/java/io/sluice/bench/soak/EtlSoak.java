@@ -167,7 +167,7 @@ final class EtlSoak implements SoakWorkload {
     /**
      * Changes the flattener has not consumed (its committed offsets on the change topic) plus row bundles
      * the sink has not stored (its offsets in PostgreSQL on the rows topic, whose transaction markers take
-     * offsets too: so an estimate, a little high).
+     * offsets too: an upper bound, up to about twice the bundles when the flattener commits often).
      */
     @Override
     public long inFlight() {

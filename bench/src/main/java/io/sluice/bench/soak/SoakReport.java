@@ -52,6 +52,7 @@ public final class SoakReport {
     private final Duration length;
     private final List<Event> events = new ArrayList<>();
     private final List<Outcome> outcomes = new ArrayList<>();
+    private final List<String> findings = new ArrayList<>();
 
     public SoakReport(Duration length) {
         this.length = length;
@@ -63,6 +64,11 @@ public final class SoakReport {
 
     public void add(Outcome outcome) {
         outcomes.add(outcome);
+    }
+
+    /** A broken guarantee seen during the run (a workload that did not recover from a fault). */
+    public void problem(String finding) {
+        findings.add(finding);
     }
 
     public List<Event> events() {
@@ -91,11 +97,12 @@ public final class SoakReport {
 
     /** Nothing lost, nothing duplicated, no other guarantee broken. */
     public boolean passed() {
-        return !outcomes.isEmpty() && outcomes.stream().allMatch(o -> o.losses().none() && o.problems().isEmpty());
+        return !outcomes.isEmpty() && findings.isEmpty()
+                && outcomes.stream().allMatch(o -> o.losses().none() && o.problems().isEmpty());
     }
 
     public List<String> problems() {
-        List<String> all = new ArrayList<>();
+        List<String> all = new ArrayList<>(findings);
         for (Outcome o : outcomes) o.problems().forEach(p -> all.add(o.workload() + ": " + p));
         return all;
     }

@@ -67,6 +67,14 @@ class SoakReportTest {
     }
 
     @Test
+    void aWorkloadThatDidNotRecoverFailsTheSoakEvenWithNothingLost() {
+        SoakReport report = report(Losses.NONE);
+        report.problem("etl: no progress in PostgreSQL within 3 min after fault 1");
+        assertThat(report.passed()).isFalse();
+        assertThat(report.problems()).containsExactly("etl: no progress in PostgreSQL within 3 min after fault 1");
+    }
+
+    @Test
     void theJsonHoldsTheTableAndEveryFault() throws Exception {
         JsonNode json = new ObjectMapper().readTree(report(new Losses(2, 0)).toJson());
         assertThat(json.get("workload").asText()).isEqualTo("soak");

@@ -21,7 +21,7 @@ import java.util.concurrent.Callable;
 /**
  * {@code sluice bench soak}: runs {@link Soak} and prints its {@link SoakReport}: the fault table on stdout,
  * or the JSON object with {@code --json}; progress and one line per fault on stderr. Exit code 1 when
- * anything was lost or duplicated or another check failed.
+ * anything was lost or duplicated, a workload did not recover from a fault, or another check failed.
  */
 @Command(name = "soak",
         description = {
@@ -39,7 +39,8 @@ import java.util.concurrent.Callable;
                 "Prints one line per fault as it happens (work in flight, injected, recovery per workload), a progress "
                         + "line every 30 s, and at the end one FAULT row per workload: sent, most in flight at a fault, "
                         + "faults, lost, duplicated, longest recovery, component restarts. Exit code 1 when anything was "
-                        + "lost or duplicated. Not a CI test: it takes --minutes plus a few minutes of start-up and drain."},
+                        + "lost or duplicated, or a workload's PostgreSQL did not move within 3 minutes of a fault. "
+                        + "Not a CI test: it takes --minutes plus a few minutes of start-up and drain."},
         footerHeading = "%nExamples:%n",
         footer = {"  sluice bench soak --minutes 30",
                 "  sluice bench soak --minutes 3 --fault-every-s 40 --json > soak.json"})
