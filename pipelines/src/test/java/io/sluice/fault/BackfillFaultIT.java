@@ -1,19 +1,21 @@
 package io.sluice.fault;
 
+import io.sluice.backfill.pipeline.check.BackfillCheck;
 import io.sluice.backfill.pipeline.testing.BackfillRun;
 import io.sluice.backfill.ratelimit.RateLimitPolicy;
-import io.sluice.backfill.simulator.ExpectedRepo;
 import io.sluice.backfill.simulator.PdsSimulator;
 import io.sluice.backfill.simulator.PdsSimulatorConfig;
 import io.sluice.backfill.simulator.RecordCounts;
-import io.sluice.fault.testing.BackfillComponent;
-import io.sluice.fault.testing.BackfillComponent.Kind;
-import io.sluice.fault.testing.Recovery;
+import io.sluice.fault.components.BackfillComponent;
+import io.sluice.fault.components.BackfillComponent.Kind;
+import io.sluice.fault.components.Recovery;
 import io.sluice.testing.TestStack;
 import io.sluice.testing.WithSluiceStack;
-import io.sluice.testing.ChildJvm;
+import io.sluice.stack.process.ChildJvm;
+import io.sluice.stack.fault.FaultRow;
+import io.sluice.stack.fault.Losses;
 import io.sluice.testing.fault.FaultTable;
-import io.sluice.testing.fault.PostgresProxy;
+import io.sluice.stack.fault.PostgresProxy;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Timeout;
 import org.slf4j.Logger;
@@ -23,8 +25,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -94,8 +94,11 @@ class BackfillFaultIT extends FaultScenarios {
                 Duration recovery = Recovery.await(run::done, run.done(), DIDS, faultEnd, healthy, WAIT);
                 run.awaitDone(DIDS, true, WAIT, healthy, () -> "");
 
-                Counts counts = counts(run, simulator);
-                FaultTable.record(new FaultTable.Row("backfill", faultName, DIDS, DIDS - doneAtFault, injected,
+                Losses counts;
+                try (Connection c = run.connect()) {
+                    counts = BackfillCheck.losses(c, expectedRecords(simulator));
+                }
+                FaultTable.record(new FaultRow("backfill", faultName, DIDS, DIDS - doneAtFault, injected,
                         counts.lost(), counts.duplicated(), recovery, components.stream().mapToInt(ChildJvm::restarts).sum()));
                 assertThat(counts.lost()).as("records lost").isZero();
                 assertThat(counts.duplicated()).as("records duplicated").isZero();
@@ -118,32 +121,9 @@ class BackfillFaultIT extends FaultScenarios {
         }
     }
 
-    record Counts(long lost, long duplicated) {
-    }
-
-    /**
-     * Lost: records the simulator's repositories hold beyond those in repo_records, per DID (with the
-     * per-DID checksum also compared by {@link BackfillRun#assertTables}); duplicated: rows of one record
-     * key beyond the first, and DIDs in backfill_dids more than once.
-     */
-    private static Counts counts(BackfillRun run, PdsSimulator simulator) throws Exception {
-        Map<String, Long> rows = new HashMap<>();
-        long duplicated;
-        try (Connection c = run.connect(); Statement st = c.createStatement()) {
-            try (ResultSet rs = st.executeQuery("SELECT did, count(*) FROM repo_records GROUP BY did")) {
-                while (rs.next()) rows.put(rs.getString(1), rs.getLong(2));
-            }
-            try (ResultSet rs = st.executeQuery("SELECT (SELECT count(*) - count(DISTINCT (did, collection, rkey)) FROM repo_records)"
-                    + " + (SELECT count(*) - count(DISTINCT did) FROM backfill_dids)")) {
-                rs.next();
-                duplicated = rs.getLong(1);
-            }
-        }
-        long lost = 0;
-        for (String did : simulator.dids()) {
-            ExpectedRepo expected = simulator.expected(did);
-            lost += Math.max(0, expected.records() - rows.getOrDefault(did, 0L));
-        }
-        return new Counts(lost, duplicated);
+    private static Map<String, Long> expectedRecords(PdsSimulator simulator) {
+        Map<String, Long> expected = new HashMap<>();
+        for (String did : simulator.dids()) expected.put(did, simulator.expected(did).records());
+        return expected;
     }
 }

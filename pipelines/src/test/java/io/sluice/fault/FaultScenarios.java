@@ -1,8 +1,9 @@
 package io.sluice.fault;
 
 import io.sluice.testing.TestStack;
-import io.sluice.testing.fault.KafkaBrokerProcess;
-import io.sluice.testing.fault.PostgresProxy;
+import io.sluice.stack.fault.KafkaBrokerProcess;
+import io.sluice.stack.fault.PostgresProxy;
+import io.sluice.testing.fault.SharedKafkaBroker;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,7 +35,7 @@ abstract class FaultScenarios {
 
     @BeforeAll
     static void broker() throws Exception {
-        broker = KafkaBrokerProcess.shared();
+        broker = SharedKafkaBroker.get();
     }
 
     interface Fault {

@@ -13,8 +13,10 @@ import java.util.concurrent.Callable;
         description = {
                 "Benchmark a workload end to end on the embedded stack against an in-process baseline.",
                 "Each benchmark runs sluice's Kafka path and an honest baseline on the same data in the same "
-                        + "run, warm-up runs first, and prints a summary or, with --json, one JSON object."},
-        subcommands = {BackfillBenchCommand.class, EtlBenchCommand.class, DcbBenchCommand.class})
+                        + "run, warm-up runs first, and prints a summary or, with --json, one JSON object.",
+                "soak runs all three workloads under a repeating schedule of faults and checks nothing was lost "
+                        + "or duplicated."},
+        subcommands = {BackfillBenchCommand.class, EtlBenchCommand.class, DcbBenchCommand.class, SoakBenchCommand.class})
 public final class BenchCommand implements Callable<Integer> {
 
     @Spec

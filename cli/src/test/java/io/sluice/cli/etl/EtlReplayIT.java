@@ -6,7 +6,7 @@ import io.sluice.ops.lag.LagReader;
 import io.sluice.ops.testing.Kafka;
 import io.sluice.ops.testing.SluiceRun;
 import io.sluice.schemas.topics.TopicNames;
-import io.sluice.etl.pipeline.testing.TableRows;
+import io.sluice.etl.pipeline.check.TableRows;
 import io.sluice.testing.WithSluiceStack;
 import io.sluice.testing.TestStack;
 import org.apache.kafka.clients.admin.Admin;

@@ -1,8 +1,8 @@
 package io.sluice.dcb.service;
 
-import io.sluice.dcb.service.testing.ConsistencyFixture;
-import io.sluice.dcb.service.testing.DcbClient;
-import io.sluice.dcb.service.testing.DcbClient.ReadEvent;
+import io.sluice.dcb.service.check.ConsistencyFixture;
+import io.sluice.dcb.service.check.DcbClient;
+import io.sluice.dcb.service.check.DcbClient.ReadEvent;
 import io.sluice.dcb.service.testing.TestServices;
 import io.sluice.testing.WithSluiceStack;
 import io.sluice.testing.TestStack;

@@ -1,7 +1,7 @@
 package io.sluice.dcb.service;
 
-import io.sluice.dcb.service.testing.DcbClient;
-import io.sluice.dcb.service.testing.DcbClient.ReadEvent;
+import io.sluice.dcb.service.check.DcbClient;
+import io.sluice.dcb.service.check.DcbClient.ReadEvent;
 import io.sluice.dcb.service.testing.TestServices;
 import io.sluice.testing.TestStack;
 import io.sluice.testing.WithSluiceStack;
@@ -27,7 +27,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import static io.sluice.dcb.service.testing.DcbClient.event;
+import static io.sluice.dcb.service.check.DcbClient.event;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**

@@ -3,8 +3,8 @@ package io.sluice.dcb.service;
 import io.sluice.dcb.api.ApiLimits;
 import io.sluice.dcb.api.ReadFence;
 import io.sluice.dcb.api.ResultWaiter;
-import io.sluice.dcb.service.testing.DcbClient;
-import io.sluice.dcb.service.testing.DcbClient.ReadEvent;
+import io.sluice.dcb.service.check.DcbClient;
+import io.sluice.dcb.service.check.DcbClient.ReadEvent;
 import io.sluice.dcb.service.testing.TestServices;
 import io.sluice.schemas.dcb.AppendCommand;
 import io.sluice.schemas.dcb.AppendOutcome;
@@ -37,9 +37,9 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
-import static io.sluice.dcb.service.testing.DcbClient.event;
-import static io.sluice.dcb.service.testing.DcbClient.item;
-import static io.sluice.dcb.service.testing.DcbClient.query;
+import static io.sluice.dcb.service.check.DcbClient.event;
+import static io.sluice.dcb.service.check.DcbClient.item;
+import static io.sluice.dcb.service.check.DcbClient.query;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**

@@ -1,6 +1,6 @@
 package io.sluice.dcb.service;
 
-import io.sluice.dcb.service.testing.DcbClient;
+import io.sluice.dcb.service.check.DcbClient;
 import io.sluice.dcb.service.testing.TestServices;
 import io.sluice.testing.TestStack;
 import io.sluice.testing.WithSluiceStack;
@@ -27,11 +27,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import java.util.stream.IntStream;
 
-import static io.sluice.dcb.service.testing.DcbClient.condition;
-import static io.sluice.dcb.service.testing.DcbClient.event;
-import static io.sluice.dcb.service.testing.DcbClient.item;
-import static io.sluice.dcb.service.testing.DcbClient.query;
-import static io.sluice.dcb.service.testing.DcbClient.write;
+import static io.sluice.dcb.service.check.DcbClient.condition;
+import static io.sluice.dcb.service.check.DcbClient.event;
+import static io.sluice.dcb.service.check.DcbClient.item;
+import static io.sluice.dcb.service.check.DcbClient.query;
+import static io.sluice.dcb.service.check.DcbClient.write;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**

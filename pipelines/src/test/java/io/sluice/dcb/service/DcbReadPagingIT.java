@@ -2,8 +2,8 @@ package io.sluice.dcb.service;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import io.sluice.dcb.service.testing.DcbClient;
-import io.sluice.dcb.service.testing.DcbClient.ReadEvent;
+import io.sluice.dcb.service.check.DcbClient;
+import io.sluice.dcb.service.check.DcbClient.ReadEvent;
 import io.sluice.dcb.service.testing.TestServices;
 import io.sluice.testing.ForcedGc;
 import io.sluice.testing.TestStack;
@@ -34,9 +34,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
-import static io.sluice.dcb.service.testing.DcbClient.event;
-import static io.sluice.dcb.service.testing.DcbClient.item;
-import static io.sluice.dcb.service.testing.DcbClient.query;
+import static io.sluice.dcb.service.check.DcbClient.event;
+import static io.sluice.dcb.service.check.DcbClient.item;
+import static io.sluice.dcb.service.check.DcbClient.query;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**

@@ -2,9 +2,9 @@ package io.sluice.dcb.service;
 
 import io.sluice.dcb.api.DcbApi;
 import com.fasterxml.jackson.core.type.TypeReference;
-import io.sluice.dcb.service.testing.DcbClient;
-import io.sluice.dcb.service.testing.DcbClient.AppendResponse;
-import io.sluice.dcb.service.testing.DcbClient.ReadEvent;
+import io.sluice.dcb.service.check.DcbClient;
+import io.sluice.dcb.service.check.DcbClient.AppendResponse;
+import io.sluice.dcb.service.check.DcbClient.ReadEvent;
 import io.sluice.dcb.service.testing.DeciderProcess;
 import io.sluice.dcb.service.testing.TestServices;
 import io.sluice.schemas.dcb.Event;
@@ -41,10 +41,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import static io.sluice.dcb.service.testing.DcbClient.condition;
-import static io.sluice.dcb.service.testing.DcbClient.event;
-import static io.sluice.dcb.service.testing.DcbClient.item;
-import static io.sluice.dcb.service.testing.DcbClient.query;
+import static io.sluice.dcb.service.check.DcbClient.condition;
+import static io.sluice.dcb.service.check.DcbClient.event;
+import static io.sluice.dcb.service.check.DcbClient.item;
+import static io.sluice.dcb.service.check.DcbClient.query;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**

@@ -1,9 +1,9 @@
 package io.sluice.dcb.service;
 
 import io.sluice.dcb.api.DcbApi;
-import io.sluice.dcb.service.testing.ConsistencyFixture;
-import io.sluice.dcb.service.testing.DcbClient;
-import io.sluice.dcb.service.testing.DcbClient.ReadEvent;
+import io.sluice.dcb.service.check.ConsistencyFixture;
+import io.sluice.dcb.service.check.DcbClient;
+import io.sluice.dcb.service.check.DcbClient.ReadEvent;
 import io.sluice.dcb.service.testing.DeciderProcess;
 import io.sluice.dcb.service.testing.TestServices;
 import io.sluice.ops.lag.GroupLag;

@@ -2,7 +2,7 @@ package io.sluice.dcb.service;
 
 import io.sluice.dcb.api.DcbApi;
 import io.sluice.dcb.decider.DeciderConfig;
-import io.sluice.dcb.service.testing.DcbClient;
+import io.sluice.dcb.service.check.DcbClient;
 import io.sluice.dcb.service.testing.DeciderProcess;
 import io.sluice.dcb.service.testing.TestServices;
 import io.sluice.testing.TakeoverReport;
@@ -33,7 +33,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
-import static io.sluice.dcb.service.testing.DcbClient.event;
+import static io.sluice.dcb.service.check.DcbClient.event;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**

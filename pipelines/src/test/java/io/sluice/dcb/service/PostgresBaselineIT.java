@@ -3,8 +3,8 @@ package io.sluice.dcb.service;
 import io.sluice.dcb.api.DcbApiConfig;
 import io.sluice.dcb.api.DcbLoad;
 import io.sluice.dcb.api.PostgresBaseline;
-import io.sluice.dcb.service.testing.DcbClient;
-import io.sluice.dcb.service.testing.DcbClient.AppendResponse;
+import io.sluice.dcb.service.check.DcbClient;
+import io.sluice.dcb.service.check.DcbClient.AppendResponse;
 import io.sluice.stack.PostgresEndpoint;
 import io.sluice.testing.WithSluiceStack;
 import io.sluice.testing.TestStack;
@@ -18,10 +18,10 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
-import static io.sluice.dcb.service.testing.DcbClient.condition;
-import static io.sluice.dcb.service.testing.DcbClient.event;
-import static io.sluice.dcb.service.testing.DcbClient.item;
-import static io.sluice.dcb.service.testing.DcbClient.query;
+import static io.sluice.dcb.service.check.DcbClient.condition;
+import static io.sluice.dcb.service.check.DcbClient.event;
+import static io.sluice.dcb.service.check.DcbClient.item;
+import static io.sluice.dcb.service.check.DcbClient.query;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**

@@ -2,7 +2,7 @@ package io.sluice.dcb.service;
 
 import io.sluice.common.state.StateDirectory;
 import io.sluice.dcb.api.DcbApiConfig;
-import io.sluice.dcb.service.testing.DcbClient;
+import io.sluice.dcb.service.check.DcbClient;
 import io.sluice.stack.PostgresEndpoint;
 import io.sluice.stack.TempDirs;
 import io.sluice.testing.TestStack;
@@ -17,9 +17,9 @@ import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
-import static io.sluice.dcb.service.testing.DcbClient.event;
-import static io.sluice.dcb.service.testing.DcbClient.item;
-import static io.sluice.dcb.service.testing.DcbClient.query;
+import static io.sluice.dcb.service.check.DcbClient.event;
+import static io.sluice.dcb.service.check.DcbClient.item;
+import static io.sluice.dcb.service.check.DcbClient.query;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**

@@ -9,7 +9,7 @@ import io.sluice.etl.pipeline.testing.EtlStageProcess;
 import io.sluice.etl.pipeline.testing.EtlStageProcess.Stage;
 import io.sluice.etl.pipeline.testing.EtlTables;
 import io.sluice.schemas.registry.HttpSchemaRegistryClient;
-import io.sluice.testing.ChildJvm;
+import io.sluice.stack.process.ChildJvm;
 import io.sluice.testing.GroupTakeover;
 import io.sluice.testing.TestStack;
 import io.sluice.testing.WithSluiceStack;

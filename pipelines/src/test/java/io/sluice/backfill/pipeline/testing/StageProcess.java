@@ -1,26 +1,20 @@
 package io.sluice.backfill.pipeline.testing;
 
 import io.sluice.common.client.ConnectionSettings;
-import io.sluice.backfill.fetch.FetcherApp;
 import io.sluice.backfill.pipeline.BackfillPipeline;
 import io.sluice.backfill.pipeline.BackfillPipelineConfig;
 import io.sluice.backfill.ratelimit.RateLimitPolicy;
 import io.sluice.backfill.ratelimit.RateLimiterApp;
 import io.sluice.backfill.resolve.Resolver;
 import io.sluice.backfill.resolve.ResolverConfig;
-import io.sluice.schemas.registry.HttpSchemaRegistryClient;
-import io.sluice.schemas.serde.AvroSerdes;
-import io.sluice.sinks.backfill.RecordsSink;
-import io.sluice.sinks.core.ExactlyOnceSink;
+import io.sluice.fault.components.BackfillComponent;
 import io.sluice.stack.PostgresEndpoint;
-import io.sluice.testing.ChildJvm;
-import org.apache.avro.specific.SpecificRecord;
+import io.sluice.stack.process.ChildJvm;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 
 import java.io.IOException;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -103,24 +97,7 @@ public final class StageProcess implements AutoCloseable {
                 System.out.println("the rate limiter is " + app.state());
                 System.exit(1);
             }
-            case FETCHER -> {
-                Files.createDirectories(config.stateDir().resolve("spill"));
-                FetcherApp app = FetcherApp.start(BackfillPipeline.fetcherConfig(connection, config).build());
-                ChildJvm.announceRunning();
-                while (!app.awaitTermination(Duration.ofSeconds(1))) {
-                    // runs until killed
-                }
-                app.failure().ifPresent(Throwable::printStackTrace);
-                System.exit(1);
-            }
-            case SINK -> {
-                ExactlyOnceSink<String, SpecificRecord> sink = RecordsSink.create(
-                        BackfillPipeline.sinkConfig(connection, postgres, config).build(),
-                        BackfillPipeline.sinkTopics(config), new AvroSerdes(HttpSchemaRegistryClient.create(registry), true));
-                ChildJvm.announceRunning();
-                sink.run();
-                System.exit(1); // run() returns only when closed, which nothing here does
-            }
+            case FETCHER, SINK -> BackfillComponent.main(args); // the same stage as the fault suite runs
         }
     }
 }

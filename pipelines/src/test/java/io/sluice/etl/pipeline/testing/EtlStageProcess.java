@@ -9,7 +9,7 @@ import io.sluice.schemas.etl.UserRows;
 import io.sluice.sinks.core.ExactlyOnceSink;
 import io.sluice.sinks.etl.EtlSink;
 import io.sluice.stack.PostgresEndpoint;
-import io.sluice.testing.ChildJvm;
+import io.sluice.stack.process.ChildJvm;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 

@@ -1,6 +1,8 @@
 package io.sluice.etl.pipeline.testing;
 
 import io.sluice.etl.generate.UserGenerator;
+import io.sluice.etl.pipeline.check.ExpectedTables;
+import io.sluice.etl.pipeline.check.TableRows;
 import org.bson.BsonDocument;
 
 import java.sql.Connection;

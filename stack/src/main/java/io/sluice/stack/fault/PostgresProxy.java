@@ -1,4 +1,4 @@
-package io.sluice.testing.fault;
+package io.sluice.stack.fault;
 
 import io.sluice.stack.PostgresEndpoint;
 

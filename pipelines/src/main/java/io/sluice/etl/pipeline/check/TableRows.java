@@ -1,8 +1,11 @@
-package io.sluice.etl.pipeline.testing;
+package io.sluice.etl.pipeline.check;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sluice.stack.fault.Losses;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -20,6 +23,7 @@ import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -36,6 +40,8 @@ import java.util.stream.Stream;
  * numbers without trailing zeros (jsonb keeps neither key order nor a number's spelling).
  */
 public final class TableRows {
+
+    private static final Logger log = LoggerFactory.getLogger(TableRows.class);
 
     public static final List<String> TABLES = List.of("users", "addresses", "profiles", "education", "experience", "preferences",
             "settings", "activity_log", "transactions", "messages", "attachments", "social_media", "posts", "groups", "large_data");
@@ -77,6 +83,38 @@ public final class TableRows {
         Map<String, List<String>> out = new LinkedHashMap<>();
         lines.forEach((table, l) -> out.put(table, l.stream().sorted(Comparator.comparingLong(Line::id)).map(Line::text).toList()));
         return out;
+    }
+
+    /** Whether {@code actual} has these rows: the same counts and checksums per table. */
+    public boolean matches(TableRows actual) {
+        return actual.counts().equals(counts()) && actual.checksums().equals(checksums());
+    }
+
+    /**
+     * These rows taken as expected, over all 15 tables: expected rows absent from {@code actual} or there
+     * fewer times (lost), and there more often (duplicated). A row not expected at all (a delete or an
+     * update not applied) is logged; {@link #matches} compares the tables as a whole.
+     */
+    public Losses losses(TableRows actual) {
+        long lost = 0;
+        long duplicated = 0;
+        for (String table : TABLES) {
+            Map<String, Integer> want = new HashMap<>();
+            for (String row : rows().get(table)) want.merge(row, 1, Integer::sum);
+            Map<String, Integer> have = new HashMap<>();
+            for (String row : actual.rows().get(table)) have.merge(row, 1, Integer::sum);
+            for (Map.Entry<String, Integer> e : want.entrySet()) {
+                int n = have.getOrDefault(e.getKey(), 0);
+                if (n < e.getValue()) {
+                    lost += e.getValue() - n;
+                    log.warn("lost from {}: {}", table, e.getKey());
+                } else {
+                    duplicated += n - e.getValue();
+                }
+            }
+            for (String row : have.keySet()) if (!want.containsKey(row)) log.warn("not expected in {}: {}", table, row);
+        }
+        return new Losses(lost, duplicated);
     }
 
     public Map<String, Integer> counts() {

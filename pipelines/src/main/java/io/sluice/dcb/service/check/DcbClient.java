@@ -1,4 +1,4 @@
-package io.sluice.dcb.service.testing;
+package io.sluice.dcb.service.check;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;

@@ -1,11 +1,11 @@
-package io.sluice.fault.testing;
+package io.sluice.fault.components;
 
 import io.sluice.common.client.ConnectionSettings;
 import io.sluice.dcb.api.DcbApiConfig;
 import io.sluice.dcb.service.DcbService;
 import io.sluice.dcb.service.DcbServiceConfig;
 import io.sluice.stack.PostgresEndpoint;
-import io.sluice.testing.ChildJvm;
+import io.sluice.stack.process.ChildJvm;
 
 import java.io.IOException;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package io.sluice.testing;
+package io.sluice.stack.process;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -137,6 +137,12 @@ public final class ChildJvm implements AutoCloseable {
     /** How often {@link #superviseRestart} started the process again. */
     public int restarts() {
         return restarts;
+    }
+
+    /** SIGKILL and start it again at once: a fault injected on purpose, not counted in {@link #restarts}. */
+    public void killAndRestart() throws IOException, InterruptedException {
+        kill();
+        process = launch();
     }
 
     /** SIGKILL, and wait until it is gone. */

@@ -1,4 +1,4 @@
-package io.sluice.etl.pipeline.testing;
+package io.sluice.etl.pipeline.check;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;

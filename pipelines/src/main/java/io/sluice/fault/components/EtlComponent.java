@@ -1,4 +1,4 @@
-package io.sluice.fault.testing;
+package io.sluice.fault.components;
 
 import io.sluice.common.client.ConnectionSettings;
 import io.sluice.etl.pipeline.EtlPipeline;
@@ -7,7 +7,7 @@ import io.sluice.sinks.etl.EtlSink;
 import io.sluice.schemas.etl.UserRows;
 import io.sluice.sinks.core.ExactlyOnceSink;
 import io.sluice.stack.PostgresEndpoint;
-import io.sluice.testing.ChildJvm;
+import io.sluice.stack.process.ChildJvm;
 
 import java.io.IOException;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package io.sluice.fault.testing;
+package io.sluice.fault.components;
 
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -21,7 +21,7 @@ public final class Recovery {
             long now = count.call();
             if (now > atFaultEnd || now >= total) return Duration.ofNanos(System.nanoTime() - faultEndNanos);
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("no progress within " + timeout + " after the fault: still " + now + " of " + total);
+                throw new IllegalStateException("no progress within " + timeout + " after the fault: still " + now + " of " + total);
             }
             Thread.sleep(100);
         }

@@ -1,7 +1,6 @@
-package io.sluice.testing.fault;
+package io.sluice.stack.fault;
 
 import io.sluice.stack.FreePorts;
-import io.sluice.stack.TempDirs;
 import io.sluice.stack.kafka.EmbeddedKafkaBroker;
 
 import java.io.BufferedReader;
@@ -22,25 +21,26 @@ import java.util.concurrent.TimeoutException;
  * A single-node Kafka broker in a JVM of its own over a fixed log directory and fixed ports, so a
  * fault test can stop it (SIGTERM: a controlled shutdown; or SIGKILL) and start it again with its
  * topics, committed offsets and transaction state intact, while the components keep their bootstrap
- * address. The broker is the embedded stack's ({@link EmbeddedKafkaBroker#startPersistent}).
+ * address: the fault suite's broker and {@code sluice bench soak}'s. The broker is the embedded stack's ({@link EmbeddedKafkaBroker#startPersistent}).
  */
 public final class KafkaBrokerProcess implements AutoCloseable {
 
     private static final String READY = "KAFKA-BROKER-PROCESS-READY";
     private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
-    private static KafkaBrokerProcess shared;
 
     private final Path logDir;
     private final Path log;
     private final int port;
     private final int controllerPort;
+    private final Duration startTimeout;
     private Process process;
 
-    private KafkaBrokerProcess(Path logDir, Path log, int port, int controllerPort) {
+    private KafkaBrokerProcess(Path logDir, Path log, int port, int controllerPort, Duration startTimeout) {
         this.logDir = logDir;
         this.log = log;
         this.port = port;
         this.controllerPort = controllerPort;
+        this.startTimeout = startTimeout;
     }
 
     /** Starts a broker over {@code dir}/kafka on free ports; its output goes to {@code dir}/broker.log. */
@@ -50,41 +50,26 @@ public final class KafkaBrokerProcess implements AutoCloseable {
 
     /** Starts a broker over {@code dir}/kafka on free ports; its output goes to {@code log}. */
     public static KafkaBrokerProcess start(Path dir, Path log) throws IOException, InterruptedException {
+        return start(dir, log, START_TIMEOUT);
+    }
+
+    /**
+     * As {@link #start(Path, Path)}, allowing each start (this one and every {@link #restart}) {@code startTimeout}:
+     * on a loaded machine a broker recovering its logs can take minutes.
+     */
+    public static KafkaBrokerProcess start(Path dir, Path log, Duration startTimeout) throws IOException, InterruptedException {
         Path logDir = Files.createDirectories(dir.resolve("kafka"));
-        KafkaBrokerProcess broker = new KafkaBrokerProcess(logDir, log, FreePorts.next(), FreePorts.next());
+        KafkaBrokerProcess broker = new KafkaBrokerProcess(logDir, log, FreePorts.next(), FreePorts.next(), startTimeout);
         broker.launch();
         return broker;
     }
 
-    /**
-     * One broker process for every fault test of this JVM (failsafe runs test classes one after another),
-     * started at the first call, killed and its directory removed when the JVM exits: a broker start
-     * costs seconds a test class need not pay again. A test that stops it starts it again before it ends.
-     * Its output goes to the module's {@code target/fault-broker.log}, which outlives the run.
-     */
-    public static synchronized KafkaBrokerProcess shared() throws IOException, InterruptedException {
-        if (shared == null) {
-            Path dir = TempDirs.create("sluice-fault-kafka-");
-            Path log = Files.createDirectories(Path.of("target")).resolve("fault-broker.log");
-            Files.deleteIfExists(log);
-            KafkaBrokerProcess broker = start(dir, log);
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                broker.process.destroyForcibly();
-                try {
-                    broker.process.waitFor(30, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                TempDirs.deleteRecursively(dir);
-            }, "kafka-broker-process-kill"));
-            shared = broker;
-        }
-        if (!shared.process.isAlive()) shared.launch(); // a test that stopped it failed before starting it again
-        return shared;
-    }
-
     public String bootstrapServers() {
         return "127.0.0.1:" + port;
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
     }
 
     /** SIGTERM and wait until the broker has shut down (it writes its clean-shutdown marker). */
@@ -133,10 +118,10 @@ public final class KafkaBrokerProcess implements AutoCloseable {
         pump.setDaemon(true);
         pump.start();
         try {
-            ready.get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            ready.get(startTimeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException | TimeoutException e) {
             started.destroyForcibly();
-            throw new IllegalStateException("the broker process did not start; see " + log, e);
+            throw new IllegalStateException("the broker process did not start within " + startTimeout + "; see " + log, e);
         }
         process = started;
     }
