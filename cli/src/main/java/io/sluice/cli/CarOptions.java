@@ -10,7 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * {@code --max-car-mb}, {@code --block-memory-mb} and {@code --spill-dir}, shared by {@code fetcher} and
+ * {@code --max-car-mb}, {@code --max-car-blocks}, {@code --block-memory-mb} and {@code --spill-dir}, shared by {@code fetcher} and
  * {@code inspect-car}: both read CARs through the same block store, so a CAR one refuses the other
  * refuses too, with the same option to raise the limit.
  */
@@ -24,6 +24,11 @@ public final class CarOptions {
     @Option(names = "--max-car-mb", defaultValue = "256", description = "Largest repository CAR accepted (default ${DEFAULT-VALUE}).")
     long maxCarMb;
 
+    @Option(names = "--max-car-blocks", defaultValue = "" + Limits.DEFAULT_MAX_BLOCKS,
+            description = "Most blocks accepted in one repository CAR (default ${DEFAULT-VALUE}: more than --max-car-mb "
+                    + "can hold at its default).")
+    long maxCarBlocks;
+
     @Option(names = "--block-memory-mb",
             description = "Heap for CAR blocks and their index (a fetcher's downloads share it); the rest spills to disk "
                     + "(default: a quarter of the heap, at most 128).")
@@ -35,7 +40,8 @@ public final class CarOptions {
     /** The CAR limits with {@code maxBlockBytes}; a bad value is a usage error. */
     Limits limits(int maxBlockBytes) {
         OptionValues.inRange(spec, "--max-car-mb", maxCarMb, 1, Long.MAX_VALUE / MB);
-        return OptionValues.parse(spec, "--max-car-mb", () -> new Limits(maxBlockBytes, maxCarMb * MB));
+        OptionValues.inRange(spec, "--max-car-blocks", maxCarBlocks, 1, Long.MAX_VALUE);
+        return OptionValues.parse(spec, "--max-car-mb", () -> new Limits(maxBlockBytes, maxCarMb * MB, maxCarBlocks));
     }
 
     /** The block budget in bytes, or null for the default. */
@@ -56,6 +62,7 @@ public final class CarOptions {
     /** The option that raises the limit a {@code LIMIT_EXCEEDED} message names, as " (raise it with ...)". */
     static String raiseWith(String message) {
         if (message.contains(Limits.MAX_TOTAL_BYTES)) return " (raise it with --max-car-mb)";
+        if (message.contains(Limits.MAX_BLOCKS + "=")) return " (raise it with --max-car-blocks)";
         if (message.contains(Limits.MAX_BLOCK_BYTES)) return " (raise it with --max-block-mb)";
         return "";
     }

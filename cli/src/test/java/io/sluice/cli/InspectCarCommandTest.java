@@ -108,6 +108,20 @@ class InspectCarCommandTest {
     }
 
     @Test
+    void aCarOverTheBlockCountLimitIsOneLineNamingTheOptionThatRaisesIt(@TempDir Path dir) throws Exception {
+        Path car = dir.resolve("many-blocks.car");
+        HostileCars.manyBlocks(car, 1000, 3);
+
+        assertThat(run("inspect-car", "--summary", "--max-car-blocks", "500", car.toString())).isEqualTo(1);
+
+        assertThat(err.toString().lines().toList()).singleElement().asString()
+                .startsWith("sluice inspect-car: " + car + " is over a limit: ")
+                .contains("more blocks than the limit maxBlocks=500", "(raise it with --max-car-blocks)");
+        assertThat(run("inspect-car", "--summary", "--max-car-blocks", "2000", car.toString())).isZero();
+        assertThat(run("inspect-car", "--summary", "--max-car-blocks", "0", car.toString())).isEqualTo(2);
+    }
+
+    @Test
     void withNoBlockMemoryEverythingSpillsAndTheOutputIsTheSame(@TempDir Path dir) throws Exception {
         assertThat(run("inspect-car", greenground().toString())).isZero();
         String inMemory = out.toString();

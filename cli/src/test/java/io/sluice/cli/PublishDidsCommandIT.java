@@ -124,6 +124,50 @@ class PublishDidsCommandIT {
                 .containsExactlyInAnyOrder("did:plc:ewvi7nxzyoun6zhxrhs64oiz", "did:web:example.com");
     }
 
+    /**
+     * The issue's case: a 300 MB line ended in an OutOfMemoryError at -Xmx512m. Now, in a JVM of its own with
+     * a 64 MB heap, the line is reported cut and escaped, the DIDs around it are published, in bounded time.
+     */
+    @Test
+    void aThreeHundredMegabyteLineIsRejectedInA64MegabyteHeap(TestStack stack) throws Exception {
+        String topic = stack.unique("dids");
+        List<String> command = List.of(ProcessHandle.current().info().command().orElse("java"), "-Xmx64m",
+                "-XX:+ExitOnOutOfMemoryError", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
+                Sluice.class.getName(), "publish-dids", "--bootstrap-server=" + stack.bootstrapServers(),
+                "--registry-url=" + stack.registryUrl(), "--topic=" + topic, "--run-id=huge-line", "-");
+        long started = System.nanoTime();
+        Process child = new ProcessBuilder(command).redirectErrorStream(true).start();
+        StringBuilder output = new StringBuilder();
+        Thread pump = Thread.ofVirtual().start(() -> {
+            try (var in = child.getInputStream()) {
+                output.append(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+            } catch (java.io.IOException e) {
+                output.append(e);
+            }
+        });
+        try (var stdin = child.getOutputStream()) {
+            stdin.write("did:plc:ewvi7nxzyoun6zhxrhs64oiz\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            byte[] chunk = ("did:web:" + "\u001b".repeat(1 << 16)).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            for (long written = 0; written < 300L << 20; written += chunk.length) stdin.write(chunk);
+            stdin.write("\ndid:web:example.com\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        }
+        boolean exited = child.waitFor(2, java.util.concurrent.TimeUnit.MINUTES);
+        if (!exited) child.destroyForcibly().waitFor();
+        pump.join(10_000);
+        double seconds = (System.nanoTime() - started) / 1e9;
+        System.out.printf("PublishDidsCommandIT: a 300 MB line in a 64 MB heap, exit %d after %.1f s, %d bytes of output%n",
+                child.exitValue(), seconds, output.length());
+
+        assertThat(exited).as("exited within 2 minutes").isTrue();
+        assertThat(output).doesNotContain("OutOfMemoryError").doesNotContain("\u001b");
+        assertThat(child.exitValue()).as(output.toString()).isEqualTo(PublishDidsCommand.EXIT_INVALID_LINES);
+        assertThat(output).contains("line 2: did:web:\\u001b\\u001b").contains("(line too long: over 8192 bytes)")
+                .contains("published 2 DIDs to " + topic);
+        assertThat(output.length()).as("the line is echoed cut, not whole").isLessThan(64 * 1024);
+        assertThat(readAll(stack, topic, 2)).extracting(ConsumerRecord::key)
+                .containsExactlyInAnyOrder("did:plc:ewvi7nxzyoun6zhxrhs64oiz", "did:web:example.com");
+    }
+
     @Test
     void aMaxLineBytesOutOfRangeIsAUsageErrorNamingTheOption(@TempDir Path dir) throws Exception {
         Path file = Files.writeString(dir.resolve("dids.txt"), "did:web:example.com\n");

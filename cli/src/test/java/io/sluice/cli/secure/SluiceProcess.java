@@ -35,8 +35,15 @@ public final class SluiceProcess implements AutoCloseable {
     }
 
     public static SluiceProcess start(List<String> args) throws IOException {
+        return start(List.of(), args);
+    }
+
+    /** As {@link #start(List)}, with JVM options first (e.g. {@code -D} settings a user would give). */
+    public static SluiceProcess start(List<String> jvmOptions, List<String> args) throws IOException {
         List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
-                "-Xmx256m", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"), Sluice.class.getName()));
+                "-Xmx256m", "-XX:TieredStopAtLevel=1"));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), Sluice.class.getName()));
         command.addAll(args);
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().remove("SLUICE_KAFKA_BOOTSTRAP");

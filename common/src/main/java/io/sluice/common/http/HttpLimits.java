@@ -12,8 +12,10 @@ package io.sluice.common.http;
  *   <li>{@code jdk.httpserver.maxConnections} 1000: further connections are refused until one closes</li>
  *   <li>{@code sun.net.httpserver.maxIdleConnections} 1000: keep-alive connections kept (the JDK keeps 200)</li>
  *   <li>{@code sun.net.httpserver.nodelay} true: small answers are not held for the client's delayed ACK</li>
+ *   <li>{@code sun.net.httpserver.clockTick} 1000 ms: how often idle connections, and new ones that have sent
+ *       nothing yet, are checked; the JDK's 10 s let a silent connection live 10 s past its limit</li>
  * </ul>
- * The timeouts are checked once a second, so a connection lives up to a second past its limit.
+ * The request and response times are checked once a second, so a connection lives up to a second past its limit.
  */
 public final class HttpLimits {
 
@@ -23,6 +25,7 @@ public final class HttpLimits {
     public static final String MAX_CONNECTIONS = "jdk.httpserver.maxConnections";
     public static final String MAX_IDLE_CONNECTIONS = "sun.net.httpserver.maxIdleConnections";
     public static final String NO_DELAY = "sun.net.httpserver.nodelay";
+    public static final String IDLE_CHECK_MILLIS = "sun.net.httpserver.clockTick";
 
     private HttpLimits() {
     }
@@ -35,6 +38,7 @@ public final class HttpLimits {
         defaultProperty(MAX_CONNECTIONS, "1000");
         defaultProperty(MAX_IDLE_CONNECTIONS, "1000");
         defaultProperty(NO_DELAY, "true");
+        defaultProperty(IDLE_CHECK_MILLIS, "1000");
     }
 
     private static void defaultProperty(String name, String value) {

@@ -41,6 +41,26 @@ class HttpLimitsTest {
     }
 
     @Test
+    void aConnectionThatSendsNothingIsClosedWithinTheRequestTime() throws Exception {
+        long limitSeconds = Long.getLong(HttpLimits.MAX_REQUEST_TIME, 30);
+        try (GuardedServer server = new GuardedServer(new HttpAuth(Optional.empty(), false));
+             Socket socket = new Socket("127.0.0.1", server.port())) {
+            socket.setSoTimeout((int) (limitSeconds + 15) * 1000);
+            long started = System.nanoTime();
+            int read;
+            try {
+                read = socket.getInputStream().read();
+            } catch (SocketTimeoutException e) {
+                throw new AssertionError("the server kept the silent connection open past " + (limitSeconds + 15) + " s", e);
+            }
+            long tookMs = (System.nanoTime() - started) / 1_000_000;
+            assertThat(read).as("closed without an answer").isEqualTo(-1);
+            // checked every clockTick: the JDK's own 10 s would show here as up to 12 s
+            assertThat(tookMs).isBetween(limitSeconds * 1000 - 500, limitSeconds * 1000 + 2000);
+        }
+    }
+
+    @Test
     void userSettingsWin() {
         String before = System.getProperty(HttpLimits.MAX_REQUEST_TIME);
         HttpLimits.applyDefaults();

@@ -87,6 +87,15 @@ class DcbApiHardeningIT {
         assertThat(response.statusCode()).isEqualTo(403);
         assertJsonError(response, 403);
         assertThat(response.headers().map().keySet()).noneMatch(h -> h.toLowerCase().startsWith("access-control-"));
+        // what a web page can send cross-origin without a preflight: a text/plain body, with its Origin
+        HttpResponse<String> simple = send(authorized("/append").header("Content-Type", "text/plain")
+                .header("Origin", "https://evil.example").POST(HttpRequest.BodyPublishers.ofString(
+                        "{\"events\":[{\"type\":\"Evil\",\"tags\":[],\"data\":\"{}\"}]}")));
+        assertThat(simple.statusCode()).as("a simple cross-origin request").isIn(403, 415);
+        assertJsonError(simple, simple.statusCode());
+        assertThat(send(authorized("/read?query=" + java.net.URLEncoder.encode(
+                "{\"items\":[{\"types\":[\"Evil\"]}]}", java.nio.charset.StandardCharsets.UTF_8)).GET()).body())
+                .as("nothing the foreign page sent was appended").isEqualTo("[]");
         HttpResponse<String> own = send(post("application/json").header("Origin", "http://" + base.getAuthority()));
         assertThat(own.statusCode()).as(own.body()).isEqualTo(200);
     }

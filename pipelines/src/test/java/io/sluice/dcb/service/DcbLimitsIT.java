@@ -36,7 +36,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The DCB request limits against the real stack, at their defaults: every request over a limit (the
- * issue's 100,000-tag append and 90,000-tag condition among them) is refused with the status and a
+ * issue's 100,000-tag append and 90,000-tag condition among them), and every append of text PostgreSQL
+ * cannot store (U+0000, a lone surrogate, overlong UTF-8), is refused with the status and a
  * message naming the limit's option, in under 100 ms, before it reaches Kafka; an ordinary client
  * appending while they arrive flat out is not stalled (its p99 stays under 100 ms, or within 100 ms
  * of its quiet p99 on a machine too loaded for that); and the most expensive requests the limits
@@ -222,6 +223,16 @@ class DcbLimitsIT {
                 + " (--max-name-bytes raises it)", write(Map.of("events", List.of(event("x".repeat(257), List.of(), ""))))));
         requests.add(append("a 2 MiB body", 413, "--max-body-bytes",
                 write(Map.of("events", List.of(event("A", List.of(), "z".repeat(2 << 20)))))));
+        // what PostgreSQL text cannot hold is refused as fast, before Kafka (once answered 200, then lost)
+        requests.add(append("U+0000 in a tag", 400, "events[0].tags[0] contains U+0000, which PostgreSQL text cannot store",
+                "{\"events\": [{\"type\": \"A\", \"tags\": [\"t\\u0000\"], \"data\": \"d\"}]}"));
+        requests.add(append("a lone surrogate in data", 400, "events[0].data contains an unpaired surrogate U+D800",
+                "{\"events\": [{\"type\": \"A\", \"data\": \"x\\ud800\"}]}"));
+        byte[] overlong = "{\"events\": [{\"type\": \"A\", \"data\": \"a__b\"}]}".getBytes(StandardCharsets.US_ASCII);
+        int at = new String(overlong, StandardCharsets.US_ASCII).indexOf("__");
+        overlong[at] = (byte) 0xC0; // C0 AF: an overlong '/'
+        overlong[at + 1] = (byte) 0xAF;
+        requests.add(append("overlong UTF-8", 400, "the request body is not valid UTF-8", overlong));
         String wideRead = DcbClient.readPath(query(Collections.nCopies(101, item(List.of(), List.of("t")))), null);
         requests.add(new Hostile("a read of 101 items", 400, "query.items holds 101 items", () -> client.get(wideRead)));
         String longRead = DcbClient.readPath(null, Map.of("limit", 10_001));
@@ -232,7 +243,10 @@ class DcbLimitsIT {
 
     private static Hostile append(String name, int status, String message, String body) {
         // encoded once: the attacker's own cost of building requests is not the server's to bear in this JVM
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        return append(name, status, message, body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static Hostile append(String name, int status, String message, byte[] bytes) {
         return new Hostile(name, status, message, () -> client.send(HttpRequest.newBuilder(service.baseUri().resolve("/append"))
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofByteArray(bytes))));
     }

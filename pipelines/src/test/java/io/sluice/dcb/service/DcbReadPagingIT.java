@@ -43,7 +43,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Bounded reads against the real stack: a read without a limit returns the default 1000 events and
  * says so ({@code Dcb-Read-Limit}); paging with {@code from} = the last position + 1 (backwards: - 1)
  * returns every event exactly once; a limit above the maximum is a 400; and 16 concurrent reads of
- * the whole of a 48 MB table cost the API a bounded heap, because rows are streamed from a cursor.
+ * the whole of a 48 MB table cost the API a bounded heap, because rows are streamed from a cursor, while an
+ * ordinary client's appends go on being answered (their latency is printed).
  */
 @WithSluiceStack
 @Timeout(value = 6, unit = TimeUnit.MINUTES)
@@ -128,6 +129,10 @@ class DcbReadPagingIT {
             client.append(Collections.nCopies(60, event("Large", List.of("large"), data)), null);
         }
         String path = DcbClient.readPath(query(List.of(item(List.of(), List.of("large")))), Map.of("limit", 10_000));
+        for (int i = 0; i < 10; i++) ordinaryAppend(i); // warm-up
+        List<Long> quiet = new ArrayList<>();
+        for (int i = 0; i < 100; i++) quiet.add(ordinaryAppend(i));
+        Collections.sort(quiet);
 
         ForcedGc.collect();
         long before = heapUsed();
@@ -157,7 +162,17 @@ class DcbReadPagingIT {
             ForcedGc.collect();
             long during = heapUsed();
             go.countDown();
+            // an ordinary client appends while the 16 answers stream
+            List<Long> during16 = new ArrayList<>();
+            while (counts.stream().anyMatch(f -> !f.isDone()) && during16.size() < 400) during16.add(ordinaryAppend(during16.size()));
             for (Future<Integer> count : counts) assertThat(count.get(120, TimeUnit.SECONDS)).isEqualTo(events);
+            Collections.sort(during16);
+            System.out.printf("DcbReadPagingIT ordinary append p50/p99/max: quiet %.1f/%.1f/%.1f ms, during %d whole-table reads"
+                    + " (%d appends) %.1f/%.1f/%.1f ms%n", ms(quiet, 50), ms(quiet, 99), ms(quiet, 100), READERS, during16.size(),
+                    ms(during16, 50), ms(during16, 99), ms(during16, 100));
+            assertThat(during16).as("appends answered while the reads streamed").hasSizeGreaterThanOrEqualTo(10);
+            // Measured, not yet bounded: one append in each of two runs took 1.17-1.18 s (p50 75-97 ms), over
+            // DcbLimitsIT's rule (100 ms, or the quiet p99 + 100 ms); not yet explained, so issue 11 keeps it open.
             long perReader = (during - before) / READERS;
             System.out.printf("DcbReadPagingIT heap after GC: before %d MiB, with %d reads of a %d MiB table in flight %d MiB"
                     + " (%+d KiB per read)%n", before >> 20, READERS, (long) events * data.length() >> 20, during >> 20,
@@ -165,6 +180,17 @@ class DcbReadPagingIT {
             // building each answer in memory would take at least the table's 48 MiB per reader (768 MiB for 16)
             assertThat(during - before).as("heap growth with %d reads in flight", READERS).isLessThan(64L << 20);
         }
+    }
+
+    private static long ordinaryAppend(int i) {
+        long started = System.nanoTime();
+        client.append(List.of(event("Ordinary", List.of("ordinary:" + i), "{}")), null);
+        return System.nanoTime() - started;
+    }
+
+    private static double ms(List<Long> sorted, int percentile) {
+        int index = Math.min(sorted.size() - 1, (int) Math.ceil(percentile / 100.0 * sorted.size()) - 1);
+        return sorted.get(Math.max(0, index)) / 1e6;
     }
 
     /** Events in the JSON array, read as a stream; an answer cut short fails here instead of reading as a shorter one. */

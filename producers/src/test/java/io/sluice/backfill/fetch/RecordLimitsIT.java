@@ -2,9 +2,11 @@ package io.sluice.backfill.fetch;
 
 import com.sun.net.httpserver.HttpServer;
 import io.sluice.backfill.atproto.car.CarWriter;
+import io.sluice.backfill.atproto.car.Limits;
 import io.sluice.backfill.atproto.cbor.DagCborEncoder;
 import io.sluice.backfill.atproto.cid.Cid;
 import io.sluice.backfill.atproto.repo.RepoBuilder;
+import io.sluice.backfill.atproto.testing.HostileCars;
 import io.sluice.common.dlq.DeadLetter;
 import io.sluice.schemas.backfill.DidState;
 import io.sluice.schemas.backfill.DidStatus;
@@ -23,6 +25,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -40,7 +43,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The fetcher's per-record limits against the real broker and registry: a record over the max depth, one
  * over the max record bytes, and a CAR that lists one record under many keys (far more JSON than CAR
  * bytes) each give a dead letter naming the record and its reason, the rest of the repository produced,
- * and a DidStatus PARTIAL whose records and dead_lettered add up to the tree's entries.
+ * and a DidStatus PARTIAL whose records and dead_lettered add up to the tree's entries. A CAR of more
+ * blocks than --max-car-blocks is refused whole: one dead letter and a FAILED status naming maxBlocks.
  */
 @WithSluiceStack
 class RecordLimitsIT {
@@ -49,7 +53,9 @@ class RecordLimitsIT {
     private static final String DEEP = "did:plc:deepdeepdeepdeepdeepdeep";
     private static final String LARGE = "did:plc:largelargelargelargelar";
     private static final String SHARED = "did:plc:sharedsharedsharedshare";
+    private static final String MANY = HostileCars.DID;
     private static final int SHARED_KEYS = 300;
+    private static final int MAX_BLOCKS = 1000;
 
     @TempDir
     Path spill;
@@ -66,7 +72,10 @@ class RecordLimitsIT {
         byte[] shared = DagCborEncoder.encodeValue(Map.of("text", "y".repeat(1000)));
         Map<String, byte[]> sharedRecords = new TreeMap<>();
         for (int i = 0; i < SHARED_KEYS; i++) sharedRecords.put("app.bsky.feed.post/s" + (1000 + i), shared);
-        Map<String, byte[]> cars = Map.of(DEEP, car(DEEP, deep), LARGE, car(LARGE, large), SHARED, car(SHARED, sharedRecords));
+        Path many = spill.resolve("many-blocks.car");
+        HostileCars.manyBlocks(many, MAX_BLOCKS + 500, 3);
+        Map<String, byte[]> cars = Map.of(DEEP, car(DEEP, deep), LARGE, car(LARGE, large), SHARED, car(SHARED, sharedRecords),
+                MANY, Files.readAllBytes(many));
 
         HttpServer pds = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         pds.createContext("/xrpc/com.atproto.sync.getRepo", exchange -> {
@@ -80,22 +89,28 @@ class RecordLimitsIT {
         String endpoint = "http://127.0.0.1:" + pds.getAddress().getPort();
         try (FetchTopics topics = new FetchTopics(stack)) {
             Instant now = Instant.now();
-            topics.sendTasks(List.of(DEEP, LARGE, SHARED).stream().map(did -> FetchTopics.task(did, endpoint, "127.0.0.1", 1,
+            topics.sendTasks(List.of(DEEP, LARGE, SHARED, MANY).stream().map(did -> FetchTopics.task(did, endpoint, "127.0.0.1", 1,
                     now, now.plusSeconds(600))).toList());
             FetcherConfig config = topics.config().spillDir(spill).maxRecordDepth(128).maxRecordBytes(2048)
-                    .maxJsonPerCarByte(5).build();
+                    .maxJsonPerCarByte(5)
+                    .limits(new Limits(Limits.DEFAULT.maxBlockBytes(), Limits.DEFAULT.maxTotalBytes(), MAX_BLOCKS)).build();
             try (FetcherApp app = FetcherApp.start(config)) {
                 Map<String, DidStatus> byDid = new HashMap<>();
                 FetcherIT.outcomes(topics.readUntil(topics.names.status(), topics.topics.backfillStatus().valueSerde().deserializer(),
-                        TIMEOUT, l -> FetcherIT.outcomes(l).size() >= 3)).forEach(r -> byDid.put(r.key(), r.value()));
+                        TIMEOUT, l -> FetcherIT.outcomes(l).size() >= 4)).forEach(r -> byDid.put(r.key(), r.value()));
                 assertThat(app.failure()).isEmpty();
                 List<ConsumerRecord<String, byte[]>> dead = topics.readUntil(topics.names.dlq(), new ByteArrayDeserializer(),
-                        Duration.ofSeconds(30), l -> l.size() >= 3);
+                        Duration.ofSeconds(30), l -> l.size() >= 4);
                 Map<String, Long> produced = new HashMap<>();
                 topics.readUntil(topics.names.records(), topics.topics.backfillRecords().valueSerde().deserializer(),
                         Duration.ofSeconds(10), l -> false).forEach(r -> produced.merge(r.key(), 1L, Long::sum));
 
-                assertThat(byDid.values()).allSatisfy(s -> assertThat(s.getState()).as(s.getDid()).isEqualTo(DidState.PARTIAL));
+                for (String did : List.of(DEEP, LARGE, SHARED)) {
+                    assertThat(byDid.get(did).getState()).as(did).isEqualTo(DidState.PARTIAL);
+                }
+                assertThat(byDid.get(MANY).getState()).isEqualTo(DidState.FAILED);
+                assertThat(byDid.get(MANY).getLastError()).startsWith("limit-exceeded: ")
+                        .contains("more blocks than the limit maxBlocks=" + MAX_BLOCKS);
                 assertStatus(byDid.get(DEEP), 10, 1, "record-too-deep: record test.deep/deep (");
                 assertStatus(byDid.get(LARGE), 10, 1, "record-too-large: record app.bsky.feed.post/large (");
                 DidStatus sharedStatus = byDid.get(SHARED);
@@ -109,13 +124,15 @@ class RecordLimitsIT {
                 FetcherStats.Snapshot stats = app.stats().snapshot();
                 assertThat(stats.partial()).isEqualTo(3);
                 assertThat(stats.done()).isZero();
+                assertThat(stats.failed()).isEqualTo(1);
                 assertThat(stats.recordsDeadLettered()).isEqualTo(2 + sharedStatus.getDeadLettered());
 
-                assertThat(dead).hasSize(3);
+                assertThat(dead).hasSize(4);
                 Map<String, String> reasons = new HashMap<>();
                 Set<String> named = new HashSet<>();
                 for (ConsumerRecord<String, byte[]> letter : dead) {
                     reasons.put(letter.key(), header(letter, DeadLetter.REASON));
+                    if (letter.key().equals(MANY)) continue; // the whole repository: no record to name
                     named.add(header(letter, DeadLetter.PREFIX + "collection") + "/" + header(letter, DeadLetter.PREFIX + "rkey"));
                     assertThat(header(letter, DeadLetter.PREFIX + "cid")).startsWith("bafyrei");
                     FetchTask task = topics.topics.backfillFetch().valueSerde().deserializer().deserialize(topics.names.fetch(),
@@ -123,7 +140,7 @@ class RecordLimitsIT {
                     assertThat(task.getDid()).as("the value is the task, for a replay").isEqualTo(letter.key());
                 }
                 assertThat(reasons).containsEntry(DEEP, "record-too-deep").containsEntry(LARGE, "record-too-large")
-                        .containsEntry(SHARED, "extraction-limit");
+                        .containsEntry(SHARED, "extraction-limit").containsEntry(MANY, "limit-exceeded");
                 assertThat(named).contains("test.deep/deep", "app.bsky.feed.post/large");
             }
         } finally {

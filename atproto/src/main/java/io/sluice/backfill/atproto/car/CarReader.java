@@ -69,6 +69,10 @@ public final class CarReader {
         }
         long start = in.offset();
         long index = blocks;
+        if (index >= limits.maxBlocks()) {
+            throw new CarFormatException(Reason.LIMIT_EXCEEDED, start, "CAR has more blocks than the limit " + Limits.MAX_BLOCKS
+                    + "=" + limits.maxBlocks() + ": block " + index + " starts at byte offset " + start);
+        }
         long sectionLength = in.readVarint("length", index, null, 0);
         checkTotal(sectionLength, index);
         if (sectionLength == 0) {

@@ -131,6 +131,19 @@ class CarReaderTest {
     }
 
     @Test
+    void aCarOverTheBlockCountLimitIsRejectedNamingIt() throws IOException {
+        byte[] car = Fixtures.bytes("car/fakermaker.repo.car");
+        int count = RawCar.parse(car).sections().size();
+        int maxBlockBytes = Limits.DEFAULT.maxBlockBytes();
+        assertThatThrownBy(() -> readAll(car, new Limits(maxBlockBytes, Long.MAX_VALUE, count - 1)))
+                .isInstanceOfSatisfying(CarFormatException.class, e -> assertThat(e.reason()).isEqualTo(Reason.LIMIT_EXCEEDED))
+                .hasMessageContaining("more blocks than the limit maxBlocks=" + (count - 1));
+        assertThat(readAll(car, new Limits(maxBlockBytes, Long.MAX_VALUE, count))).hasSize(count);
+        assertThat(Limits.DEFAULT.maxBlocks()).as("the default leaves the decision to the size limit")
+                .isGreaterThan(Limits.DEFAULT.maxTotalBytes() / 38);
+    }
+
+    @Test
     void aCarOverTheTotalLimitIsRejected() throws IOException {
         byte[] car = Fixtures.bytes("car/fakermaker.repo.car");
         assertThatThrownBy(() -> readAll(car, new Limits(64 * 1024, car.length - 1)))
