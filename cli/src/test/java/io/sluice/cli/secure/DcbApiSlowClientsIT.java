@@ -1,6 +1,6 @@
 package io.sluice.cli.secure;
 
-import io.sluice.dcb.service.testing.DcbClient;
+import io.sluice.dcb.service.check.DcbClient;
 import io.sluice.testing.TestStack;
 import io.sluice.testing.WithSluiceStack;
 import org.junit.jupiter.api.Test;
@@ -27,7 +27,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import static io.sluice.dcb.service.testing.DcbClient.event;
+import static io.sluice.dcb.service.check.DcbClient.event;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
