@@ -24,7 +24,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The consumer loop of one fetcher instance. Consumes FetchTasks from the fetch topic as a member of
- * the fetcher group; hands each to a {@link TaskRunner} on its own virtual thread; commits offsets.
+ * the fetcher group; hands each to a {@link TaskRunner} on a thread of its own; commits offsets.
  *
  * <p>Guarantees: at-least-once. A task's offset is committed only once every output of it (and of
  * every earlier task of its partition) is acknowledged by the broker ({@link OffsetTracker},
@@ -55,8 +55,12 @@ final class Fetcher implements Runnable {
     private final FetcherStats stats;
     private final OffsetTracker offsets = new OffsetTracker();
     private final BlockingQueue<Completion> completions = new LinkedBlockingQueue<>();
-    private final ExecutorService threads = Executors.newThreadPerTaskExecutor(
-            Thread.ofVirtual().name("sluice-fetch-", 0).uncaughtExceptionHandler(this::taskDied).factory());
+    // Platform threads, not virtual ones: a task must start within its few milliseconds of allowance
+    // after released_at, and a virtual thread waking from its sleep waits for a carrier, which CPU-bound
+    // downloads (CAR parsing, Avro) hold without yielding; the OS preempts those for a woken platform thread.
+    // Pooled, since a task's thread lives from its arrival to its outcome (mostly asleep).
+    private final ExecutorService threads = Executors.newCachedThreadPool(
+            Thread.ofPlatform().name("sluice-fetch-", 0).daemon(true).uncaughtExceptionHandler(this::taskDied).factory());
     private volatile boolean running = true;
     /** An Error (OutOfMemoryError, StackOverflowError) that ended a download thread. */
     private volatile Throwable died;

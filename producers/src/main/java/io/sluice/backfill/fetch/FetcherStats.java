@@ -18,6 +18,7 @@ public final class FetcherStats {
     final LongAdder recordsDeadLettered = new LongAdder();
     final LongAdder unchanged = new LongAdder();
     final LongAdder changed = new LongAdder();
+    final LongAdder lookupsLate = new LongAdder();
 
     /**
      * @param done      repositories fully produced (DidStatus DONE)
@@ -33,13 +34,15 @@ public final class FetcherStats {
      *                  (not counted in {@code done})
      * @param changed   repositories the PDS had at another revision than the stored one (or whose revision it
      *                  could not tell): sent back to the limiter for a download
+     * @param lookupsLate stored-revision lookups not answered by the time the task had to start, so the
+     *                  repository was downloaded without asking
      */
     public record Snapshot(long done, long failed, long retried, long expired, long throttled, long records, long bytes,
-                           long partial, long recordsDeadLettered, long unchanged, long changed) {
+                           long partial, long recordsDeadLettered, long unchanged, long changed, long lookupsLate) {
     }
 
     public Snapshot snapshot() {
         return new Snapshot(done.sum(), failed.sum(), retried.sum(), expired.sum(), throttled.sum(), records.sum(), bytes.sum(),
-                partial.sum(), recordsDeadLettered.sum(), unchanged.sum(), changed.sum());
+                partial.sum(), recordsDeadLettered.sum(), unchanged.sum(), changed.sum(), lookupsLate.sum());
     }
 }

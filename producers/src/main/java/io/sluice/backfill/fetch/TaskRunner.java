@@ -11,11 +11,16 @@ import org.slf4j.LoggerFactory;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
- * The life of one FetchTask, on its own virtual thread. Consumes the task; produces, through
+ * The life of one FetchTask, on a thread of its own. Consumes the task; produces, through
  * {@link Outputs}, exactly one of:
  * <ul>
  * <li>the repository's RepoRecords and a DidStatus DONE, when every record its tree lists was produced;</li>
@@ -47,6 +52,9 @@ import java.util.concurrent.TimeUnit;
 final class TaskRunner {
 
     private static final Logger log = LoggerFactory.getLogger(TaskRunner.class);
+    /** Stored-revision lookups, off the task's thread so that they overlap its wait for released_at. */
+    private static final Executor LOOKUPS = Executors.newThreadPerTaskExecutor(
+            Thread.ofVirtual().name("sluice-fetch-lookup-", 0).factory());
 
     private final FetcherConfig config;
     private final RepoDownloader downloader;
@@ -90,12 +98,16 @@ final class TaskRunner {
 
     private void attempt(ConsumerRecord<byte[], byte[]> source, FetchTask task, TaskAcks acks) throws InterruptedException {
         // Only a first attempt asks, and only when a retry is allowed: the answer "changed" spends the
-        // task's token, so the download takes the next one (attempt 2, which never asks).
-        Optional<StoredRepos.Stored> known = config.skipsUnchanged() && task.getAttempt() == 1
-                && config.retry().mayRetryAfter(1) ? stored.lookup(task.getDid()) : Optional.empty();
+        // task's token, so the download takes the next one (attempt 2, which never asks). The lookup runs
+        // while the task waits for its released_at, and never delays the start (see knownBy).
+        CompletableFuture<Optional<StoredRepos.Stored>> lookup = config.skipsUnchanged() && task.getAttempt() == 1
+                && config.retry().mayRetryAfter(1)
+                ? CompletableFuture.supplyAsync(() -> stored.lookup(task.getDid()), LOOKUPS)
+                : CompletableFuture.completedFuture(Optional.empty());
         long wait = task.getReleasedAt().toEpochMilli() - clock.millis();
         if (wait > 0) Thread.sleep(wait);
         long notAfter = task.getNotAfter().toEpochMilli();
+        Optional<StoredRepos.Stored> known = knownBy(lookup, notAfter);
         if (!slots.tryAcquire(Math.max(0, notAfter - clock.millis()), TimeUnit.MILLISECONDS)) {
             expired(task, acks);
             return;
@@ -130,6 +142,25 @@ final class TaskRunner {
         } else {
             // a download's outcome, or a check's 429, 5xx or timeout: retried as usual, and the retry downloads
             handle(source, task, acks, attempt, emitter);
+        }
+    }
+
+    /**
+     * The lookup's answer, waiting for it at most half of what is left of the task's start window: a
+     * start missed costs the task's token and a trip through the limiter, a lookup missed only a
+     * download (the sink's PostgreSQL slow or not migrated yet, as when a backfill starts).
+     */
+    private Optional<StoredRepos.Stored> knownBy(CompletableFuture<Optional<StoredRepos.Stored>> lookup, long notAfter)
+            throws InterruptedException {
+        try {
+            return lookup.get(Math.max(0, (notAfter - clock.millis()) / 2), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            lookup.cancel(false);
+            stats.lookupsLate.increment();
+            return Optional.empty();
+        } catch (ExecutionException e) {
+            // PostgresStoredRepos answers empty on a database error; anything else is a bug, so say so
+            throw new IllegalStateException("stored-revision lookup failed", e.getCause());
         }
     }
 
@@ -212,7 +243,8 @@ final class TaskRunner {
     }
 
     private void expired(FetchTask task, TaskAcks acks) {
-        log.debug("task for {} expired (not_after {}), returned to the limiter", task.getDid(), task.getNotAfter());
+        log.debug("task for {} expired ({} ms past its not_after {}), returned to the limiter", task.getDid(),
+                clock.millis() - task.getNotAfter().toEpochMilli(), task.getNotAfter());
         outputs.retry(acks, task);
         stats.expired.increment();
     }

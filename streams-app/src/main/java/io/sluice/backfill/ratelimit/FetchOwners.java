@@ -12,9 +12,10 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -27,8 +28,9 @@ import java.util.concurrent.TimeoutException;
  * partition nobody owns waits there until a fetcher is assigned it, and its deadline (well under a
  * second) passes: it comes back expired and its token was spent for nothing. So the limiter releases
  * nothing while no partition has an owner (a fetcher starting, the group between members), and sends
- * each task to an owned partition ({@link #partitioner()}: the DID's hash over the owned partitions,
- * since no consumer relies on where a DID's task lands).
+ * each task to an owned partition whose owner has held it for {@link #SETTLE} (see {@link SettledOwners};
+ * {@link #partitioner()}: the DID's hash over those partitions, since no consumer relies on where a DID's
+ * task lands).
  *
  * <p>{@link #ANY} observes no group: every partition, always (a limiter whose fetchers' group is not
  * known). The view may lag the group by one refresh; a member killed is an owner until the group
@@ -38,6 +40,8 @@ public final class FetchOwners implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(FetchOwners.class);
     static final Duration REFRESH = Duration.ofMillis(500);
+    /** How long a partition's new owner gets to start consuming before tasks go to it (see {@link SettledOwners}). */
+    static final Duration SETTLE = Duration.ofSeconds(2);
     private static final Duration TIMEOUT = Duration.ofSeconds(5);
     private static final Duration WARN_EVERY = Duration.ofSeconds(30);
 
@@ -50,6 +54,7 @@ public final class FetchOwners implements AutoCloseable {
     private final ScheduledExecutorService timer;
     /** Sorted; empty while no member owns a partition of the topic. */
     private volatile int[] owned = new int[0];
+    private final SettledOwners settled = new SettledOwners(SETTLE.toMillis());
     private long lastWarning;
 
     private FetchOwners(Admin admin, String group, String topic) {
@@ -88,16 +93,16 @@ public final class FetchOwners implements AutoCloseable {
         try {
             ConsumerGroupDescription d = admin.describeConsumerGroups(Set.of(group)).describedGroups().get(group)
                     .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-            TreeSet<Integer> partitions = new TreeSet<>();
+            Map<Integer, String> partitions = new HashMap<>();
             for (MemberDescription m : d.members()) {
                 for (TopicPartition tp : m.assignment().topicPartitions()) {
-                    if (tp.topic().equals(topic)) partitions.add(tp.partition());
+                    if (tp.topic().equals(topic)) partitions.put(tp.partition(), m.consumerId());
                 }
             }
-            set(partitions.stream().mapToInt(Integer::intValue).toArray());
+            set(settled.update(partitions, System.currentTimeMillis()), !partitions.isEmpty());
         } catch (ExecutionException e) {
             if (e.getCause() instanceof GroupIdNotFoundException) {
-                set(new int[0]);
+                set(settled.update(Map.of(), System.currentTimeMillis()), false);
             } else {
                 warn("cannot describe the fetchers' group " + group + " (keeping what it was): " + e.getCause());
             }
@@ -111,10 +116,11 @@ public final class FetchOwners implements AutoCloseable {
         }
     }
 
-    private void set(int[] now) {
+    /** @param anyHeld whether a member holds a partition at all (settled or not), for the messages */
+    private void set(int[] now, boolean anyHeld) {
         if (now.length == 0 && owned.length > 0) {
             log.info("no member of {} owns a partition of {}: releases wait for one", group, topic);
-        } else if (now.length == 0) {
+        } else if (now.length == 0 && !anyHeld) {
             warn("no member of " + group + " owns a partition of " + topic + ": releases wait for one");
         }
         owned = now;
