@@ -32,6 +32,11 @@ public final class TakeoverReport {
         write(String.format(Locale.ROOT, "TAKEOVER %s: %.1f s", what, measured.toMillis() / 1000.0));
     }
 
+    /** Another figure of failover and reruns, e.g. {@code RERUN expired fetch tasks: ...}. */
+    public static void figure(String line) {
+        write(line);
+    }
+
     private static void write(String line) {
         System.out.println(line);
         try {
