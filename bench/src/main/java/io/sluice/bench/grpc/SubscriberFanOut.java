@@ -45,6 +45,8 @@ final class SubscriberFanOut implements AutoCloseable {
     private final List<ManagedChannel> channels = new ArrayList<>();
     private final List<ClientCallStreamObserver<SubscribeRequest>> calls = new ArrayList<>();
     private volatile Sample sample;
+    private final AtomicInteger failedEarly = new AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicReference<String> firstFailure = new java.util.concurrent.atomic.AtomicReference<>("");
 
     /** One event in flight to every subscriber. */
     private record Sample(String id, AtomicInteger remaining, AtomicLong first, AtomicLong last, CountDownLatch done) {
@@ -107,6 +109,10 @@ final class SubscriberFanOut implements AutoCloseable {
         if (!live.await(SETTLE_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
             throw new TimeoutException((n - live.getCount()) + " of " + n + " subscriptions caught up in " + SETTLE_TIMEOUT);
         }
+        if (failedEarly.get() > 0) {
+            throw new IllegalStateException(failedEarly.get() + " of " + n + " subscriptions failed before they caught up,"
+                    + " the first: " + firstFailure.get());
+        }
     }
 
     /** Cancels every subscription and waits until the server has let go of them. */
@@ -165,7 +171,13 @@ final class SubscriberFanOut implements AutoCloseable {
 
         @Override
         public void onError(Throwable t) {
-            // cancelled at the end; a failure before shows as a subscriber that never caught up or never got the event
+            // cancelled at the end; a failure before it caught up fails the measurement
+            if (live != null) {
+                failedEarly.incrementAndGet();
+                firstFailure.compareAndSet("", t.toString());
+                live.countDown();
+                live = null;
+            }
         }
 
         @Override
