@@ -95,6 +95,38 @@ class GrpcEventTailTest {
         assertThat(call.sent).singleElement().satisfies(m -> assertThat(m.getHeartbeat().getHead()).isEqualTo(2));
     }
 
+    @Test
+    void subscriptionsOpenedTogetherReadPostgresqlAFewAtATimeAndAllGoLive() throws Exception {
+        AtomicInteger reading = new AtomicInteger();
+        AtomicInteger most = new AtomicInteger();
+        GrpcEventTail.Pages slow = (query, after, max) -> {
+            most.accumulateAndGet(reading.incrementAndGet(), Math::max);
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            reading.decrementAndGet();
+            return page(query, after, max);
+        };
+        GrpcCatchUp catchUp = new GrpcCatchUp(fence, slow, tail, PAGE);
+        append("t");
+        List<Thread> threads = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            GrpcSubscriber s = subscriber(new FakeCall(true), Query.all(), 16);
+            threads.add(Thread.ofVirtual().start(() -> {
+                try {
+                    catchUp.run(s);
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }));
+        }
+        for (Thread t : threads) t.join(Duration.ofSeconds(10));
+        assertThat(most.get()).isBetween(1, GrpcCatchUp.CONCURRENT_READS);
+        assertThat(tail.liveCount()).isEqualTo(20);
+    }
+
     private GrpcSubscriber subscriber(FakeCall call, Query query, int capacity) {
         return new GrpcSubscriber(call, query, 0, capacity, new LongAdder(), () -> { });
     }
