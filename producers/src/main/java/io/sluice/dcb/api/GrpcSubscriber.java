@@ -173,9 +173,4 @@ final class GrpcSubscriber {
     private SubscribeResponse heartbeat() {
         return SubscribeResponse.newBuilder().setHeartbeat(Heartbeat.newBuilder().setHead(after)).build();
     }
-
-    /** Whether the catch-up already sent its first heartbeat (the end of the first catch-up). */
-    boolean caughtUpOnce() {
-        return caughtUpOnce;
-    }
 }
