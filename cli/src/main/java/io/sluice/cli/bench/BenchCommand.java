@@ -16,7 +16,7 @@ import java.util.concurrent.Callable;
                         + "run, warm-up runs first, and prints a summary or, with --json, one JSON object.",
                 "soak runs all three workloads under a repeating schedule of faults and checks nothing was lost "
                         + "or duplicated."},
-        subcommands = {BackfillBenchCommand.class, EtlBenchCommand.class, DcbBenchCommand.class, SoakBenchCommand.class})
+        subcommands = {BackfillBenchCommand.class, EtlBenchCommand.class, DcbBenchCommand.class, GrpcBenchCommand.class, SoakBenchCommand.class})
 public final class BenchCommand implements Callable<Integer> {
 
     @Spec

@@ -4,7 +4,6 @@ import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.sluice.dcb.query.Query;
-import io.sluice.grpc.v1.Heartbeat;
 import io.sluice.grpc.v1.ReadRequest;
 import io.sluice.grpc.v1.ReadResponse;
 import io.sluice.grpc.v1.SubscribeRequest;
@@ -18,12 +17,13 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * {@code Read} and {@code Subscribe}: consume a query and a position, produce the matching events
- * from PostgreSQL in position order, each stream on a virtual thread of its own that sends only
+ * from PostgreSQL in position order. Both first wait at the {@link ReadFence}, so they see every
+ * append acknowledged before they started. A Read runs on a virtual thread of its own that sends only
  * while the client reads ({@link GrpcFlowGate}) and takes a page of rows from PostgreSQL only once
- * the previous one is sent, so a stopped client stops its reads from PostgreSQL. Both first wait at
- * the {@link ReadFence}, so they see every append acknowledged before they started. A subscription
- * then follows the events sink's committed position (its NOTIFY, through the fence): woken when it
- * moves, it reads what is new; silent for a heartbeat, it sends the position it has read up to.
+ * the previous one is sent, so a stopped client stops its reads from PostgreSQL. A subscription
+ * catches up the same way ({@link GrpcCatchUp}), then joins the instance's one {@link GrpcEventTail},
+ * which reads each committed event once for every live subscription and queues it to those it
+ * matches ({@link GrpcSubscriber}); a subscription whose queue is full catches up by itself again.
  */
 final class GrpcEventStreams {
 
@@ -35,6 +35,8 @@ final class GrpcEventStreams {
     private final Executor workers;
     private final AtomicInteger subscriptions = new AtomicInteger();
     private final LongAdder eventsSent = new LongAdder();
+    private final GrpcEventTail tail;
+    private final GrpcCatchUp catchUp;
 
     GrpcEventStreams(ReadFence fence, EventReader reader, Duration readTimeout, GrpcConfig config, ApiLimits limits,
                      Executor workers) {
@@ -44,6 +46,11 @@ final class GrpcEventStreams {
         this.config = config;
         this.limits = limits;
         this.workers = workers;
+        GrpcEventTail.Pages forward = (query, after, max) -> pages.after(query, after, false, max);
+        this.tail = new GrpcEventTail(fence, forward, config.pageRows(), config.heartbeat(), this::fallBehind);
+        this.catchUp = new GrpcCatchUp(fence, forward, tail, config.pageRows());
+        // the one live reader of this instance; it ends when the workers are shut down
+        workers.execute(tail);
     }
 
     void read(ReadRequest request, StreamObserver<ReadResponse> responses) {
@@ -95,53 +102,27 @@ final class GrpcEventStreams {
                     + " subscriptions already: retry later or on another instance").asException());
             return;
         }
-        // the subscription may be waiting for the fence: wake it to see that it was cancelled
-        GrpcFlowGate gate = new GrpcFlowGate(out, fence::wake);
+        GrpcSubscriber subscriber = new GrpcSubscriber(out, query, request.getAfter(), config.pageRows(), eventsSent,
+                subscriptions::decrementAndGet);
         workers.execute(() -> {
             try {
                 awaitFence();
-                follow(query, request.getAfter(), gate, out);
+                catchUp.run(subscriber);
             } catch (Exception e) {
-                if (!gate.cancelled()) out.onError(GrpcStatuses.of(e));
-            } finally {
-                subscriptions.decrementAndGet();
+                subscriber.fail(GrpcStatuses.of(e));
             }
         });
     }
 
-    private void follow(Query query, long after, GrpcFlowGate gate, ServerCallStreamObserver<SubscribeResponse> out)
-            throws Exception {
-        long heartbeatNanos = config.heartbeat().toNanos();
-        long scanned = after;
-        boolean caughtUp = false;
-        long silentSince = System.nanoTime();
-        while (!gate.cancelled()) {
-            long head = fence.committed();
-            if (head > scanned) {
-                List<EventReader.Row> page = pages.after(query, scanned, false, config.pageRows());
-                for (EventReader.Row row : page) {
-                    if (!gate.awaitReady()) return;
-                    out.onNext(SubscribeResponse.newBuilder().setEvent(GrpcMessages.event(row)).build());
-                    eventsSent.increment();
-                    silentSince = System.nanoTime();
-                }
-                if (page.size() == config.pageRows()) {
-                    scanned = page.getLast().position();
-                    continue;
-                }
-                // Fewer than a page: every match up to the head read before the statement was in it.
-                scanned = Math.max(head, page.isEmpty() ? scanned : page.getLast().position());
+    /** A subscriber the tail dropped (its queue was full) reads PostgreSQL by itself until it has caught up. */
+    private void fallBehind(GrpcSubscriber subscriber) {
+        workers.execute(() -> {
+            try {
+                catchUp.run(subscriber);
+            } catch (Exception e) {
+                subscriber.fail(GrpcStatuses.of(e));
             }
-            // The first heartbeat marks the end of the catch-up; later ones break a silence.
-            if (!caughtUp || System.nanoTime() - silentSince >= heartbeatNanos) {
-                caughtUp = true;
-                if (!gate.awaitReady()) return;
-                out.onNext(SubscribeResponse.newBuilder().setHeartbeat(Heartbeat.newBuilder().setHead(scanned)).build());
-                silentSince = System.nanoTime();
-            }
-            long untilHeartbeat = heartbeatNanos - (System.nanoTime() - silentSince);
-            fence.awaitCommittedAfter(scanned, Duration.ofNanos(Math.max(1, untilHeartbeat)));
-        }
+        });
     }
 
     private void awaitFence() throws JsonHandler.Unavailable, InterruptedException {
