@@ -1,6 +1,7 @@
 package io.sluice.dcb.service;
 
 import io.sluice.common.http.HttpAuth;
+import io.sluice.dcb.service.testing.OrdinaryLatency;
 import io.sluice.dcb.service.testing.TestServices;
 import io.sluice.ops.metrics.ComponentMetrics;
 import io.sluice.testing.TestStack;
@@ -17,6 +18,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
@@ -25,7 +28,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The DCB API's HTTP hygiene on a store that requires a bearer token: 401 without or with a wrong
  * token, 415 for a POST that is not JSON, 403 for a foreign Origin, JSON errors for unknown paths and
- * wrong methods, /metrics exempt from the token by default.
+ * wrong methods, /metrics exempt from the token by default; and a flood of such refused requests does
+ * not stall a client that has the token (its p99, see {@link OrdinaryLatency}).
  */
 @WithSluiceStack
 @Timeout(value = 4, unit = TimeUnit.MINUTES)
@@ -106,6 +110,38 @@ class DcbApiHardeningIT {
         assertJsonError(send(authorized("/append").GET()), 405);
         assertJsonError(send(authorized("/read?query=%7Bnot-json").GET()), 400);
         assertJsonError(send(authorized("/read?queyr=x").GET()), 400);
+    }
+
+    @Test
+    void anAuthorizedClientKeepsItsLatencyWhileRefusedRequestsArriveFlatOut() throws Exception {
+        // what a scanner or a hostile page sends: no token, a wrong one, a body that is not JSON, a foreign Origin
+        List<Map.Entry<Integer, HttpRequest.Builder>> refused = List.of(
+                Map.entry(401, request("/append").header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(APPEND))),
+                Map.entry(401, request("/read").header("Authorization", "Bearer wrong").GET()),
+                Map.entry(415, post("text/plain")),
+                Map.entry(403, post("application/json").header("Origin", "https://evil.example")));
+        OrdinaryLatency.Figures figures = OrdinaryLatency.measure(200, i -> {
+            try {
+                HttpResponse<String> appended = send(post("application/json"));
+                assertThat(appended.statusCode()).as(appended.body()).isEqualTo(200);
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        }, () -> {
+            for (Map.Entry<Integer, HttpRequest.Builder> r : refused) {
+                try {
+                    assertThat(send(r.getValue().copy()).statusCode()).isEqualTo(r.getKey());
+                } catch (Exception e) {
+                    throw new AssertionError(e);
+                }
+            }
+            return refused.size();
+        });
+        System.out.println("DcbApiHardeningIT " + figures.describe("401/415/403 requests"));
+        assertThat(figures.attacks()).isGreaterThan(refused.size());
+        assertThat(figures.attackedP99()).as("p99 of 200 ordinary appends among refused requests, ms")
+                .isLessThan(figures.bound());
     }
 
     private static void assertJsonError(HttpResponse<String> response, int status) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import io.sluice.dcb.service.check.DcbClient;
 import io.sluice.dcb.service.check.DcbClient.ReadEvent;
 import io.sluice.dcb.service.testing.TestServices;
+
 import io.sluice.testing.ForcedGc;
 import io.sluice.testing.TestStack;
 import io.sluice.testing.WithSluiceStack;
@@ -35,8 +36,10 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 import static io.sluice.dcb.service.check.DcbClient.event;
+import static io.sluice.dcb.service.testing.OrdinaryLatency.ms;
 import static io.sluice.dcb.service.check.DcbClient.item;
 import static io.sluice.dcb.service.check.DcbClient.query;
+import static io.sluice.dcb.service.testing.OrdinaryLatency.ms;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -186,11 +189,6 @@ class DcbReadPagingIT {
         long started = System.nanoTime();
         client.append(List.of(event("Ordinary", List.of("ordinary:" + i), "{}")), null);
         return System.nanoTime() - started;
-    }
-
-    private static double ms(List<Long> sorted, int percentile) {
-        int index = Math.min(sorted.size() - 1, (int) Math.ceil(percentile / 100.0 * sorted.size()) - 1);
-        return sorted.get(Math.max(0, index)) / 1e6;
     }
 
     /** Events in the JSON array, read as a stream; an answer cut short fails here instead of reading as a shorter one. */
