@@ -1,17 +1,23 @@
 package io.sluice.cli;
 
+import io.grpc.ChannelCredentials;
+import io.grpc.Grpc;
+import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
+import io.grpc.TlsChannelCredentials;
 import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.health.v1.HealthGrpc;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 
@@ -43,6 +49,11 @@ final class GrpcHealthCommand implements Callable<Integer> {
             description = "The service to ask about, e.g. sluice.v1.DcbService. Default: the server as a whole (\"\").")
     String service;
 
+    @Option(names = "--tls-ca", paramLabel = "FILE",
+            description = "Connect over TLS, trusting the certificates in this PEM file (for dcb-api with --grpc-tls-cert: "
+                    + "that file, or its CA's). Default: plaintext.")
+    Path tlsCa;
+
     @Option(names = "--timeout-ms", paramLabel = "MS", defaultValue = "5000",
             description = "How long to wait for the answer, connecting included. Default: ${DEFAULT-VALUE}.")
     long timeoutMs;
@@ -54,7 +65,7 @@ final class GrpcHealthCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         String what = host + ":" + port + " service \"" + service + "\"";
-        ManagedChannel channel = NettyChannelBuilder.forAddress(host, port).usePlaintext().build();
+        ManagedChannel channel = Grpc.newChannelBuilderForAddress(host, port, credentials()).build();
         try {
             ServingStatus status = HealthGrpc.newBlockingStub(channel).withDeadlineAfter(timeoutMs, TimeUnit.MILLISECONDS)
                     .check(HealthCheckRequest.newBuilder().setService(service).build()).getStatus();
@@ -71,6 +82,16 @@ final class GrpcHealthCommand implements Callable<Integer> {
             return NOT_SERVING;
         } finally {
             channel.shutdownNow().awaitTermination(1, TimeUnit.SECONDS);
+        }
+    }
+
+    private ChannelCredentials credentials() {
+        if (tlsCa == null) return InsecureChannelCredentials.create();
+        OptionValues.existingFile(spec, "--tls-ca", tlsCa);
+        try {
+            return TlsChannelCredentials.newBuilder().trustManager(tlsCa.toFile()).build();
+        } catch (IOException e) {
+            throw new ParameterException(spec.commandLine(), "--tls-ca " + tlsCa + ": " + e.getMessage(), e);
         }
     }
 }

@@ -1,6 +1,8 @@
 package io.sluice.dcb.api;
 
+import io.grpc.InsecureServerCredentials;
 import io.grpc.Server;
+import io.grpc.ServerCredentials;
 import io.grpc.ServerInterceptors;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
@@ -22,8 +24,8 @@ import java.util.concurrent.TimeUnit;
  * The gRPC front of the DCB API, beside {@link DcbHttpServer} on the same store: serves
  * {@code sluice.v1.DcbService} and {@code sluice.v1.IntakeService} ({@link GrpcDidIntake}), gRPC health checking ({@code grpc.health.v1.Health}, SERVING while
  * it runs) and server reflection (so grpcurl needs no .proto), on Netty, behind the HTTP API's
- * bearer token ({@link GrpcAuth}). Calls run on virtual threads, and so do the streams' own
- * threads, so a subscriber waiting for events costs no platform thread.
+ * bearer token ({@link GrpcAuth}), over TLS when configured ({@link GrpcTls}). Calls run on virtual
+ * threads, and so do the streams' own threads, so a subscriber waiting for events costs no platform thread.
  */
 public final class DcbGrpcServer implements AutoCloseable {
 
@@ -45,6 +47,8 @@ public final class DcbGrpcServer implements AutoCloseable {
     static DcbGrpcServer start(String host, GrpcConfig config, HttpAuth auth, ApiLimits limits, Appender appender,
                                ReadFence fence, EventReader reader, java.time.Duration readTimeout,
                                ConnectionSettings connection) {
+        // first: a certificate that does not load fails the start before anything is started
+        ServerCredentials credentials = config.tls().map(GrpcTls::credentials).orElseGet(InsecureServerCredentials::create);
         ExecutorService calls = Executors.newVirtualThreadPerTaskExecutor();
         ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor();
         GrpcEventStreams streams = new GrpcEventStreams(fence, reader, readTimeout, config, limits, workers);
@@ -52,7 +56,7 @@ public final class DcbGrpcServer implements AutoCloseable {
                 config.maxInFlightPerStream());
         HealthStatusManager health = new HealthStatusManager();
         GrpcAuth guard = new GrpcAuth(auth);
-        Server server = NettyServerBuilder.forAddress(new InetSocketAddress(host, config.port()))
+        Server server = NettyServerBuilder.forAddress(new InetSocketAddress(host, config.port()), credentials)
                 .executor(calls)
                 // the largest append body the HTTP API takes; a larger message is RESOURCE_EXHAUSTED
                 .maxInboundMessageSize(limits.maxBodyBytes())
