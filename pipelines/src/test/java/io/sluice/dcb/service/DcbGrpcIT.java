@@ -369,7 +369,8 @@ class DcbGrpcIT {
                 });
         reflection.onNext(ServerReflectionRequest.newBuilder().setListServices("").build());
         assertThat(listed.get(10, TimeUnit.SECONDS).getListServicesResponse().getServiceList())
-                .extracting(ServiceResponse::getName).contains("sluice.v1.DcbService", "sluice.v1.IntakeService", "grpc.health.v1.Health");
+                .extracting(ServiceResponse::getName).contains("sluice.v1.DcbService", "sluice.v1.IntakeService", "sluice.v1.BackfillService",
+                        "grpc.health.v1.Health");
         reflection.onCompleted();
     }
 
