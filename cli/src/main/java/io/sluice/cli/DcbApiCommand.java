@@ -5,6 +5,7 @@ import io.sluice.common.lifecycle.Closer;
 import io.sluice.dcb.api.ApiLimits;
 import io.sluice.dcb.api.DcbApiConfig;
 import io.sluice.dcb.api.GrpcConfig;
+import io.sluice.dcb.api.GrpcTls;
 import io.sluice.dcb.service.DcbService;
 import io.sluice.dcb.service.DcbServiceConfig;
 import io.sluice.ops.metrics.ComponentMetrics;
@@ -17,11 +18,13 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
 /**
@@ -62,6 +65,15 @@ final class DcbApiCommand implements Callable<Integer> {
                     + "Default: no gRPC listener.")
     Integer grpcPort;
 
+    @Option(names = GrpcTls.CERT_OPTION, paramLabel = "FILE",
+            description = "Serve gRPC over TLS with this certificate chain (PEM), with " + GrpcTls.KEY_OPTION + ". "
+                    + "Default: plaintext.")
+    Path grpcTlsCert;
+
+    @Option(names = GrpcTls.KEY_OPTION, paramLabel = "FILE",
+            description = "The private key (PEM, PKCS#8) of " + GrpcTls.CERT_OPTION + "'s certificate.")
+    Path grpcTlsKey;
+
     @Option(names = "--host", paramLabel = "ADDRESS", defaultValue = DcbApiConfig.DEFAULT_HOST,
             description = "Address to listen on (0.0.0.0: every interface). Default: ${DEFAULT-VALUE}.")
     String host;
@@ -89,6 +101,7 @@ final class DcbApiCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         OptionValues.inRange(spec, "--port", port, 0, 65535);
         if (grpcPort != null) OptionValues.inRange(spec, GrpcConfig.PORT_OPTION, grpcPort, 0, 65535);
+        Optional<GrpcTls> grpcTls = grpcTls();
         OptionValues.inRange(spec, "--commit-interval-ms", commitIntervalMs, 1, 60_000);
         HttpAuth httpAuth = auth.auth(spec);
         ApiLimits apiLimits = limits.limits(spec);
@@ -109,7 +122,7 @@ final class DcbApiCommand implements Callable<Integer> {
         try {
             EmbeddedStack stack = EmbeddedStack.start(stackConfig);
             started.push(stack);
-            DcbServiceConfig config = serviceConfig(stack, stackConfig.kafkaBootstrap().isEmpty(), started, apiLimits)
+            DcbServiceConfig config = serviceConfig(stack, stackConfig.kafkaBootstrap().isEmpty(), started, apiLimits, grpcTls)
                     .withAuth(httpAuth);
             ComponentMetrics metrics = new ComponentMetrics("dcb-api");
             started.push(metrics);
@@ -117,7 +130,7 @@ final class DcbApiCommand implements Callable<Integer> {
             started.push(service);
             out.println("sluice dcb-api is ready: " + service.baseUri() + "  (GET /read, POST /append, GET /metrics)");
             service.api().grpcPort().ifPresent(grpc -> out.println("gRPC (sluice.v1.DcbService, health, reflection) on "
-                    + host + ":" + grpc));
+                    + host + ":" + grpc + (grpcTls.isPresent() ? " (TLS)" : "")));
             out.println("Running. Press Ctrl-C to stop.");
             out.flush();
             stop.await();
@@ -130,11 +143,28 @@ final class DcbApiCommand implements Callable<Integer> {
         return 0;
     }
 
-    private DcbServiceConfig serviceConfig(EmbeddedStack stack, boolean embeddedKafka, Closer started, ApiLimits apiLimits) {
+    /**
+     * The TLS options, checked before anything starts: both or neither, files that exist and load as a
+     * certificate chain and key; and only with {@code --grpc-port}, which they would otherwise silently not affect.
+     */
+    private Optional<GrpcTls> grpcTls() {
+        if (grpcTlsCert != null) OptionValues.existingFile(spec, GrpcTls.CERT_OPTION, grpcTlsCert);
+        if (grpcTlsKey != null) OptionValues.existingFile(spec, GrpcTls.KEY_OPTION, grpcTlsKey);
+        Optional<GrpcTls> tls = OptionValues.parse(spec, GrpcTls.CERT_OPTION, () -> GrpcTls.of(grpcTlsCert, grpcTlsKey));
+        if (tls.isPresent() && grpcPort == null) {
+            throw new ParameterException(spec.commandLine(), GrpcTls.CERT_OPTION + " and " + GrpcTls.KEY_OPTION
+                    + " need " + GrpcConfig.PORT_OPTION + " (they secure the gRPC listener)");
+        }
+        tls.ifPresent(t -> OptionValues.parse(spec, GrpcTls.CERT_OPTION, t::credentials));
+        return tls;
+    }
+
+    private DcbServiceConfig serviceConfig(EmbeddedStack stack, boolean embeddedKafka, Closer started, ApiLimits apiLimits,
+                                           Optional<GrpcTls> grpcTls) {
         PostgresEndpoint pg = stack.endpoints().postgres();
         DcbApiConfig defaults = DcbApiConfig.defaults(port, stack.endpoints().connection(),
                 pg.jdbcUrl(), pg.user(), pg.password()).withHost(host);
-        DcbApiConfig withGrpc = grpcPort == null ? defaults : defaults.withGrpc(GrpcConfig.defaults(grpcPort));
+        DcbApiConfig withGrpc = grpcPort == null ? defaults : defaults.withGrpc(GrpcConfig.defaults(grpcPort).withTls(grpcTls));
         // checks the body limit against a max.request.size from --command-config
         DcbApiConfig api = OptionValues.parse(spec, ApiLimits.BODY_OPTION, () -> withGrpc.withLimits(apiLimits));
         DcbServiceConfig config = DcbServiceConfig.defaults(api).withCommitInterval(Duration.ofMillis(commitIntervalMs))

@@ -41,7 +41,7 @@ import java.util.stream.Stream;
                 FlattenerCommand.class,
                 EtlSinkCommand.class,
                 ConnectCommand.class,
-                DcbApiCommand.class,
+                DcbApiCommand.class, GrpcHealthCommand.class,
                 DemoCommand.class,
                 MonitorCommand.class,
                 BenchCommand.class,

@@ -6,7 +6,6 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse;
 import io.grpc.health.v1.HealthGrpc;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.reflection.v1.ServerReflectionGrpc;
 import io.grpc.reflection.v1.ServerReflectionRequest;
 import io.grpc.reflection.v1.ServerReflectionResponse;
@@ -16,7 +15,7 @@ import io.grpc.stub.ClientResponseObserver;
 import io.grpc.stub.StreamObserver;
 import io.sluice.dcb.api.DcbGrpcServer;
 import io.sluice.dcb.api.GrpcConfig;
-import io.sluice.dcb.service.testing.TestServices;
+import io.sluice.dcb.service.testing.GrpcStore;
 import io.sluice.grpc.v1.AppendCondition;
 import io.sluice.grpc.v1.AppendMode;
 import io.sluice.grpc.v1.AppendRequest;
@@ -73,7 +72,7 @@ class DcbGrpcIT {
     /** Long, so that a live event delivered at once was woken by the commit, not by a heartbeat. */
     private static final Duration HEARTBEAT = Duration.ofSeconds(30);
 
-    private static DcbService service;
+    private static GrpcStore store;
     private static DcbGrpcServer grpc;
     private static ManagedChannel channel;
     private static DcbServiceGrpc.DcbServiceBlockingStub blocking;
@@ -81,20 +80,16 @@ class DcbGrpcIT {
 
     @BeforeAll
     static void start(TestStack stack, @TempDir Path stateDir) throws InterruptedException {
-        DcbServiceConfig config = TestServices.config(stack, stateDir);
-        service = DcbService.start(config.withApi(config.api().withGrpc(GrpcConfig.defaults(0).withHeartbeat(HEARTBEAT))),
-                line -> { });
-        grpc = service.api().grpc().orElseThrow();
-        // A small window, so that a client that stops reading stops the server after little data.
-        channel = NettyChannelBuilder.forAddress("127.0.0.1", grpc.port()).usePlaintext().flowControlWindow(64 * 1024).build();
+        store = GrpcStore.start(stack, stateDir, GrpcConfig.defaults(0).withHeartbeat(HEARTBEAT));
+        grpc = store.grpc();
+        channel = store.channel();
         blocking = DcbServiceGrpc.newBlockingStub(channel).withDeadlineAfter(60, TimeUnit.SECONDS);
         async = DcbServiceGrpc.newStub(channel);
     }
 
     @AfterAll
     static void stop() throws InterruptedException {
-        if (channel != null) channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-        if (service != null) service.close();
+        if (store != null) store.close();
     }
 
     @Test
@@ -374,7 +369,8 @@ class DcbGrpcIT {
                 });
         reflection.onNext(ServerReflectionRequest.newBuilder().setListServices("").build());
         assertThat(listed.get(10, TimeUnit.SECONDS).getListServicesResponse().getServiceList())
-                .extracting(ServiceResponse::getName).contains("sluice.v1.DcbService", "sluice.v1.IntakeService", "grpc.health.v1.Health");
+                .extracting(ServiceResponse::getName).contains("sluice.v1.DcbService", "sluice.v1.IntakeService", "sluice.v1.BackfillService",
+                        "grpc.health.v1.Health");
         reflection.onCompleted();
     }
 

@@ -1,15 +1,19 @@
 package io.sluice.dcb.api;
 
+import io.grpc.InsecureServerCredentials;
 import io.grpc.Server;
+import io.grpc.ServerCredentials;
 import io.grpc.ServerInterceptors;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import io.sluice.backfill.publish.GrpcDidIntake;
+import io.sluice.backfill.watch.GrpcStatusWatch;
 import io.sluice.common.client.ConnectionSettings;
 import io.sluice.common.http.HttpAuth;
 import io.sluice.grpc.v1.DcbServiceGrpc;
+import io.sluice.schemas.topics.TopicNames;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -20,10 +24,12 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The gRPC front of the DCB API, beside {@link DcbHttpServer} on the same store: serves
- * {@code sluice.v1.DcbService} and {@code sluice.v1.IntakeService} ({@link GrpcDidIntake}), gRPC health checking ({@code grpc.health.v1.Health}, SERVING while
- * it runs) and server reflection (so grpcurl needs no .proto), on Netty, behind the HTTP API's
- * bearer token ({@link GrpcAuth}). Calls run on virtual threads, and so do the streams' own
- * threads, so a subscriber waiting for events costs no platform thread.
+ * {@code sluice.v1.DcbService}, {@code sluice.v1.IntakeService} ({@link GrpcDidIntake}) and
+ * {@code sluice.v1.BackfillService} ({@link GrpcStatusWatch}), gRPC health checking
+ * ({@code grpc.health.v1.Health}, SERVING while it runs) and server reflection (so grpcurl needs no
+ * .proto), on Netty, behind the HTTP API's
+ * bearer token ({@link GrpcAuth}), over TLS when configured ({@link GrpcTls}). Calls run on virtual
+ * threads, and so do the streams' own threads, so a subscriber waiting for events costs no platform thread.
  */
 public final class DcbGrpcServer implements AutoCloseable {
 
@@ -32,19 +38,23 @@ public final class DcbGrpcServer implements AutoCloseable {
     private final ExecutorService calls;
     private final ExecutorService workers;
     private final GrpcEventStreams streams;
+    private final GrpcStatusWatch statusWatch;
 
     private DcbGrpcServer(Server server, HealthStatusManager health, ExecutorService calls, ExecutorService workers,
-                          GrpcEventStreams streams) {
+                          GrpcEventStreams streams, GrpcStatusWatch statusWatch) {
         this.server = server;
         this.health = health;
         this.calls = calls;
         this.workers = workers;
         this.streams = streams;
+        this.statusWatch = statusWatch;
     }
 
     static DcbGrpcServer start(String host, GrpcConfig config, HttpAuth auth, ApiLimits limits, Appender appender,
                                ReadFence fence, EventReader reader, java.time.Duration readTimeout,
                                ConnectionSettings connection) {
+        // first: a certificate that does not load fails the start before anything is started
+        ServerCredentials credentials = config.tls().map(GrpcTls::credentials).orElseGet(InsecureServerCredentials::create);
         ExecutorService calls = Executors.newVirtualThreadPerTaskExecutor();
         ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor();
         GrpcEventStreams streams = new GrpcEventStreams(fence, reader, readTimeout, config, limits, workers);
@@ -52,7 +62,8 @@ public final class DcbGrpcServer implements AutoCloseable {
                 config.maxInFlightPerStream());
         HealthStatusManager health = new HealthStatusManager();
         GrpcAuth guard = new GrpcAuth(auth);
-        Server server = NettyServerBuilder.forAddress(new InetSocketAddress(host, config.port()))
+        GrpcStatusWatch statusWatch = new GrpcStatusWatch(connection, TopicNames.BACKFILL_STATUS, workers);
+        Server server = NettyServerBuilder.forAddress(new InetSocketAddress(host, config.port()), credentials)
                 .executor(calls)
                 // the largest append body the HTTP API takes; a larger message is RESOURCE_EXHAUSTED
                 .maxInboundMessageSize(limits.maxBodyBytes())
@@ -60,6 +71,8 @@ public final class DcbGrpcServer implements AutoCloseable {
                 .addService(ServerInterceptors.intercept(service, guard))
                 // DID intake rides along: one gRPC port for what sluice takes in
                 .addService(ServerInterceptors.intercept(new GrpcDidIntake(connection, workers), guard))
+                // and the backfill's progress, for the runs it takes in
+                .addService(ServerInterceptors.intercept(statusWatch, guard))
                 .addService(ServerInterceptors.intercept(ProtoReflectionServiceV1.newInstance(), guard))
                 .addService(health.getHealthService())
                 .build();
@@ -72,7 +85,7 @@ public final class DcbGrpcServer implements AutoCloseable {
         }
         health.setStatus("", ServingStatus.SERVING);
         health.setStatus(DcbServiceGrpc.SERVICE_NAME, ServingStatus.SERVING);
-        return new DcbGrpcServer(server, health, calls, workers, streams);
+        return new DcbGrpcServer(server, health, calls, workers, streams, statusWatch);
     }
 
     public int port() {
@@ -87,6 +100,16 @@ public final class DcbGrpcServer implements AutoCloseable {
     /** Subscriptions open right now. */
     public int subscriptions() {
         return streams.subscriptions();
+    }
+
+    /** BackfillService.WatchStatus calls whose consumer is open right now. */
+    public int statusWatches() {
+        return statusWatch.openWatches();
+    }
+
+    /** Status changes sent on WatchStatus calls since start. */
+    public long statusChangesSent() {
+        return statusWatch.changesSent();
     }
 
     /**

@@ -2,6 +2,7 @@ package io.sluice.dcb.api;
 
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Settings of the DCB API's gRPC listener ({@code sluice.v1.DcbService}), validated once when
@@ -16,9 +17,10 @@ import java.util.Objects;
  * @param heartbeat              how long a subscription stays silent before it sends the head position
  * @param pageRows               events a Read or Subscribe takes from PostgreSQL at a time: the rows a
  *                               stream holds in memory, and nothing is held while the client is not reading
+ * @param tls                    the certificate and key to serve TLS with; empty: plaintext
  */
 public record GrpcConfig(int port, int maxCallsPerConnection, int maxSubscriptions, int maxInFlightPerStream,
-                         Duration heartbeat, int pageRows) {
+                         Duration heartbeat, int pageRows, Optional<GrpcTls> tls) {
 
     public static final String PORT_OPTION = "--grpc-port";
 
@@ -29,6 +31,7 @@ public record GrpcConfig(int port, int maxCallsPerConnection, int maxSubscriptio
         between(maxInFlightPerStream, 1, 10_000, "maxInFlightPerStream");
         between(pageRows, 1, 10_000, "pageRows");
         Objects.requireNonNull(heartbeat, "heartbeat");
+        Objects.requireNonNull(tls, "tls (use Optional.empty())");
         if (heartbeat.compareTo(Duration.ofMillis(10)) < 0 || heartbeat.compareTo(Duration.ofMinutes(10)) > 0) {
             throw new IllegalArgumentException("heartbeat must be between 10 ms and 10 minutes, got " + heartbeat);
         }
@@ -36,18 +39,23 @@ public record GrpcConfig(int port, int maxCallsPerConnection, int maxSubscriptio
 
     /**
      * On {@code port}: 1,000 calls per connection, 10,000 subscriptions, 64 appends in flight per
-     * ASYNC stream, a heartbeat after 5 s of silence, pages of 256 rows.
+     * ASYNC stream, a heartbeat after 5 s of silence, pages of 256 rows, plaintext.
      */
     public static GrpcConfig defaults(int port) {
-        return new GrpcConfig(port, 1_000, 10_000, 64, Duration.ofSeconds(5), 256);
+        return new GrpcConfig(port, 1_000, 10_000, 64, Duration.ofSeconds(5), 256, Optional.empty());
     }
 
     public GrpcConfig withHeartbeat(Duration other) {
-        return new GrpcConfig(port, maxCallsPerConnection, maxSubscriptions, maxInFlightPerStream, other, pageRows);
+        return new GrpcConfig(port, maxCallsPerConnection, maxSubscriptions, maxInFlightPerStream, other, pageRows, tls);
     }
 
     public GrpcConfig withMaxSubscriptions(int other) {
-        return new GrpcConfig(port, maxCallsPerConnection, other, maxInFlightPerStream, heartbeat, pageRows);
+        return new GrpcConfig(port, maxCallsPerConnection, other, maxInFlightPerStream, heartbeat, pageRows, tls);
+    }
+
+    /** Serving TLS with {@code other}'s certificate and key; empty: plaintext. */
+    public GrpcConfig withTls(Optional<GrpcTls> other) {
+        return new GrpcConfig(port, maxCallsPerConnection, maxSubscriptions, maxInFlightPerStream, heartbeat, pageRows, other);
     }
 
     private static void between(int value, int min, int max, String name) {

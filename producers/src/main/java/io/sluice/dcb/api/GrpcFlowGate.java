@@ -12,7 +12,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * (the transport's buffer is full), instead of queueing messages without bound. Cancellation and a
  * passed deadline (both arrive as the call's cancel) wake it at once and it leaves.
  */
-final class GrpcFlowGate {
+public final class GrpcFlowGate {
 
     private final ServerCallStreamObserver<?> call;
     private final ReentrantLock lock = new ReentrantLock();
@@ -20,7 +20,7 @@ final class GrpcFlowGate {
     private volatile boolean cancelled;
 
     /** Takes over the call's ready and cancel handlers; {@code onCancel} runs after the gate opens for good. */
-    GrpcFlowGate(ServerCallStreamObserver<?> call, Runnable onCancel) {
+    public GrpcFlowGate(ServerCallStreamObserver<?> call, Runnable onCancel) {
         this.call = call;
         call.setOnReadyHandler(this::signal);
         call.setOnCancelHandler(() -> {
@@ -31,7 +31,7 @@ final class GrpcFlowGate {
     }
 
     /** @return true when the client can take a message now; false once the call is cancelled */
-    boolean awaitReady() throws InterruptedException {
+    public boolean awaitReady() throws InterruptedException {
         lock.lock();
         try {
             // Checked under the lock that signal() takes, so a ready or cancel in between is not missed.
@@ -42,7 +42,7 @@ final class GrpcFlowGate {
         }
     }
 
-    boolean cancelled() {
+    public boolean cancelled() {
         return cancelled;
     }
 
