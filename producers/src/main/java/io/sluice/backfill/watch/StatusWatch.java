@@ -3,7 +3,7 @@ package io.sluice.backfill.watch;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.sluice.common.client.ConnectionSettings;
-import io.sluice.dcb.api.GrpcFlowGate;
+import io.sluice.grpc.server.GrpcFlowGate;
 import io.sluice.grpc.v1.DidState;
 import io.sluice.grpc.v1.DidStatusChange;
 import io.sluice.schemas.backfill.DidStatus;

@@ -5,6 +5,7 @@ import io.grpc.Status;
 import io.grpc.StatusException;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
+import io.sluice.grpc.server.GrpcFlowGate;
 import io.sluice.grpc.v1.AppendError;
 import io.sluice.grpc.v1.AppendMode;
 import io.sluice.grpc.v1.AppendStreamRequest;

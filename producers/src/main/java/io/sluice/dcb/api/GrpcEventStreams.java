@@ -4,6 +4,7 @@ import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.sluice.dcb.query.Query;
+import io.sluice.grpc.server.GrpcFlowGate;
 import io.sluice.grpc.v1.ReadRequest;
 import io.sluice.grpc.v1.ReadResponse;
 import io.sluice.grpc.v1.SubscribeRequest;

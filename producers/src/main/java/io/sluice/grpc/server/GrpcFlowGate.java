@@ -1,4 +1,4 @@
-package io.sluice.dcb.api;
+package io.sluice.grpc.server;
 
 import io.grpc.stub.ServerCallStreamObserver;
 
