@@ -36,6 +36,14 @@ public record Figure(List<Chart> charts) {
         return out.append("</svg>\n").toString();
     }
 
+    /** {@code file} if its name ends in {@code .svg} (any case); else an IllegalArgumentException saying so. */
+    public static Path requireSvgName(Path file) {
+        if (!file.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".svg")) {
+            throw new IllegalArgumentException("a chart is written as SVG: the file name must end in .svg, got " + file);
+        }
+        return file;
+    }
+
     /** Writes {@link #svg()} to {@code file}, replacing it; creates missing parent directories. */
     public void writeSvg(Path file) throws IOException {
         Path parent = file.toAbsolutePath().getParent();
