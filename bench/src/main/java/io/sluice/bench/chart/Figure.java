@@ -25,13 +25,14 @@ public record Figure(List<Chart> charts) {
     public String svg() {
         StringBuilder out = new StringBuilder();
         int height = Layout.HEIGHT * charts.size();
+        int width = Layout.width(charts);
         out.append("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n")
-                .append("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"").append(Layout.WIDTH).append("\" height=\"").append(height)
-                .append("\" viewBox=\"0 0 ").append(Layout.WIDTH).append(' ').append(height)
+                .append("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"").append(width).append("\" height=\"").append(height)
+                .append("\" viewBox=\"0 0 ").append(width).append(' ').append(height)
                 .append("\" font-family=\"sans-serif\" font-size=\"12\">\n")
                 .append("<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n");
         for (int i = 0; i < charts.size(); i++) {
-            new PanelRenderer(charts.get(i), out).render(i * Layout.HEIGHT);
+            new PanelRenderer(charts.get(i), out).render(i * Layout.HEIGHT, width);
         }
         return out.append("</svg>\n").toString();
     }

@@ -23,9 +23,9 @@ final class PanelRenderer {
         this.scale = Scale.upTo(chart.max());
     }
 
-    void render(int offsetY) {
+    void render(int offsetY, int width) {
         out.append("<g class=\"panel\" transform=\"translate(0,").append(offsetY).append(")\">\n");
-        text(Layout.WIDTH / 2.0, 28, "middle", "font-size=\"16\" font-weight=\"bold\"", chart.title());
+        text(width / 2.0, 28, "middle", "font-size=\"16\" font-weight=\"bold\"", chart.title());
         axes();
         if (chart.kind() == Chart.Kind.BARS) bars(); else lines();
         legend();

@@ -146,6 +146,16 @@ class ChartTest {
                 .containsExactly("1.0", "2.0", "3.0");
     }
 
+    @Test
+    void theFigureIsWideEnoughForTheLongestSeriesName() throws Exception {
+        String longName = "direct-jdbc-batch-500-from-extended-json";
+        Document svg = parse(Chart.bars("t", "x", "y", List.of("a"), Map.of(longName, new double[] {1})).svg());
+
+        Element legend = elements(svg, "text", "legend").getFirst();
+        double width = Double.parseDouble(svg.getDocumentElement().getAttribute("width"));
+        assertThat(width).isGreaterThanOrEqualTo(Double.parseDouble(legend.getAttribute("x")) + 7 * longName.length());
+    }
+
     private static Document parse(String svg) throws Exception {
         DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
         factory.setNamespaceAware(true);
