@@ -99,7 +99,7 @@ public final class BackfillBenchmark {
             rounds.put("rounds", settings.rounds());
             rounds.put("rounds_s", sluiceRounds);
             if (!baselineRounds.isEmpty()) rounds.put("baseline_rounds_s", baselineRounds);
-            rounds.put("measured", settings.rounds() == 1 ? "one round, sluice first, both cold"
+            rounds.put("measured", settings.rounds() == 1 ? "one round, sluice first: neither run was warmed up beforehand"
                     : "the last of " + settings.rounds() + " runs of each path, the order alternating: both warm");
             return result(expected, sluice.outcome(), sluice.stats(), baseline == null ? null : baseline.outcome(),
                     baseline == null ? null : baseline.stats(), loadAtStart, rounds);
