@@ -61,4 +61,32 @@ class BenchResultTest {
 
         assertThat(out.toString()).contains("baseline  not run (skipped (--no-baseline))").doesNotContain("Infinity");
     }
+
+    @Test
+    void eachFurtherBaselineIsListedWithItsOwnRatio() throws Exception {
+        BenchResult two = new BenchResult("etl", 10_000, 345_638, 2.0, 812.4, "from-extended-json", 4.0, Map.of(), Map.of(),
+                java.util.List.of(new BenchResult.Baseline("from-bson", 3.0, Map.of("cold_seconds", 5.0))));
+        JsonNode json = new ObjectMapper().readTree(two.toJson());
+
+        assertThat(json.get("ratio_vs_baseline").asDouble()).isEqualTo(2.0);
+        assertThat(json.get("baselines")).hasSize(2);
+        assertThat(json.get("baselines").get(1).get("name").asText()).isEqualTo("from-bson");
+        assertThat(json.get("baselines").get(1).get("ratio_vs_baseline").asDouble()).isEqualTo(1.5);
+        StringWriter out = new StringWriter();
+        two.print(new PrintWriter(out));
+        assertThat(out.toString()).contains("from-bson", "1.50");
+    }
+
+    @Test
+    void theChartShowsRowsPerSecondOfSluiceAndEveryBaseline() {
+        BenchResult two = new BenchResult("etl", 10_000, 300_000, 2.0, 800, "from-extended-json", 4.0, Map.of(), Map.of(),
+                java.util.List.of(new BenchResult.Baseline("from-bson", 3.0, Map.of())));
+
+        io.sluice.bench.chart.Chart chart = PathChart.rowsPerSecond(two, "ETL", "users", "rows/s");
+
+        assertThat(chart.series().keySet()).containsExactly("sluice", "from-extended-json", "from-bson");
+        assertThat(chart.series().get("sluice")).containsExactly(150_000.0);
+        assertThat(chart.series().get("from-extended-json")).containsExactly(75_000.0);
+        assertThat(chart.series().get("from-bson")).containsExactly(100_000.0);
+    }
 }

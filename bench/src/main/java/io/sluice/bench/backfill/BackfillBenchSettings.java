@@ -15,9 +15,19 @@ import java.util.OptionalInt;
  * @param seed          simulator seed
  * @param partitions    partitions of every backfill topic
  * @param skipBaseline  run sluice only
+ * @param rounds        runs of each path, the order alternating (sluice first in odd rounds, the baseline
+ *                      in even ones); the last run of each is the measured one, so from 2 rounds on both
+ *                      paths are measured warm (JIT, connections, the simulator's cache) and neither
+ *                      always runs first
  */
 public record BackfillBenchSettings(int dids, int hosts, OptionalInt hostLimit, int bigRepoMb, int minRecords, int maxRecords,
-                                    long seed, int partitions, boolean skipBaseline) {
+                                    long seed, int partitions, boolean skipBaseline, int rounds) {
+
+    /** One round: each path once, sluice first. */
+    public BackfillBenchSettings(int dids, int hosts, OptionalInt hostLimit, int bigRepoMb, int minRecords, int maxRecords,
+                                 long seed, int partitions, boolean skipBaseline) {
+        this(dids, hosts, hostLimit, bigRepoMb, minRecords, maxRecords, seed, partitions, skipBaseline, 1);
+    }
 
     public BackfillBenchSettings {
         if (dids < 1) throw new IllegalArgumentException("--dids must be >= 1, got " + dids);
@@ -30,5 +40,6 @@ public record BackfillBenchSettings(int dids, int hosts, OptionalInt hostLimit, 
             throw new IllegalArgumentException("--records must be MIN..MAX with 1 <= MIN <= MAX, got " + minRecords + ".." + maxRecords);
         }
         if (partitions < 1) throw new IllegalArgumentException("--partitions must be >= 1, got " + partitions);
+        if (rounds < 1) throw new IllegalArgumentException("--rounds must be >= 1, got " + rounds);
     }
 }

@@ -25,17 +25,20 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 
 /**
- * The backfill benchmark: one PDS simulator, the sluice pipeline ({@link SluicePathRun}) and then the
- * seed design's {@link CoordinatorBaseline} against it, each into a PostgreSQL schema of its own, each
- * with the simulator's counters reset before it. Both runs must leave exactly the simulator's records
- * (count and checksum) or the benchmark fails.
+ * The backfill benchmark: one PDS simulator, the sluice pipeline ({@link SluicePathRun}) and the seed
+ * design's {@link CoordinatorBaseline} against it, each into a PostgreSQL schema of its own, each with
+ * the simulator's counters reset before it; {@code rounds} times, the order alternating, the last run
+ * of each path measured. Every run must leave exactly the simulator's records (count and checksum) or
+ * the benchmark fails.
  *
  * <p>Limits: with a host limit the simulator refuses more than that many requests per host in each
  * second and the limiter is set to the same rate; without one both are far above what either run can
@@ -72,33 +75,76 @@ public final class BackfillBenchmark {
             ExpectedTotal expected = simulator.expectedTotal();
             progress.accept(String.format("expected: %,d records, %,d CAR bytes", expected.records(), expected.carBytes()));
 
-            simulator.resetStats();
-            progress.accept("sluice: resolver -> rate limiter -> fetcher -> records sink");
-            BackfillPipelineConfig config = pipelineConfig(simulator, run, sluiceSchema, stateDir);
-            SluicePathRun.Outcome sluice = new SluicePathRun(stack, progress).run(simulator, config, expected.records(), DEADLINE);
-            SimulatorStats sluiceStats = simulator.stats();
-            progress.accept(String.format("  %.2f s; checking the tables", sluice.seconds()));
-            check(sluiceSchema, expected);
-
-            CoordinatorBaseline.Outcome baseline = null;
-            SimulatorStats baselineStats = null;
-            if (!settings.skipBaseline()) {
-                simulator.resetStats();
-                progress.accept("baseline: " + CoordinatorBaseline.NAME);
-                CoordinatorBaseline coordinator = new CoordinatorBaseline(URI.create(simulator.plcUrl()), stack.postgres(),
-                        baselineSchema);
-                coordinator.prepare();
-                baseline = coordinator.run(simulator.dids());
-                baselineStats = simulator.stats();
-                progress.accept(String.format("  %.2f s; checking the table", baseline.seconds()));
-                check(baselineSchema, expected);
+            SluiceRound sluice = null;
+            BaselineRound baseline = null;
+            List<Double> sluiceRounds = new ArrayList<>();
+            List<Double> baselineRounds = new ArrayList<>();
+            for (int round = 0; round < settings.rounds(); round++) {
+                String label = "round " + (round + 1) + "/" + settings.rounds();
+                // Alternating, so that neither path always has the colder JVM or the other's leftovers.
+                boolean baselineFirst = round % 2 == 1 && !settings.skipBaseline();
+                if (baselineFirst) {
+                    baseline = runBaseline(simulator, expected, baselineSchema + "_" + round, label);
+                    baselineRounds.add(round(baseline.outcome().seconds()));
+                }
+                sluice = runSluice(simulator, expected, run + "_" + round, sluiceSchema + "_" + round,
+                        stateDir.resolve("round-" + round), label);
+                sluiceRounds.add(round(sluice.outcome().seconds()));
+                if (!baselineFirst && !settings.skipBaseline()) {
+                    baseline = runBaseline(simulator, expected, baselineSchema + "_" + round, label);
+                    baselineRounds.add(round(baseline.outcome().seconds()));
+                }
             }
-            return result(expected, sluice, sluiceStats, baseline, baselineStats, loadAtStart);
+            Map<String, Object> rounds = new LinkedHashMap<>();
+            rounds.put("rounds", settings.rounds());
+            rounds.put("rounds_s", sluiceRounds);
+            if (!baselineRounds.isEmpty()) rounds.put("baseline_rounds_s", baselineRounds);
+            rounds.put("measured", settings.rounds() == 1 ? "one round, sluice first: neither run was warmed up beforehand"
+                    : "the last of " + settings.rounds() + " runs of each path, the order alternating: both warm");
+            return result(expected, sluice.outcome(), sluice.stats(), baseline == null ? null : baseline.outcome(),
+                    baseline == null ? null : baseline.stats(), loadAtStart, rounds);
         } finally {
-            dropSchema(sluiceSchema);
-            dropSchema(baselineSchema);
+            for (int round = 0; round < settings.rounds(); round++) {
+                dropSchema(sluiceSchema + "_" + round);
+                dropSchema(baselineSchema + "_" + round);
+            }
             deleteTree(stateDir);
         }
+    }
+
+    private record SluiceRound(SluicePathRun.Outcome outcome, SimulatorStats stats) {
+    }
+
+    private record BaselineRound(CoordinatorBaseline.Outcome outcome, SimulatorStats stats) {
+    }
+
+    /** One run of the sluice pipeline with topics, ids and a schema of its own, checked against the simulator. */
+    private SluiceRound runSluice(PdsSimulator simulator, ExpectedTotal expected, String run, String schema, Path stateDir,
+                                  String label) throws Exception {
+        simulator.resetStats();
+        progress.accept(label + ": sluice: resolver -> rate limiter -> fetcher -> records sink");
+        Files.createDirectories(stateDir);
+        BackfillPipelineConfig config = pipelineConfig(simulator, run, schema, stateDir);
+        SluicePathRun.Outcome outcome = new SluicePathRun(stack, progress).run(simulator, config, expected.records(), DEADLINE);
+        SimulatorStats stats = simulator.stats();
+        progress.accept(String.format("  %.2f s; checking the tables", outcome.seconds()));
+        check(schema, expected);
+        dropSchema(schema);
+        return new SluiceRound(outcome, stats);
+    }
+
+    /** One run of the coordinator baseline into a schema of its own, checked against the simulator. */
+    private BaselineRound runBaseline(PdsSimulator simulator, ExpectedTotal expected, String schema, String label) throws Exception {
+        simulator.resetStats();
+        progress.accept(label + ": baseline: " + CoordinatorBaseline.NAME);
+        CoordinatorBaseline coordinator = new CoordinatorBaseline(URI.create(simulator.plcUrl()), stack.postgres(), schema);
+        coordinator.prepare();
+        CoordinatorBaseline.Outcome outcome = coordinator.run(simulator.dids());
+        SimulatorStats stats = simulator.stats();
+        progress.accept(String.format("  %.2f s; checking the table", outcome.seconds()));
+        check(schema, expected);
+        dropSchema(schema);
+        return new BaselineRound(outcome, stats);
     }
 
     private PdsSimulatorConfig simulatorConfig() {
@@ -139,12 +185,13 @@ public final class BackfillBenchmark {
     }
 
     private BenchResult result(ExpectedTotal expected, SluicePathRun.Outcome sluice, SimulatorStats sluiceStats,
-                               CoordinatorBaseline.Outcome baseline, SimulatorStats baselineStats, double load) {
+                               CoordinatorBaseline.Outcome baseline, SimulatorStats baselineStats, double load,
+                               Map<String, Object> rounds) {
         Map<String, Object> headline = new LinkedHashMap<>();
         headline.put("dids", settings.dids());
         headline.put("requests", sluiceStats.totals().requests());
         headline.put("rate_limit_violations", sluiceStats.totals().violations());
-        Map<String, Object> details = new LinkedHashMap<>();
+        Map<String, Object> details = new LinkedHashMap<>(rounds);
         details.put("hosts", settings.hosts());
         details.put("host_limit", limitText());
         details.put("records_per_repo", settings.minRecords() + ".." + settings.maxRecords());

@@ -10,7 +10,6 @@ import io.sluice.schemas.registry.HttpSchemaRegistryClient;
 import io.sluice.schemas.registry.SchemaRegistryClient;
 import io.sluice.sinks.etl.baseline.DirectBaseline;
 import io.sluice.stack.StackEndpoints;
-import org.bson.BsonDocument;
 
 import java.lang.management.ManagementFactory;
 import java.sql.Connection;
@@ -19,15 +18,18 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 
 /**
  * The ETL benchmark: the same generated users through sluice's Kafka path ({@link KafkaPathRun}) and
- * through the direct baseline ({@link DirectBaseline}: the seed design, documents in memory → 500-row
- * multi-row INSERTs from 2×CPU workers), each into a schema of its own on the same PostgreSQL, in the
- * same JVM. Warm-up runs of both come first; the last run is the measured one.
+ * through the direct baseline ({@link DirectBaseline}: the seed design, 500-row multi-row INSERTs from
+ * 2×CPU workers) twice, once from the change events' own extended-JSON text (parsed and flattened by
+ * the workers, as a MongoDB cursor's output would be) and once from BSON documents already in memory
+ * ({@link BaselineInput}), each into a schema of its own on the same PostgreSQL, in the same JVM.
+ * Warm-up runs of all three come first; the last run is the measured one.
  *
  * <p>Guarantees an honest result: before a run is counted, each schema must hold exactly as many rows
  * as the users flatten to, or the benchmark fails (EtlPipelineIT checks the contents themselves). Nothing is cached between runs: each pass
@@ -49,6 +51,7 @@ public final class EtlBenchmark {
     }
 
     public BenchResult run() throws Exception {
+        double loadAtStart = loadAverage();
         progress.accept("generating " + settings.users() + " users (seed " + settings.seed() + ")");
         UserGenerator generator = new UserGenerator(settings.seed());
         long expectedRows = 0;
@@ -66,16 +69,15 @@ public final class EtlBenchmark {
         DirectBaseline baseline = new DirectBaseline(new DirectBaseline.Config(stack.postgres().jdbcUrl(),
                 stack.postgres().user(), stack.postgres().password(), baselineSchema, 2 * Runtime.getRuntime().availableProcessors()));
 
+        List<BaselineInput<?>> inputs = List.of(BaselineInput.extendedJson(settings), BaselineInput.bsonDocuments(settings));
         KafkaPathRun.Timing sluice = null;
         KafkaPathRun.Timing sluiceCold = null;
-        double baselineSeconds = 0;
-        double baselineCold = 0;
-        double baselineHeap = 0;
-        Map<String, Double> baselineCpu = Map.of();
+        Map<String, BaselineTiming> measured = new LinkedHashMap<>();
+        Map<String, BaselineTiming> cold = new LinkedHashMap<>();
         try {
             for (int run = 0; run <= settings.warmups(); run++) {
-                boolean measured = run == settings.warmups();
-                String label = measured ? "measured run" : "warm-up " + (run + 1) + "/" + settings.warmups();
+                boolean last = run == settings.warmups();
+                String label = last ? "measured run" : "warm-up " + (run + 1) + "/" + settings.warmups();
                 dropSchema(sluiceSchema);
                 progress.accept(label + ": sluice (Kafka path)");
                 sluice = kafkaPath.run(runPrefix + "_" + run);
@@ -83,55 +85,64 @@ public final class EtlBenchmark {
                 progress.accept(String.format("  %.2f s (all sent at %.2f s, all flattened at %.2f s, first commit at %.2f s, "
                                 + "%d transactions)%n  cpu s: %s", sluice.seconds(), sluice.producedAt(), sluice.flattenedAt(),
                         sluice.firstCommitAt(), sluice.sinkTransactions(), sluice.cpuSeconds()));
-
-                progress.accept(label + ": baseline (" + BenchResult.BASELINE_ETL + ")");
-                baseline.prepare();
-                // Each path holds only its own input while it runs: these documents are the baseline's
-                // MongoDB, as the change events are the Kafka path's; the JVM settles before the clock
-                // starts, as for the Kafka path (see KafkaPathRun).
-                List<BsonDocument> documents = documents();
-                JvmSettle.settle();
-                HeapPeak heap = HeapPeak.start();
-                // The workers end with the run: their CPU shows in jvm_other, with GC and the JIT.
-                try (StageCpu cpu = new StageCpu(t -> "live_threads",
-                        stack.postgres(), List.of(DirectBaseline.APPLICATION_NAME))) {
-                    DirectBaseline.Result b = baseline.run(documents, d -> UserFlattener.flatten(d, Instant.EPOCH));
-                    baselineCpu = cpu.seconds();
-                    baselineSeconds = b.elapsed().toNanos() / 1e9;
+                for (BaselineInput<?> input : inputs) {
+                    progress.accept(label + ": baseline (" + input.name() + ")");
+                    BaselineTiming timing = runBaseline(baseline, input);
+                    checkRows(baselineSchema, expectedRows);
+                    progress.accept(String.format("  %.2f s%n  cpu s: %s", timing.seconds(), timing.cpu()));
+                    measured.put(input.name(), timing);
+                    if (run == 0) cold.put(input.name(), timing);
                 }
-                baselineHeap = heap.stopMb();
-                checkRows(baselineSchema, expectedRows);
-                progress.accept(String.format("  %.2f s%n  cpu s: %s", baselineSeconds, baselineCpu));
-                if (run == 0) {
-                    sluiceCold = sluice;
-                    baselineCold = baselineSeconds;
-                }
+                if (run == 0) sluiceCold = sluice;
             }
         } finally {
             dropSchema(sluiceSchema);
             dropSchema(baselineSchema);
         }
+        // The first baseline (from the events' own extended JSON) is the headline one: it starts where
+        // the Kafka path starts. The in-memory BSON one follows with its own ratio.
+        BaselineTiming first = measured.get(BaselineInput.EXTENDED_JSON);
+        List<BenchResult.Baseline> others = new ArrayList<>();
+        for (BaselineInput<?> input : inputs.subList(1, inputs.size())) {
+            BaselineTiming t = measured.get(input.name());
+            others.add(new BenchResult.Baseline(input.name(), t.seconds(), Map.of(
+                    "cold_seconds", round(cold.get(input.name()).seconds()), "peak_heap_mb", Math.round(t.peakHeapMb()), "cpu_s", t.cpu())));
+        }
         return new BenchResult("etl", settings.users(), expectedRows, sluice.seconds(), sluice.peakHeapMb(),
-                BenchResult.BASELINE_ETL, baselineSeconds, Map.ofEntries(
+                BaselineInput.EXTENDED_JSON, first.seconds(), Map.ofEntries(
                 Map.entry("cold_seconds", sluiceCold.seconds()),
-                Map.entry("baseline_cold_seconds", baselineCold),
-                Map.entry("baseline_peak_heap_mb", Math.round(baselineHeap)),
+                Map.entry("baseline_cold_seconds", round(cold.get(BaselineInput.EXTENDED_JSON).seconds())),
+                Map.entry("baseline_peak_heap_mb", Math.round(first.peakHeapMb())),
                 Map.entry("warmup_runs", settings.warmups()),
                 Map.entry("all_events_sent_s", round(sluice.producedAt())),
                 Map.entry("all_events_flattened_s", round(sluice.flattenedAt())),
                 Map.entry("first_commit_s", round(sluice.firstCommitAt())),
                 Map.entry("sink_transactions", sluice.sinkTransactions()),
                 Map.entry("cpu_s", sluice.cpuSeconds()),
-                Map.entry("baseline_cpu_s", baselineCpu),
+                Map.entry("baseline_cpu_s", first.cpu()),
+                Map.entry("load_average_at_start", loadAtStart),
                 Map.entry("load_average", loadAverage()),
-                Map.entry("settings", settingsMap())));
+                Map.entry("settings", settingsMap())), Map.of(), others);
     }
 
-    private List<BsonDocument> documents() {
-        UserGenerator generator = new UserGenerator(settings.seed());
-        List<BsonDocument> documents = new ArrayList<>(settings.users());
-        for (long id = 1; id <= settings.users(); id++) documents.add(generator.user(id));
-        return documents;
+    /** One baseline pass: wall time, peak heap and CPU by stage. */
+    private record BaselineTiming(double seconds, double peakHeapMb, Map<String, Double> cpu) {
+    }
+
+    private BaselineTiming runBaseline(DirectBaseline baseline, BaselineInput<?> input) throws Exception {
+        baseline.prepare();
+        // Each path holds only its own input while it runs: this input is the baseline's MongoDB, as the
+        // change events are the Kafka path's; the JVM settles before the clock starts, as for the Kafka
+        // path (see KafkaPathRun).
+        BaselineInput.Loaded loaded = input.prepare();
+        JvmSettle.settle();
+        HeapPeak heap = HeapPeak.start();
+        // The workers end with the run: their CPU shows in jvm_other, with GC and the JIT.
+        try (StageCpu cpu = new StageCpu(t -> "live_threads", stack.postgres(), List.of(DirectBaseline.APPLICATION_NAME))) {
+            DirectBaseline.Result b = loaded.into(baseline);
+            Map<String, Double> seconds = cpu.seconds();
+            return new BaselineTiming(b.elapsed().toNanos() / 1e9, heap.stopMb(), seconds);
+        }
     }
 
     private Map<String, Object> settingsMap() {
@@ -163,7 +174,7 @@ public final class EtlBenchmark {
         }
     }
 
-    /** The 1-minute load average at the end: how busy the machine was while the numbers were taken. */
+    /** The 1-minute load average: how busy the (shared) machine was when the numbers were taken. */
     private static double loadAverage() {
         return Math.round(ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage() * 100) / 100.0;
     }

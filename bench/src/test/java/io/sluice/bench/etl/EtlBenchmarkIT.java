@@ -40,5 +40,9 @@ class EtlBenchmarkIT {
         assertThat(details.get("first_commit_s").asDouble()).isLessThanOrEqualTo(json.get("seconds").asDouble());
         assertThat(details.get("cpu_s").get("flattener").asDouble()).isPositive();
         assertThat(details.get("cpu_s").get("sink").asDouble()).isPositive();
+        // Both baselines ran and were checked: the one from the events' extended JSON first, then the in-memory one.
+        assertThat(json.get("baselines")).extracting(b -> b.get("name").asText())
+                .containsExactly("direct-jdbc-batch-500-from-extended-json", BenchResult.BASELINE_ETL);
+        assertThat(json.get("baselines")).allSatisfy(b -> assertThat(b.get("seconds").asDouble()).isPositive());
     }
 }

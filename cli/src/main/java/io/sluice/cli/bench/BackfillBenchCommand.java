@@ -5,6 +5,8 @@ import io.sluice.bench.BenchResult;
 import io.sluice.bench.backfill.BackfillBenchSettings;
 import io.sluice.bench.backfill.BackfillBenchmark;
 import io.sluice.bench.OnEmbeddedStack;
+import io.sluice.bench.PathChart;
+import io.sluice.bench.chart.Figure;
 import io.sluice.cli.ConnectionOptions;
 import io.sluice.common.topics.TopicAdmin;
 import picocli.CommandLine.Command;
@@ -15,6 +17,7 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.OptionalInt;
 import java.util.concurrent.Callable;
@@ -33,7 +36,8 @@ import java.util.regex.Pattern;
                         + "sluice from the first DID published to the last record committed. Then, against the same "
                         + "simulator (counters reset), the seed design's baseline: 8 workers, each taking one DID "
                         + "at a time and doing resolve -> fetch -> parse -> batched INSERT in turn. Both runs must "
-                        + "leave exactly the simulator's records. rate_limit_violations are the simulator's count "
+                        + "leave exactly the simulator's records (count and checksum). With --rounds N each path runs N "
+                        + "times, the order alternating, and the last run of each is measured. rate_limit_violations are the simulator's count "
                         + "of requests over a host's limit during the sluice run.",
                 "Without --host-limit no limit binds; with it the simulator enforces it per host and the rate "
                         + "limiter is set to it (with windows aligned to the epoch, as the simulator counts them), "
@@ -51,6 +55,7 @@ import java.util.regex.Pattern;
         footerHeading = "%nExamples:%n",
         footer = {"  sluice bench backfill --dids 20000 --hosts 50 --json",
                 "  sluice bench backfill --dids 30000 --hosts 50 --host-limit 20/s --records 5..30",
+                "  sluice bench backfill --dids 2000 --hosts 20 --rounds 2 --json --chart docs/bench/backfill.svg",
                 "  JAVA_OPTS=-Xmx512m sluice bench backfill --dids 200 --hosts 10 --big-repo-mb 200 --no-baseline"})
 public final class BackfillBenchCommand implements Callable<Integer> {
 
@@ -94,23 +99,40 @@ public final class BackfillBenchCommand implements Callable<Integer> {
             description = "Partitions of the backfill topics (default: ${DEFAULT-VALUE}).")
     int partitions;
 
+    @Option(names = "--rounds", paramLabel = "N", defaultValue = "1",
+            description = "Runs of each path, the order alternating (sluice first, then the baseline first, ...); the last "
+                    + "run of each is measured, so with 2 or more both are measured warm (default: ${DEFAULT-VALUE}).")
+    int rounds;
+
     @Option(names = "--json", description = "Print one JSON object instead of the summary.")
     boolean json;
+
+    @Option(names = "--chart", paramLabel = "FILE.svg", description = "Also write an SVG chart of records/s per path to FILE.svg.")
+    Path chart;
 
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         BackfillBenchSettings settings = settings();
-        return OnEmbeddedStack.run(connection.stack(line -> { }), (stack, progress) -> new BackfillBenchmark(stack, settings, progress).run(), json, out, err);
+        return OnEmbeddedStack.run(connection.stack(line -> { }), (stack, progress) -> {
+            BenchResult result = new BackfillBenchmark(stack, settings, progress).run();
+            if (chart != null) {
+                PathChart.rowsPerSecond(result, String.format("Backfill: %,d repositories on %,d hosts, %,d records", settings.dids(),
+                        settings.hosts(), result.rows()), "repositories (DIDs)", "records/s").writeSvg(chart);
+                progress.accept("chart: " + chart);
+            }
+            return result;
+        }, json, out, err);
     }
 
     BackfillBenchSettings settings() {
         try {
             Matcher range = RANGE.matcher(records.strip());
             if (!range.matches()) throw new IllegalArgumentException("--records must be MIN..MAX, e.g. 10..200, got " + records);
+            if (chart != null) Figure.requireSvgName(chart);
             return new BackfillBenchSettings(dids, hosts, perSecond(hostLimit), bigRepoMb, Integer.parseInt(range.group(1)),
-                    Integer.parseInt(range.group(2)), seed, partitions, noBaseline);
+                    Integer.parseInt(range.group(2)), seed, partitions, noBaseline, rounds);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }

@@ -48,4 +48,20 @@ class BackfillBenchCommandTest {
         assertThat(s.minRecords()).isEqualTo(5);
         assertThat(s.maxRecords()).isEqualTo(30);
     }
+
+    @Test
+    void roundsAreCarriedAndAtLeastOne() {
+        BackfillBenchCommand command = new BackfillBenchCommand();
+        new CommandLine(command).parseArgs("--dids", "100", "--hosts", "5", "--rounds", "3");
+        assertThat(command.settings().rounds()).isEqualTo(3);
+
+        assertThat(run("bench", "backfill", "--rounds", "0")).isEqualTo(CommandLine.ExitCode.USAGE);
+        assertThat(err.toString()).contains("--rounds must be >= 1");
+    }
+
+    @Test
+    void aChartIsWrittenAsSvgOnly() {
+        assertThat(run("bench", "backfill", "--chart", "backfill.png")).isEqualTo(CommandLine.ExitCode.USAGE);
+        assertThat(err.toString()).contains("must end in .svg");
+    }
 }

@@ -9,14 +9,34 @@ import java.sql.SQLException;
 import java.sql.Statement;
 
 /**
- * The benchmark's honest baseline: the same HTTP layer ({@link DcbHttpServer}, {@link AppendHandler},
- * {@link ReadHandler}) over PostgreSQL alone ({@link PostgresAppender}: a table lock per append),
- * with the same {@code events} table and indexes as the events sink's, in a schema of its own that
- * {@link #start} empties first. Reads need no fence: an append is readable once it is answered.
+ * The benchmark's honest baselines: the same HTTP layer ({@link DcbHttpServer}, {@link AppendHandler},
+ * {@link ReadHandler}) over PostgreSQL alone, in one of two {@link Design}s, with the same
+ * {@code events} table and indexes as the events sink's, in a schema of its own that {@link #start}
+ * empties first. Reads need no fence: an append is readable once it is answered.
  */
 public final class PostgresBaseline implements AutoCloseable {
 
-    public static final String NAME = "postgres-lock-table";
+    /** How appends are kept consistent without a decider. */
+    public enum Design {
+        /** {@link PostgresAppender}: one table lock per append, appends one at a time. */
+        TABLE_LOCK("postgres-lock-table"),
+        /** {@link AdvisoryLockAppender}: go-crablet's advisory locks by tag and type, non-conflicting appends in parallel. */
+        ADVISORY_LOCKS("postgres-advisory-locks");
+
+        private final String label;
+
+        Design(String label) {
+            this.label = label;
+        }
+
+        /** The name the benchmark prints for this baseline. */
+        public String label() {
+            return label;
+        }
+    }
+
+    /** The table-lock design's name, as the benchmark has always printed it. */
+    public static final String NAME = Design.TABLE_LOCK.label();
 
     private final HikariDataSource pool;
     private final EventReader reader;
@@ -30,8 +50,13 @@ public final class PostgresBaseline implements AutoCloseable {
         this.host = host;
     }
 
-    /** Recreates {@code config.schema()} with an empty events table and serves it on {@code config.port()}. */
+    /** The table-lock design; see {@link #start(DcbApiConfig, int, Design)}. */
     public static PostgresBaseline start(DcbApiConfig config, int poolSize) throws SQLException {
+        return start(config, poolSize, Design.TABLE_LOCK);
+    }
+
+    /** Recreates {@code config.schema()} with an empty events table and serves it on {@code config.port()}. */
+    public static PostgresBaseline start(DcbApiConfig config, int poolSize, Design design) throws SQLException {
         HikariConfig hc = new HikariConfig();
         hc.setPoolName("sluice-dcb-baseline");
         hc.setJdbcUrl(config.jdbcUrl());
@@ -43,9 +68,13 @@ public final class PostgresBaseline implements AutoCloseable {
         HikariDataSource pool = new HikariDataSource(hc);
         try {
             createTable(pool, config.schema());
+            Appender appender = switch (design) {
+                case TABLE_LOCK -> new PostgresAppender(pool, config.schema());
+                case ADVISORY_LOCKS -> new AdvisoryLockAppender(pool, config.schema());
+            };
             EventReader reader = new EventReader(config);
             DcbHttpServer server = DcbHttpServer.start(config.host(), config.port(),
-                    new AppendHandler(new PostgresAppender(pool, config.schema()), config.limits()),
+                    new AppendHandler(appender, config.limits()),
                     new ReadHandler(new ReadFence(), reader, config.readTimeout(), config.limits()), java.util.Map.of(), config.auth());
             return new PostgresBaseline(pool, reader, server, config.host());
         } catch (SQLException | RuntimeException e) {
@@ -63,6 +92,7 @@ public final class PostgresBaseline implements AutoCloseable {
                     + " tags text[] NOT NULL DEFAULT '{}', data text NOT NULL, appended_at timestamptz NOT NULL)");
             st.execute("CREATE INDEX ON " + schema + ".events USING gin (tags)");
             st.execute("CREATE INDEX ON " + schema + ".events (type, position)");
+            AdvisoryLockAppender.createFunctions(st, schema);
         }
     }
 
