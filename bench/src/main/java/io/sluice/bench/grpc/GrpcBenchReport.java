@@ -1,6 +1,8 @@
 package io.sluice.bench.grpc;
 
 import io.sluice.bench.BenchResult;
+import io.sluice.bench.chart.Chart;
+import io.sluice.bench.chart.Figure;
 import io.sluice.dcb.api.DcbLoad;
 
 import java.io.PrintWriter;
@@ -50,6 +52,28 @@ public record GrpcBenchReport(List<AppendPoint> appends, DcbLoad.Result oneStrea
     public GrpcBenchReport withPeakHeapMb(double mb) {
         return new GrpcBenchReport(appends, oneStream, httpAt64, grpcRead, httpRead, seedSeconds, heapEach, deliveryOne,
                 deliveryMany, mb);
+    }
+
+    /** Appends/s and p99 by count in flight, each path side by side, and the one Read against HTTP paging. */
+    public Figure chart() {
+        List<String> xs = appends.stream().map(p -> Integer.toString(p.inFlight())).toList();
+        Map<String, double[]> perSecond = new LinkedHashMap<>();
+        Map<String, double[]> p99 = new LinkedHashMap<>();
+        perSecond.put("HTTP", appends.stream().mapToDouble(p -> p.http().perSecond()).toArray());
+        perSecond.put("gRPC unary", appends.stream().mapToDouble(p -> p.unary().perSecond()).toArray());
+        perSecond.put("AppendStream ASYNC", appends.stream().mapToDouble(p -> p.stream().perSecond()).toArray());
+        p99.put("HTTP", appends.stream().mapToDouble(p -> p.http().p99Millis()).toArray());
+        p99.put("gRPC unary", appends.stream().mapToDouble(p -> p.unary().p99Millis()).toArray());
+        p99.put("AppendStream ASYNC", appends.stream().mapToDouble(p -> p.stream().p99Millis()).toArray());
+        Map<String, double[]> read = new LinkedHashMap<>();
+        read.put("gRPC Read (one stream)", new double[] {grpcRead.perSecond()});
+        read.put("HTTP /read (paged)", new double[] {httpRead.perSecond()});
+        return Figure.of(
+                Chart.bars("DCB over gRPC and HTTP: conditional appends/s", "appends in flight", "appends/s (higher is faster)",
+                        xs, perSecond),
+                Chart.lines("DCB over gRPC and HTTP: append latency, p99", "appends in flight", "p99 ms (lower is faster)",
+                        xs, p99),
+                Chart.bars("Reading " + grpcRead.events() + " events", "", "events/s (higher is faster)", List.of("read"), read));
     }
 
     public BenchResult toBenchResult(double loadAverageAtStart) {

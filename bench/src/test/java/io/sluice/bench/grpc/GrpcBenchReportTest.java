@@ -4,12 +4,19 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sluice.dcb.api.DcbLoad;
 import org.junit.jupiter.api.Test;
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+import org.w3c.dom.NodeList;
+import org.xml.sax.InputSource;
 
 import java.io.PrintWriter;
+import java.io.StringReader;
 import java.io.StringWriter;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+
+import javax.xml.parsers.DocumentBuilderFactory;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -64,6 +71,24 @@ class GrpcBenchReportTest {
         report().printTable(new PrintWriter(text), 3.25);
         assertThat(text.toString()).contains("load average 3.25 at the start (shared machine)")
                 .contains("seeded by COPY").contains("1,000 idle subscriptions").contains("NOT met");
+    }
+
+    @Test
+    void theChartHasABarPerPathAndCountInFlightAndTheReadBesideHttp() throws Exception {
+        Document svg = DocumentBuilderFactory.newInstance().newDocumentBuilder()
+                .parse(new InputSource(new StringReader(report().chart().svg())));
+        NodeList rects = svg.getElementsByTagName("rect");
+        List<String> bars = new java.util.ArrayList<>();
+        for (int i = 0; i < rects.getLength(); i++) {
+            Element r = (Element) rects.item(i);
+            if (r.getAttribute("class").equals("bar")) bars.add(r.getAttribute("data-value"));
+        }
+        // 2 counts in flight x 3 paths, then the Read: gRPC 250,000/s and HTTP 125,000/s
+        assertThat(bars).hasSize(8);
+        assertThat(bars.stream().map(Double::parseDouble).toList()).contains(50.0, 60.0, 70.0, 500.0, 900.0, 1200.0,
+                250_000.0, 125_000.0);
+        assertThat(svg.getDocumentElement().getTextContent()).contains("AppendStream ASYNC", "gRPC unary", "HTTP",
+                "gRPC Read (one stream)", "p99");
     }
 
     @Test

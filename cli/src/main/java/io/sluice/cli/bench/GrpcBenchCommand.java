@@ -1,6 +1,7 @@
 package io.sluice.cli.bench;
 
 import io.sluice.bench.HeapPeak;
+import io.sluice.bench.chart.Figure;
 import io.sluice.bench.grpc.GrpcBenchReport;
 import io.sluice.bench.grpc.GrpcBenchSettings;
 import io.sluice.bench.grpc.GrpcBenchmark;
@@ -15,6 +16,7 @@ import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 
@@ -71,11 +73,23 @@ public final class GrpcBenchCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print one JSON object instead of the table.")
     boolean json;
 
+    @Option(names = "--chart", paramLabel = "FILE.svg",
+            description = "Also write an SVG chart to FILE.svg: appends/s and p99 by appends in flight for HTTP, gRPC unary"
+                    + " and AppendStream, and the Read against HTTP paging.")
+    Path chart;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         GrpcBenchSettings settings = settings();
+        if (chart != null) {
+            try {
+                Figure.requireSvgName(chart);
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(spec.commandLine(), e.getMessage());
+            }
+        }
         // before anything of ours runs: what the machine's other users were doing
         double loadAtStart = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
         GrpcBenchReport report;
@@ -93,6 +107,10 @@ public final class GrpcBenchCommand implements Callable<Integer> {
             out.flush();
         } else {
             report.printTable(out, loadAtStart);
+        }
+        if (chart != null) {
+            report.chart().writeSvg(chart);
+            err.println("chart: " + chart);
         }
         return 0;
     }
