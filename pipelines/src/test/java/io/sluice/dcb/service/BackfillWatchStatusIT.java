@@ -2,12 +2,11 @@ package io.sluice.dcb.service;
 
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.stub.ClientCallStreamObserver;
-import io.grpc.stub.ClientResponseObserver;
 import io.sluice.common.topics.TopicAdmin;
 import io.sluice.dcb.api.DcbGrpcServer;
 import io.sluice.dcb.api.GrpcConfig;
 import io.sluice.dcb.service.testing.GrpcStore;
+import io.sluice.dcb.service.testing.StreamRecorder;
 import io.sluice.grpc.v1.BackfillServiceGrpc;
 import io.sluice.grpc.v1.DidStatusChange;
 import io.sluice.grpc.v1.WatchStatusRequest;
@@ -35,9 +34,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
@@ -214,49 +211,14 @@ class BackfillWatchStatusIT {
     }
 
     /** A watch's messages in a queue, and a way to cancel it as a client does. */
-    private static final class Watcher implements ClientResponseObserver<WatchStatusRequest, DidStatusChange> {
-        final BlockingQueue<DidStatusChange> messages = new LinkedBlockingQueue<>();
-        final CompletableFuture<Throwable> error = new CompletableFuture<>();
-        final int initialRequests; // 0: reads everything
-        volatile ClientCallStreamObserver<WatchStatusRequest> call;
+    private static final class Watcher extends StreamRecorder<WatchStatusRequest, DidStatusChange> {
 
         Watcher(int initialRequests) {
-            this.initialRequests = initialRequests;
-        }
-
-        @Override
-        public void beforeStart(ClientCallStreamObserver<WatchStatusRequest> requests) {
-            call = requests;
-            if (initialRequests > 0) requests.disableAutoRequestWithInitial(initialRequests);
-        }
-
-        @Override
-        public void onNext(DidStatusChange value) {
-            messages.add(value);
-        }
-
-        @Override
-        public void onError(Throwable t) {
-            error.complete(t);
-        }
-
-        @Override
-        public void onCompleted() {
-            error.complete(null);
+            super(initialRequests);
         }
 
         List<DidStatusChange> take(int count) throws InterruptedException {
-            List<DidStatusChange> taken = new ArrayList<>();
-            while (taken.size() < count) {
-                DidStatusChange next = messages.poll(30, TimeUnit.SECONDS);
-                assertThat(next).as("change %d of %d within 30 s", taken.size() + 1, count).isNotNull();
-                taken.add(next);
-            }
-            return taken;
-        }
-
-        void cancel() {
-            call.cancel("the test is done with it", null);
+            return take(count, Duration.ofSeconds(30));
         }
     }
 }

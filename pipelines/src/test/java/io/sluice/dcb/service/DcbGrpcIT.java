@@ -16,6 +16,7 @@ import io.grpc.stub.StreamObserver;
 import io.sluice.dcb.api.DcbGrpcServer;
 import io.sluice.dcb.api.GrpcConfig;
 import io.sluice.dcb.service.testing.GrpcStore;
+import io.sluice.dcb.service.testing.StreamRecorder;
 import io.sluice.grpc.v1.AppendCondition;
 import io.sluice.grpc.v1.AppendMode;
 import io.sluice.grpc.v1.AppendRequest;
@@ -455,55 +456,24 @@ class DcbGrpcIT {
     }
 
     /** A subscription's messages in a queue, and a way to cancel it as a client does. */
-    private static final class Subscriber implements ClientResponseObserver<SubscribeRequest, SubscribeResponse> {
-        final BlockingQueue<SubscribeResponse> messages = new LinkedBlockingQueue<>();
-        final CompletableFuture<Throwable> error = new CompletableFuture<>();
-        final int initialRequests; // 0: reads everything
-        volatile ClientCallStreamObserver<SubscribeRequest> call;
+    private static final class Subscriber extends StreamRecorder<SubscribeRequest, SubscribeResponse> {
 
         Subscriber() {
             this(0);
         }
 
         Subscriber(int initialRequests) {
-            this.initialRequests = initialRequests;
-        }
-
-        @Override
-        public void beforeStart(ClientCallStreamObserver<SubscribeRequest> requests) {
-            call = requests;
-            if (initialRequests > 0) requests.disableAutoRequestWithInitial(initialRequests);
-        }
-
-        @Override
-        public void onNext(SubscribeResponse value) {
-            messages.add(value);
-        }
-
-        @Override
-        public void onError(Throwable t) {
-            error.complete(t);
-        }
-
-        @Override
-        public void onCompleted() {
-            error.complete(null);
+            super(initialRequests);
         }
 
         SubscribeResponse next() throws InterruptedException {
-            SubscribeResponse message = messages.poll(15, TimeUnit.SECONDS);
-            assertThat(message).as("a message within 15 s").isNotNull();
-            return message;
+            return next(Duration.ofSeconds(15));
         }
 
         Event nextEvent() throws InterruptedException {
             SubscribeResponse message = next();
             assertThat(message.hasEvent()).as("an event, got %s", message).isTrue();
             return message.getEvent();
-        }
-
-        void cancel() {
-            call.cancel("the test is done with it", null);
         }
     }
 }

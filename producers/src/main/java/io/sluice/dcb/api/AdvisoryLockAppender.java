@@ -1,12 +1,9 @@
 package io.sluice.dcb.api;
 
 import com.zaxxer.hikari.HikariDataSource;
-import io.sluice.dcb.query.Query;
 import io.sluice.dcb.query.QueryItem;
-import io.sluice.dcb.query.ReadOptions;
 import io.sluice.schemas.dcb.AppendCommand;
 import io.sluice.schemas.dcb.AppendCondition;
-import io.sluice.schemas.dcb.AppendOutcome;
 import io.sluice.schemas.dcb.AppendResult;
 import io.sluice.schemas.dcb.EventData;
 
@@ -16,13 +13,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.OptionalInt;
-import java.util.OptionalLong;
 import java.util.TreeMap;
 
 /**
@@ -82,27 +73,13 @@ final class AdvisoryLockAppender implements Appender {
 
     @Override
     public AppendResult append(AppendCommand command) throws JsonHandler.Unavailable {
-        try (Connection c = pool.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                AppendResult result = decide(c, command);
-                c.commit();
-                return result;
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            }
-        } catch (SQLException e) {
-            throw new JsonHandler.Unavailable("PostgreSQL failed: " + e.getMessage(), e);
-        }
+        return BaselineSql.inTransaction(pool, c -> decide(c, command));
     }
 
     private AppendResult decide(Connection c, AppendCommand command) throws SQLException {
         lock(c, keys(command));
         AppendCondition condition = command.getCondition();
-        if (condition != null && matchExists(c, condition)) {
-            return result(command, AppendOutcome.CONDITION_FAILED, null, null);
-        }
+        if (condition != null && BaselineSql.matchExists(c, table, condition)) return BaselineSql.conditionFailed(command);
         long first;
         try (PreparedStatement ps = c.prepareStatement("SELECT " + nextPosition + "(?)")) {
             ps.setLong(1, key("position"));
@@ -111,22 +88,7 @@ final class AdvisoryLockAppender implements Appender {
                 first = rs.getLong(1);
             }
         }
-        List<EventData> events = command.getEvents();
-        try (PreparedStatement insert = c.prepareStatement("INSERT INTO " + table
-                + " (position, type, tags, data, appended_at) VALUES (?, ?, ?, ?, ?)")) {
-            OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
-            for (int i = 0; i < events.size(); i++) {
-                EventData event = events.get(i);
-                insert.setLong(1, first + i);
-                insert.setString(2, event.getType());
-                insert.setArray(3, c.createArrayOf("text", event.getTags().toArray()));
-                insert.setString(4, event.getData());
-                insert.setObject(5, now);
-                insert.addBatch();
-            }
-            insert.executeBatch();
-        }
-        return result(command, AppendOutcome.APPENDED, first, first + events.size() - 1);
+        return BaselineSql.insert(c, table, command, first);
     }
 
     /** The append's lock keys, ascending, each with whether it is exclusive (see the class comment). */
@@ -166,22 +128,6 @@ final class AdvisoryLockAppender implements Appender {
         }
     }
 
-    private boolean matchExists(Connection c, AppendCondition condition) throws SQLException {
-        List<QueryItem> items = new ArrayList<>();
-        for (io.sluice.schemas.dcb.QueryItem item : condition.getFailIfEventsMatch().getItems()) {
-            items.add(QueryItem.of(item.getTypes(), item.getTags()));
-        }
-        long after = condition.getAfter() == null ? 0 : condition.getAfter();
-        ReadOptions firstAfter = new ReadOptions(OptionalLong.of(after + 1), OptionalInt.of(1), false);
-        QuerySql.Statement statement = QuerySql.select(table, new Query(items), firstAfter);
-        try (PreparedStatement ps = c.prepareStatement(statement.sql())) {
-            EventReader.bind(c, ps, statement.parameters());
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next();
-            }
-        }
-    }
-
     /** FNV-1a over the schema and the name: stable across JVMs, cheap, 64 bits. */
     private long key(String name) {
         long hash = FNV_OFFSET;
@@ -192,7 +138,4 @@ final class AdvisoryLockAppender implements Appender {
         return hash;
     }
 
-    private static AppendResult result(AppendCommand command, AppendOutcome outcome, Long first, Long last) {
-        return new AppendResult(command.getRequestId(), outcome, first, last, null, Instant.now());
-    }
 }
