@@ -55,6 +55,10 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
+import static io.sluice.dcb.service.testing.GrpcRequests.append;
+import static io.sluice.dcb.service.testing.GrpcRequests.byTag;
+import static io.sluice.dcb.service.testing.GrpcRequests.ids;
+import static io.sluice.dcb.service.testing.GrpcRequests.tag;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -377,22 +381,6 @@ class DcbGrpcIT {
 
     // --- helpers
 
-    private static String tag(String what) {
-        return what + ":" + UUID.randomUUID();
-    }
-
-    private static Query byTag(String tag) {
-        return Query.newBuilder().addItems(QueryItem.newBuilder().addTags(tag)).build();
-    }
-
-    private static AppendRequest append(String id, int events, String tag, String data) {
-        AppendRequest.Builder request = AppendRequest.newBuilder().setCommandId(id);
-        for (int i = 0; i < events; i++) {
-            request.addEvents(NewEvent.newBuilder().setType("Tested").addTags(tag).setData(data + "-" + i));
-        }
-        return request.build();
-    }
-
     private static List<Event> read(ReadRequest request) {
         List<Event> events = new ArrayList<>();
         Iterator<ReadResponse> responses = blocking.read(request);
@@ -402,12 +390,6 @@ class DcbGrpcIT {
 
     private static List<Long> positions(List<Event> events) {
         return events.stream().map(Event::getPosition).toList();
-    }
-
-    private static List<String> ids(String tag, int count) {
-        List<String> ids = new ArrayList<>();
-        for (int i = 0; i < count; i++) ids.add(tag + "#" + i);
-        return ids;
     }
 
     private static List<AppendStreamResponse> appendStream(AppendMode mode, String tag, int count) throws Exception {
