@@ -33,7 +33,7 @@ class FaultInjectionTest {
     }
 
     @Test
-    void eachFaultKindOccursAtAboutItsConfiguredRate() throws IOException {
+    void eachFaultKindOccursAtAboutItsConfiguredRate() throws IOException, InterruptedException {
         Faults faults = Faults.NONE.withP429(0.1).withP5xx(0.1).withTruncated(0.1).withSlow(0.05, 4 * 1024 * 1024);
         try (PdsSimulator sim = PdsSimulator.start(BASE.toBuilder().faults(faults).build())) {
             int n = 600;
@@ -48,7 +48,7 @@ class FaultInjectionTest {
             assertThat(serverErrors).isBetween(35L, 85L);
             assertThat(cut).isBetween(35L, 85L);
             assertThat(seen).doesNotContain("short");
-            HostStats totals = sim.stats().totals();
+            HostStats totals = SimHttp.totalsOnceServed(sim, ok);
             assertThat(totals.injected(FaultKind.RATE_LIMIT)).isEqualTo(tooMany);
             assertThat(totals.injected(FaultKind.SERVER_ERROR)).isEqualTo(serverErrors);
             assertThat(totals.injected(FaultKind.TRUNCATED)).isEqualTo(cut);

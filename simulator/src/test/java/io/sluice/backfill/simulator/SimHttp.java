@@ -44,4 +44,17 @@ final class SimHttp {
     static String getRepoUrl(PdsSimulator sim, String did) {
         return sim.endpointOf(did) + "/xrpc/com.atproto.sync.getRepo?did=" + did;
     }
+
+    /**
+     * The simulator's totals once {@code served} responses are counted, or after 5 s: it counts a response
+     * once written, which may be just after the client has read it.
+     */
+    static HostStats totalsOnceServed(PdsSimulator sim, long served) throws InterruptedException {
+        HostStats totals = sim.stats().totals();
+        for (long end = System.nanoTime() + 5_000_000_000L; totals.served() < served && System.nanoTime() < end; ) {
+            Thread.sleep(10);
+            totals = sim.stats().totals();
+        }
+        return totals;
+    }
 }
