@@ -10,8 +10,6 @@ import io.grpc.reflection.v1.ServerReflectionGrpc;
 import io.grpc.reflection.v1.ServerReflectionRequest;
 import io.grpc.reflection.v1.ServerReflectionResponse;
 import io.grpc.reflection.v1.ServiceResponse;
-import io.grpc.stub.ClientCallStreamObserver;
-import io.grpc.stub.ClientResponseObserver;
 import io.grpc.stub.StreamObserver;
 import io.sluice.dcb.api.DcbGrpcServer;
 import io.sluice.dcb.api.GrpcConfig;
@@ -28,7 +26,6 @@ import io.sluice.grpc.v1.Event;
 import io.sluice.grpc.v1.IntakeServiceGrpc;
 import io.sluice.grpc.v1.PublishDidsRequest;
 import io.sluice.grpc.v1.PublishDidsResponse;
-import io.sluice.grpc.v1.NewEvent;
 import io.sluice.grpc.v1.Query;
 import io.sluice.grpc.v1.QueryItem;
 import io.sluice.grpc.v1.ReadRequest;
@@ -51,9 +48,7 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 
 import static io.sluice.dcb.service.testing.GrpcRequests.append;
 import static io.sluice.dcb.service.testing.GrpcRequests.byTag;
@@ -234,31 +229,9 @@ class DcbGrpcIT {
         int total = appends * perAppend;
 
         long sentBefore = grpc.eventsSent();
-        BlockingQueue<ReadResponse> received = new LinkedBlockingQueue<>();
-        CompletableFuture<Void> done = new CompletableFuture<>();
-        AtomicReference<ClientCallStreamObserver<ReadRequest>> call = new AtomicReference<>();
-        async.read(ReadRequest.newBuilder().setQuery(byTag(tag)).build(), new ClientResponseObserver<ReadRequest, ReadResponse>() {
-            @Override
-            public void beforeStart(ClientCallStreamObserver<ReadRequest> requests) {
-                call.set(requests);
-                requests.disableAutoRequestWithInitial(1); // takes one event, then stops reading
-            }
-
-            @Override
-            public void onNext(ReadResponse value) {
-                received.add(value);
-            }
-
-            @Override
-            public void onError(Throwable t) {
-                done.completeExceptionally(t);
-            }
-
-            @Override
-            public void onCompleted() {
-                done.complete(null);
-            }
-        });
+        StreamRecorder<ReadRequest, ReadResponse> reader = new StreamRecorder<>(1); // takes one event, then stops reading
+        BlockingQueue<ReadResponse> received = reader.messages;
+        async.read(ReadRequest.newBuilder().setQuery(byTag(tag)).build(), reader);
         assertThat(received.poll(10, TimeUnit.SECONDS)).isNotNull();
         // wait for the server to fill what the transport buffers, then see that it stays there
         Thread.sleep(1_000);
@@ -268,10 +241,10 @@ class DcbGrpcIT {
         System.out.printf("a stopped reader of %d events of 2 KB: the server sent %d and stopped%n", total, pausedAt);
         assertThat(later).as("nothing more is read from PostgreSQL while the client does not read").isEqualTo(pausedAt);
         assertThat(pausedAt).as("bounded by the flow-control windows and a page, not the read").isLessThan(total / 4);
-        assertThat(done).isNotDone();
+        assertThat(reader.error).isNotDone();
 
-        call.get().request(Integer.MAX_VALUE);
-        done.get(30, TimeUnit.SECONDS);
+        reader.call.request(Integer.MAX_VALUE);
+        assertThat(reader.error.get(30, TimeUnit.SECONDS)).as("the read completes").isNull();
         assertThat(received).hasSize(total - 1);
         List<Long> positions = new ArrayList<>();
         received.forEach(r -> positions.add(r.getEvent().getPosition()));
