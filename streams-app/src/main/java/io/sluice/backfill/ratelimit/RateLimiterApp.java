@@ -2,8 +2,10 @@ package io.sluice.backfill.ratelimit;
 
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.sluice.common.client.ConnectionSettings;
+import io.sluice.common.transactions.HangingTransactionGuard;
 import io.sluice.streams.dlq.DeadLetterHandler;
 import io.sluice.streams.metrics.StreamsMeters;
+import io.sluice.streams.transactions.TransactionalOutputs;
 import io.sluice.backfill.ratelimit.internals.HostState;
 import io.sluice.schemas.serde.AvroSerdeConfig;
 import io.sluice.schemas.topics.Topics;
@@ -14,6 +16,7 @@ import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.apache.kafka.streams.state.KeyValueIterator;
@@ -45,14 +48,18 @@ public final class RateLimiterApp implements AutoCloseable {
     private final RateLimiterConfig config;
     private final KafkaStreams streams;
     private final FetchOwners owners;
+    private final HangingTransactionGuard hanging;
 
     public RateLimiterApp(RateLimiterConfig config) {
         this.config = config;
         this.owners = config.fetchGroup()
                 .map(g -> FetchOwners.observe(Admin.create(config.connection().admin()), g, config.topics().fetch()))
                 .orElse(FetchOwners.ANY);
-        this.streams = new KafkaStreams(RateLimiterTopology.build(config, Topics.fromConfig(
-                new AvroSerdeConfig(config.connection().requireRegistry(), true, true)), owners), streamsProperties(config));
+        Topology topology = RateLimiterTopology.build(config, Topics.fromConfig(
+                new AvroSerdeConfig(config.connection().requireRegistry(), true, true)), owners);
+        Properties props = streamsProperties(config);
+        this.streams = new KafkaStreams(topology, props);
+        this.hanging = TransactionalOutputs.guard("rate limiter", config.connection(), topology, props);
         streams.setUncaughtExceptionHandler(e -> {
             log.error("rate limiter stream thread failed; shutting the instance down", e);
             return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
@@ -148,6 +155,7 @@ public final class RateLimiterApp implements AutoCloseable {
         boolean closed = streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
                 .withTimeout(timeout));
         owners.close();
+        hanging.close();
         return closed;
     }
 

@@ -2,13 +2,16 @@ package io.sluice.dcb.decider;
 
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.sluice.common.client.ConnectionSettings;
+import io.sluice.common.transactions.HangingTransactionGuard;
 import io.sluice.streams.dlq.DeadLetterHandler;
 import io.sluice.streams.metrics.StreamsMeters;
+import io.sluice.streams.transactions.TransactionalOutputs;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,21 +44,26 @@ public final class DeciderApp implements AutoCloseable {
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
 
     private final KafkaStreams streams;
+    private final HangingTransactionGuard hanging;
 
-    private DeciderApp(KafkaStreams streams) {
+    private DeciderApp(KafkaStreams streams, HangingTransactionGuard hanging) {
         this.streams = streams;
+        this.hanging = hanging;
     }
 
     /** Builds the topology and starts it; returns at once (see {@link #awaitRunning}). */
     public static DeciderApp start(DeciderConfig config) {
-        KafkaStreams streams = new KafkaStreams(DeciderTopology.build(config), streamsProperties(config));
+        Topology topology = DeciderTopology.build(config);
+        Properties props = streamsProperties(config);
+        KafkaStreams streams = new KafkaStreams(topology, props);
         streams.setUncaughtExceptionHandler(e -> {
             log.error("dcb decider failed; shutting the client down", e);
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
         });
         streams.setStateListener((now, before) -> log.info("dcb decider {} -> {}", before, now));
         streams.start();
-        return new DeciderApp(streams);
+        // A broker killed mid-transaction can leave one hanging on a changelog: the restore would never end.
+        return new DeciderApp(streams, TransactionalOutputs.guard("dcb decider", config.connection(), topology, props));
     }
 
     /** The Kafka Streams settings the decider runs with. */
@@ -130,6 +138,7 @@ public final class DeciderApp implements AutoCloseable {
     public void close() {
         CloseOptions options = CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
                 .withTimeout(CLOSE_TIMEOUT);
+        hanging.close();
         if (!streams.close(options)) log.warn("dcb decider did not stop within {}", CLOSE_TIMEOUT);
     }
 }

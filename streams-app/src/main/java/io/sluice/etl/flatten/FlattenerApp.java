@@ -2,7 +2,9 @@ package io.sluice.etl.flatten;
 
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.sluice.common.client.ConnectionSettings;
+import io.sluice.common.transactions.HangingTransactionGuard;
 import io.sluice.streams.metrics.StreamsMeters;
+import io.sluice.streams.transactions.TransactionalOutputs;
 import io.sluice.schemas.registry.HttpSchemaRegistryClient;
 import io.sluice.schemas.serde.AvroSerdes;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -10,6 +12,7 @@ import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.MetricName;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,6 +34,7 @@ public final class FlattenerApp implements AutoCloseable {
     private static final long EXACTLY_ONCE_COMMIT_INTERVAL_MS = 100;
 
     private final KafkaStreams streams;
+    private final HangingTransactionGuard hanging;
 
     public FlattenerApp(FlattenerConfig config) {
         this(config, Map.of());
@@ -42,8 +46,11 @@ public final class FlattenerApp implements AutoCloseable {
      */
     public FlattenerApp(FlattenerConfig config, Map<String, ?> overrides) {
         AvroSerdes serdes = new AvroSerdes(HttpSchemaRegistryClient.create(config.connection().requireRegistry()), true);
-        this.streams = new KafkaStreams(FlattenerTopology.build(config, serdes), streamsProperties(config, overrides));
+        Topology topology = FlattenerTopology.build(config, serdes);
+        Properties props = streamsProperties(config, overrides);
+        this.streams = new KafkaStreams(topology, props);
         streams.setUncaughtExceptionHandler(FlattenerApp::onStreamThreadFailure);
+        this.hanging = TransactionalOutputs.guard("flattener", config.connection(), topology, props);
     }
 
     /** {@link FlattenerConfig#streamsProperties()} with {@code overrides} on top, exactly_once_v2 whatever they say. */
@@ -104,6 +111,7 @@ public final class FlattenerApp implements AutoCloseable {
 
     @Override
     public void close() {
+        hanging.close();
         streams.close(Duration.ofSeconds(30));
     }
 }

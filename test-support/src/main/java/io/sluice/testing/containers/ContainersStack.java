@@ -97,11 +97,16 @@ public final class ContainersStack implements AutoCloseable {
         return "127.0.0.1:" + kafkaPort;
     }
 
-    /** SIGKILLs the broker's container and starts a new one over the same log directory and port. */
-    public void restartKafka() {
-        progress.accept("killing the Kafka container " + kafka.getContainerId());
+    /**
+     * SIGKILLs the broker's container, waits {@code down}, and starts a new one over the same log
+     * directory and port. Down longer than the clients' session timeout, the broker drops their
+     * group members when it is back, so their transactional producers are fenced on rejoining.
+     */
+    public void restartKafka(Duration down) throws InterruptedException {
+        progress.accept("killing the Kafka container " + kafka.getContainerId() + "; starting a new one in " + down);
         DockerClientFactory.instance().client().killContainerCmd(kafka.getContainerId()).withSignal("KILL").exec();
         kafka.stop();
+        Thread.sleep(down.toMillis());
         startKafka();
     }
 
