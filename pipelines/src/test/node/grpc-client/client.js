@@ -88,7 +88,7 @@ function read(dcb, metadata, request) {
   return new Promise((resolve, reject) => {
     const events = [];
     const call = dcb.Read(request, metadata, { deadline: deadline() });
-    call.on('data', (r) => events.push({ position: r.event.position, data: r.event.data }));
+    call.on('data', (r) => r.events.forEach((e) => events.push({ position: e.position, data: e.data })));
     call.on('error', reject);
     call.on('end', () => resolve(events));
   });

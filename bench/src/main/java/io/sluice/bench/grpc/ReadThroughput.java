@@ -98,7 +98,7 @@ final class ReadThroughput {
                             new StreamObserver<>() {
                                 @Override
                                 public void onNext(ReadResponse value) {
-                                    n.incrementAndGet();
+                                    n.addAndGet(value.getEventsCount());
                                 }
 
                                 @Override

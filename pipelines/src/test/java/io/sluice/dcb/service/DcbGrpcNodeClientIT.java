@@ -117,7 +117,7 @@ class DcbGrpcNodeClientIT {
         List<Long> positions = new ArrayList<>();
         DcbServiceGrpc.newBlockingStub(store.channel()).withDeadlineAfter(30, TimeUnit.SECONDS)
                 .read(ReadRequest.newBuilder().setQuery(Query.newBuilder().addItems(QueryItem.newBuilder().addTags(tag))).build())
-                .forEachRemaining(r -> positions.add(r.getEvent().getPosition()));
+                .forEachRemaining(r -> r.getEventsList().forEach(e -> positions.add(e.getPosition())));
         return positions;
     }
 }

@@ -71,7 +71,7 @@ class DcbGrpcTlsIT {
                     .setData("secret")).build()).getFirstPosition();
             List<String> read = new ArrayList<>();
             dcb.read(ReadRequest.newBuilder().setQuery(byTag(tag)).build())
-                    .forEachRemaining(r -> read.add(r.getEvent().getPosition() + ":" + r.getEvent().getData()));
+                    .forEachRemaining(r -> r.getEventsList().forEach(e -> read.add(e.getPosition() + ":" + e.getData())));
             assertThat(read).containsExactly(first + ":secret");
         } finally {
             channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);

@@ -5,6 +5,7 @@ import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.sluice.dcb.query.Query;
 import io.sluice.grpc.server.GrpcFlowGate;
+import io.sluice.grpc.v1.Event;
 import io.sluice.grpc.v1.ReadRequest;
 import io.sluice.grpc.v1.ReadResponse;
 import io.sluice.grpc.v1.SubscribeRequest;
@@ -27,6 +28,9 @@ import java.util.concurrent.atomic.LongAdder;
  * matches ({@link GrpcSubscriber}); a subscription whose queue is full catches up by itself again.
  */
 final class GrpcEventStreams {
+
+    /** A Read message's events stop growing past this size (1 MiB: well under clients' 4 MiB default). */
+    static final int BATCH_BYTES = 1 << 20;
 
     private final ReadFence fence;
     private final GrpcEventPages pages;
@@ -72,11 +76,7 @@ final class GrpcEventStreams {
                 while (remaining > 0) {
                     int asked = (int) Math.min(config.pageRows(), remaining);
                     List<EventReader.Row> page = pages.after(query, after, request.getBackwards(), asked);
-                    for (EventReader.Row row : page) {
-                        if (!gate.awaitReady()) return;
-                        out.onNext(ReadResponse.newBuilder().setEvent(GrpcMessages.event(row)).build());
-                        eventsSent.increment();
-                    }
+                    if (!sendBatches(page, gate, out)) return;
                     if (page.size() < asked) break;
                     after = page.getLast().position();
                     remaining -= page.size();
@@ -86,6 +86,36 @@ final class GrpcEventStreams {
                 if (!gate.cancelled()) out.onError(GrpcStatuses.of(e));
             }
         });
+    }
+
+    /**
+     * Sends a page as few messages as its size allows ({@link #BATCH_BYTES} each, at least one event):
+     * a message per event would cost grpc-java a flush per event. False when the client cancelled.
+     */
+    private boolean sendBatches(List<EventReader.Row> page, GrpcFlowGate gate, ServerCallStreamObserver<ReadResponse> out)
+            throws InterruptedException {
+        ReadResponse.Builder batch = ReadResponse.newBuilder();
+        int bytes = 0;
+        for (EventReader.Row row : page) {
+            Event event = GrpcMessages.event(row);
+            int size = event.getSerializedSize();
+            if (batch.getEventsCount() > 0 && bytes + size > BATCH_BYTES) {
+                if (!send(batch, gate, out)) return false;
+                batch = ReadResponse.newBuilder();
+                bytes = 0;
+            }
+            batch.addEvents(event);
+            bytes += size;
+        }
+        return batch.getEventsCount() == 0 || send(batch, gate, out);
+    }
+
+    private boolean send(ReadResponse.Builder batch, GrpcFlowGate gate, ServerCallStreamObserver<ReadResponse> out)
+            throws InterruptedException {
+        if (!gate.awaitReady()) return false;
+        out.onNext(batch.build());
+        eventsSent.add(batch.getEventsCount());
+        return true;
     }
 
     void subscribe(SubscribeRequest request, StreamObserver<SubscribeResponse> responses) {
