@@ -38,7 +38,7 @@ public final class HangingTransactionGuard implements AutoCloseable {
     private final String name;
     private final Admin admin;
     private final Partitions partitions;
-    private final Duration minAge;
+    private final OpenSince openSince;
     private final ScheduledExecutorService timer;
     private final AtomicLong aborted = new AtomicLong();
 
@@ -46,14 +46,14 @@ public final class HangingTransactionGuard implements AutoCloseable {
         this.name = name;
         this.admin = Admin.create(adminConfig);
         this.partitions = partitions;
-        this.minAge = minAge;
+        this.openSince = new OpenSince(minAge);
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().daemon()
                 .name(name + "-hanging-transactions").unstarted(r));
     }
 
     /**
-     * Starts checking {@code partitions} every {@code period}; a transaction hangs once its producer
-     * wrote nothing for {@code minAge} and its coordinator does not have it open.
+     * Starts checking {@code partitions} every {@code period}; a transaction hangs once every look
+     * for {@code minAge} found it open at the same offset and its coordinator does not have it open.
      */
     public static HangingTransactionGuard start(String name, Map<String, Object> adminConfig, Partitions partitions,
                                                 Duration minAge, Duration period) {
@@ -69,12 +69,13 @@ public final class HangingTransactionGuard implements AutoCloseable {
 
     private void check() {
         try {
-            List<HangingTransactions.Open> hanging = HangingTransactions.find(admin, partitions.of(admin), minAge, REQUEST_TIMEOUT);
-            for (HangingTransactions.Open open : hanging) {
-                log.warn("{}: {} holds a transaction open that its coordinator does not (producer {} epoch {}, last write {} ms"
-                                + " ago): a hanging transaction, which stops every read_committed reader there; aborting it",
-                        name, open.partition(), open.producerId(), open.producerEpoch(),
-                        System.currentTimeMillis() - open.lastTimestamp());
+            List<HangingTransactions.Open> old = openSince.look(HangingTransactions.open(admin, partitions.of(admin),
+                    REQUEST_TIMEOUT), System.nanoTime());
+            for (HangingTransactions.Open open : HangingTransactions.hanging(admin, old, REQUEST_TIMEOUT)) {
+                log.warn("{}: {} has held a transaction open since offset {} for longer than its coordinator would let it"
+                                + " (producer {} epoch {}), and the coordinator does not have it open: a hanging transaction,"
+                                + " which stops every read_committed reader there; aborting it",
+                        name, open.partition(), open.startOffset(), open.producerId(), open.producerEpoch());
                 admin.abortTransaction(open.abort()).all().get(REQUEST_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
                 aborted.incrementAndGet();
             }
@@ -88,6 +89,6 @@ public final class HangingTransactionGuard implements AutoCloseable {
     @Override
     public void close() {
         timer.shutdownNow();
-        admin.close(REQUEST_TIMEOUT);
+        admin.close(Duration.ofSeconds(1)); // a check in flight is not worth waiting for
     }
 }

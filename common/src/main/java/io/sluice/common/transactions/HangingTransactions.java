@@ -29,21 +29,19 @@ import java.util.concurrent.TimeoutException;
  * stops at its start for good: a Streams application restoring its stores never finishes, a sink
  * never sees another record. A broker SIGKILLed mid-transaction and restarted can leave one
  * (DcbContainerFaultsIT found it: the coordinator had aborted and moved to EMPTY, the partitions
- * never got the abort marker). This finds them as {@code kafka-transactions.sh find-hanging} does
- * and aborts them as its {@code abort} does: writing the abort marker to the partition.
- *
- * <p>A transaction counts as hanging only when both hold: its producer wrote nothing for longer than
- * {@code minAge} (set well above the producer's transaction timeout, after which the coordinator
- * aborts an open transaction itself), and its coordinator does not list it as open on that partition.
+ * never got the abort marker). These are the two looks {@code kafka-transactions.sh find-hanging}
+ * takes, the open transactions of partitions and their coordinators' view; the abort is what its
+ * {@code abort} writes. How long a transaction must have been open is the caller's to watch
+ * ({@link HangingTransactionGuard}): a producer's last record timestamp is no clock, since Kafka
+ * Streams stamps its output with its input's time.
  */
 public final class HangingTransactions {
 
     private static final Set<TransactionState> OPEN = Set.of(TransactionState.ONGOING, TransactionState.PREPARE_COMMIT,
             TransactionState.PREPARE_ABORT, TransactionState.PREPARE_EPOCH_FENCE);
 
-    /** A transaction a partition holds open: its producer, and when that producer last wrote (ms). */
-    public record Open(TopicPartition partition, long producerId, short producerEpoch, int coordinatorEpoch,
-                       long lastTimestamp) {
+    /** A transaction a partition holds open: its producer and the offset it started at. */
+    public record Open(TopicPartition partition, long producerId, short producerEpoch, int coordinatorEpoch, long startOffset) {
 
         /** The request that writes this transaction's abort marker. */
         public AbortTransactionSpec abort() {
@@ -55,32 +53,34 @@ public final class HangingTransactions {
     }
 
     /**
-     * Whether {@code open} hangs: old enough, and its coordinator's transaction ({@code coordinator};
-     * empty when the coordinator knows no transactional id for the producer) is not open on the partition.
+     * Whether {@code open} hangs by its coordinator's account ({@code coordinator}; empty when the
+     * coordinator knows no transactional id for the producer): not open, or open without the partition.
      */
-    static boolean hanging(Open open, Optional<TransactionDescription> coordinator, long nowMs, Duration minAge) {
-        if (nowMs - open.lastTimestamp() <= minAge.toMillis()) return false;
+    static boolean hanging(Open open, Optional<TransactionDescription> coordinator) {
         if (coordinator.isEmpty()) return true;
         TransactionDescription txn = coordinator.get();
         return !OPEN.contains(txn.state()) || !txn.topicPartitions().contains(open.partition());
     }
 
-    /** The hanging transactions on {@code partitions}, each request bounded by {@code timeout}. */
-    public static List<Open> find(Admin admin, Collection<TopicPartition> partitions, Duration minAge, Duration timeout)
+    /** The transactions open on {@code partitions} now. */
+    public static List<Open> open(Admin admin, Collection<TopicPartition> partitions, Duration timeout)
             throws InterruptedException, ExecutionException, TimeoutException {
-        long now = System.currentTimeMillis();
-        List<Open> candidates = new ArrayList<>();
+        List<Open> open = new ArrayList<>();
         Map<TopicPartition, PartitionProducerState> states = admin.describeProducers(partitions).all()
                 .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         states.forEach((partition, state) -> {
             for (ProducerState p : state.activeProducers()) {
-                if (p.currentTransactionStartOffset().isEmpty() || now - p.lastTimestamp() <= minAge.toMillis()) continue;
-                candidates.add(new Open(partition, p.producerId(), (short) p.producerEpoch(), p.coordinatorEpoch().orElse(-1),
-                        p.lastTimestamp()));
+                p.currentTransactionStartOffset().ifPresent(start -> open.add(new Open(partition, p.producerId(),
+                        (short) p.producerEpoch(), p.coordinatorEpoch().orElse(-1), start)));
             }
         });
-        if (candidates.isEmpty()) return List.of();
+        return open;
+    }
 
+    /** Of {@code candidates}, those whose coordinator does not hold them open. */
+    public static List<Open> hanging(Admin admin, List<Open> candidates, Duration timeout)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        if (candidates.isEmpty()) return List.of();
         Set<Long> producerIds = new HashSet<>();
         candidates.forEach(c -> producerIds.add(c.producerId()));
         Map<Long, String> transactionalIds = new HashMap<>();
@@ -94,7 +94,7 @@ public final class HangingTransactions {
         for (Open c : candidates) {
             Optional<TransactionDescription> coordinator = Optional.ofNullable(transactionalIds.get(c.producerId()))
                     .map(descriptions::get);
-            if (hanging(c, coordinator, now, minAge)) hanging.add(c);
+            if (hanging(c, coordinator)) hanging.add(c);
         }
         return hanging;
     }

@@ -6,6 +6,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
@@ -15,47 +16,53 @@ import static org.assertj.core.api.Assertions.assertThat;
 class HangingTransactionsTest {
 
     private static final TopicPartition CHANGELOG = new TopicPartition("app-store-changelog", 0);
-    private static final Duration MIN_AGE = Duration.ofSeconds(15);
-    private static final long NOW = 1_000_000;
-    private static final HangingTransactions.Open OLD = new HangingTransactions.Open(CHANGELOG, 0, (short) 95, 0, NOW - 20_000);
-    private static final HangingTransactions.Open RECENT = new HangingTransactions.Open(CHANGELOG, 0, (short) 95, 0, NOW - 10_000);
+    private static final HangingTransactions.Open OPEN = new HangingTransactions.Open(CHANGELOG, 0, (short) 95, 0, 500);
 
     @Test
-    void anOldTransactionItsCoordinatorClosedHangs() {
+    void aTransactionItsCoordinatorClosedHangs() {
         // what DcbContainerFaultsIT met: the coordinator aborted and moved on, the partition never got the marker
-        assertThat(HangingTransactions.hanging(OLD, Optional.of(coordinator(TransactionState.EMPTY, 97, Set.of())), NOW, MIN_AGE)).isTrue();
-        assertThat(HangingTransactions.hanging(OLD, Optional.of(coordinator(TransactionState.COMPLETE_ABORT, 96, Set.of(CHANGELOG))), NOW, MIN_AGE)).isTrue();
+        assertThat(HangingTransactions.hanging(OPEN, Optional.of(coordinator(TransactionState.EMPTY, 97, Set.of())))).isTrue();
+        assertThat(HangingTransactions.hanging(OPEN, Optional.of(coordinator(TransactionState.COMPLETE_ABORT, 96, Set.of(CHANGELOG))))).isTrue();
     }
 
     @Test
-    void anOldTransactionWhoseProducerTheCoordinatorForgotHangs() {
-        assertThat(HangingTransactions.hanging(OLD, Optional.empty(), NOW, MIN_AGE)).isTrue();
+    void aTransactionWhoseProducerTheCoordinatorForgotHangs() {
+        assertThat(HangingTransactions.hanging(OPEN, Optional.empty())).isTrue();
     }
 
     @Test
-    void anOldTransactionOpenOnItsCoordinatorWithoutThePartitionHangs() {
+    void aTransactionOpenOnItsCoordinatorWithoutThePartitionHangs() {
         TopicPartition other = new TopicPartition("app-store-changelog", 1);
-        assertThat(HangingTransactions.hanging(OLD, Optional.of(coordinator(TransactionState.ONGOING, 95, Set.of(other))), NOW, MIN_AGE)).isTrue();
+        assertThat(HangingTransactions.hanging(OPEN, Optional.of(coordinator(TransactionState.ONGOING, 95, Set.of(other))))).isTrue();
     }
 
     @Test
     void aTransactionItsCoordinatorHasOpenOnThePartitionIsLeftAlone() {
         for (TransactionState open : Set.of(TransactionState.ONGOING, TransactionState.PREPARE_COMMIT, TransactionState.PREPARE_ABORT)) {
-            assertThat(HangingTransactions.hanging(OLD, Optional.of(coordinator(open, 95, Set.of(CHANGELOG))), NOW, MIN_AGE))
-                    .as(open.toString()).isFalse();
+            assertThat(HangingTransactions.hanging(OPEN, Optional.of(coordinator(open, 95, Set.of(CHANGELOG))))).as(open.toString()).isFalse();
         }
     }
 
     @Test
-    void aRecentTransactionIsLeftAloneWhateverItsCoordinatorSays() {
-        // younger than a few transaction timeouts: the coordinator may not have loaded or aborted it yet
-        assertThat(HangingTransactions.hanging(RECENT, Optional.empty(), NOW, MIN_AGE)).isFalse();
-        assertThat(HangingTransactions.hanging(RECENT, Optional.of(coordinator(TransactionState.EMPTY, 97, Set.of())), NOW, MIN_AGE)).isFalse();
+    void onlyATransactionSeenOpenAtTheSameOffsetForTheWholeMinimumAgeIsOldEnough() {
+        OpenSince since = new OpenSince(Duration.ofSeconds(15));
+        long s = 1_000_000_000L;
+        HangingTransactions.Open next = new HangingTransactions.Open(CHANGELOG, 0, (short) 95, 0, 510); // the next transaction
+        assertThat(since.look(List.of(OPEN), 0)).isEmpty();
+        assertThat(since.look(List.of(OPEN), 10 * s)).isEmpty();
+        assertThat(since.look(List.of(OPEN), 15 * s)).containsExactly(OPEN);
+        // a live producer: each look finds another transaction, none of them old
+        assertThat(since.look(List.of(next), 20 * s)).isEmpty();
+        assertThat(since.look(List.of(next), 34 * s)).isEmpty();
+        // one look without it forgets it: seen again, its age starts over
+        assertThat(since.look(List.of(), 35 * s)).isEmpty();
+        assertThat(since.look(List.of(next), 36 * s)).isEmpty();
+        assertThat(since.look(List.of(next), 51 * s)).containsExactly(next);
     }
 
     @Test
     void theAbortNamesThePartitionsProducerAndEpochs() {
-        var spec = OLD.abort();
+        var spec = OPEN.abort();
         assertThat(spec.topicPartition()).isEqualTo(CHANGELOG);
         assertThat(spec.producerId()).isZero();
         assertThat(spec.producerEpoch()).isEqualTo((short) 95);
