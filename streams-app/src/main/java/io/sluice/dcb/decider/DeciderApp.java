@@ -12,7 +12,6 @@ import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
-import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,10 +22,9 @@ import java.util.Properties;
 /**
  * Runs the {@link DeciderTopology} in a KafkaStreams instance with {@code exactly_once_v2} and a
  * short commit interval ({@link DeciderConfig#commitInterval()}: results are visible to
- * read_committed consumers only once their transaction commits). An unexpected error stops the
- * whole client rather than retrying the command: bad input is already answered with REJECTED, so
- * an exception here is a bug or a broken store, and replaying it in a loop would stall every
- * append behind it. Commands it cannot read go to the DLQ ({@link DeadLetterHandler}). {@link #close()} commits what was decided and leaves the group.
+ * read_committed consumers only once their transaction commits). A broker's error replaces the
+ * stream thread; any other stops the whole client rather than retrying the command
+ * ({@link DeciderFailures}). Commands it cannot read go to the DLQ ({@link DeadLetterHandler}). {@link #close()} commits what was decided and leaves the group.
  *
  * <pre>
  *   try (DeciderApp app = DeciderApp.start(DeciderConfig.defaults(connection))) {
@@ -56,10 +54,7 @@ public final class DeciderApp implements AutoCloseable {
         Topology topology = DeciderTopology.build(config);
         Properties props = streamsProperties(config);
         KafkaStreams streams = new KafkaStreams(topology, props);
-        streams.setUncaughtExceptionHandler(e -> {
-            log.error("dcb decider failed; shutting the client down", e);
-            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
-        });
+        streams.setUncaughtExceptionHandler(new DeciderFailures(System::nanoTime));
         streams.setStateListener((now, before) -> log.info("dcb decider {} -> {}", before, now));
         streams.start();
         // A broker killed mid-transaction can leave one hanging on a changelog: the restore would never end.
