@@ -20,4 +20,13 @@ class FlattenerAppSettingsTest {
         assertThat(FlattenerApp.streamsProperties(config, Map.of("producer.transaction.timeout.ms", 20_000)))
                 .containsEntry("producer.transaction.timeout.ms", 20_000);
     }
+
+    @Test
+    void rowBundlesLeaveInLargeBatchesAsTheyFillUnlessTheUserSaysOtherwise() {
+        assertThat(FlattenerApp.streamsProperties(config, Map.of()))
+                .containsEntry("producer.batch.size", 256 * 1024).containsEntry("producer.linger.ms", 5);
+        assertThat(FlattenerApp.streamsProperties(config, Map.of("batch.size", 32_768, "producer.linger.ms", 50)))
+                .containsEntry("batch.size", 32_768).doesNotContainKey("producer.batch.size")
+                .containsEntry("producer.linger.ms", 50);
+    }
 }
