@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import io.sluice.dcb.service.check.DcbClient;
 import io.sluice.dcb.service.check.DcbClient.ReadEvent;
+import io.sluice.dcb.service.testing.OrdinaryLatency;
 import io.sluice.dcb.service.testing.TestServices;
 
 import io.sluice.testing.ForcedGc;
@@ -36,7 +37,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 import static io.sluice.dcb.service.check.DcbClient.event;
-import static io.sluice.dcb.service.testing.OrdinaryLatency.ms;
 import static io.sluice.dcb.service.check.DcbClient.item;
 import static io.sluice.dcb.service.check.DcbClient.query;
 import static io.sluice.dcb.service.testing.OrdinaryLatency.ms;
@@ -142,7 +142,9 @@ class DcbReadPagingIT {
         CountDownLatch started = new CountDownLatch(READERS);
         CountDownLatch go = new CountDownLatch(1);
         List<Future<Integer>> counts = new ArrayList<>();
-        try (ExecutorService readers = Executors.newVirtualThreadPerTaskExecutor();
+        // Platform threads, as 16 client processes would be: virtual threads here would share the API's
+        // carriers (one per core) with its own request threads, a contention no remote client causes.
+        try (ExecutorService readers = Executors.newThreadPerTaskExecutor(Thread.ofPlatform().daemon().factory());
              HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()) {
             for (int r = 0; r < READERS; r++) {
                 counts.add(readers.submit(() -> {
@@ -174,8 +176,10 @@ class DcbReadPagingIT {
                     + " (%d appends) %.1f/%.1f/%.1f ms%n", ms(quiet, 50), ms(quiet, 99), ms(quiet, 100), READERS, during16.size(),
                     ms(during16, 50), ms(during16, 99), ms(during16, 100));
             assertThat(during16).as("appends answered while the reads streamed").hasSizeGreaterThanOrEqualTo(10);
-            // Measured, not yet bounded: one append in each of two runs took 1.17-1.18 s (p50 75-97 ms), over
-            // DcbLimitsIT's rule (100 ms, or the quiet p99 + 100 ms); not yet explained, so issue 11 keeps it open.
+            // The API writes each read on a platform thread (ReadWriters): on virtual threads the busy reads held
+            // every carrier, and appends took up to 1.2 s. The rule of the other attacks (OrdinaryLatency).
+            OrdinaryLatency.Figures figures = new OrdinaryLatency.Figures(quiet, during16, READERS);
+            assertThat(figures.attackedP99()).as(figures.describe("whole-table reads streaming")).isLessThanOrEqualTo(figures.bound());
             long perReader = (during - before) / READERS;
             System.out.printf("DcbReadPagingIT heap after GC: before %d MiB, with %d reads of a %d MiB table in flight %d MiB"
                     + " (%+d KiB per read)%n", before >> 20, READERS, (long) events * data.length() >> 20, during >> 20,

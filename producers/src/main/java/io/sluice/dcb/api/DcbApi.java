@@ -61,6 +61,8 @@ public final class DcbApi implements AutoCloseable {
             started.push(SinkWatermark.start(config, fence));
             EventReader reader = new EventReader(config);
             started.push(reader);
+            ReadWriters readWriters = new ReadWriters(ReadWriters.defaultTurns());
+            started.push(readWriters);
             ResultWaiter results = ResultWaiter.start(config.connection(), config.resultsTopic(),
                     topics.dcbResults().valueSerde().deserializer(), fence);
             started.push(results);
@@ -71,7 +73,7 @@ public final class DcbApi implements AutoCloseable {
             Appender appender = new KafkaAppender(producer, config.commandsTopic(), results, config.appendTimeout());
             DcbHttpServer server = DcbHttpServer.start(config.host(), config.port(),
                     new AppendHandler(appender, config.limits()),
-                    new ReadHandler(fence, reader, config.readTimeout(), config.limits()), extraRoutes, config.auth());
+                    new ReadHandler(fence, reader, config.readTimeout(), config.limits(), readWriters), extraRoutes, config.auth());
             started.push(server);
             DcbGrpcServer grpc = null;
             if (config.grpc().isPresent()) {

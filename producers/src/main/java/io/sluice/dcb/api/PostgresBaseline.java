@@ -41,12 +41,14 @@ public final class PostgresBaseline implements AutoCloseable {
     private final HikariDataSource pool;
     private final EventReader reader;
     private final DcbHttpServer server;
+    private final ReadWriters writers;
     private final String host;
 
-    private PostgresBaseline(HikariDataSource pool, EventReader reader, DcbHttpServer server, String host) {
+    private PostgresBaseline(HikariDataSource pool, EventReader reader, DcbHttpServer server, ReadWriters writers, String host) {
         this.pool = pool;
         this.reader = reader;
         this.server = server;
+        this.writers = writers;
         this.host = host;
     }
 
@@ -73,10 +75,12 @@ public final class PostgresBaseline implements AutoCloseable {
                 case ADVISORY_LOCKS -> new AdvisoryLockAppender(pool, config.schema());
             };
             EventReader reader = new EventReader(config);
+            ReadWriters writers = new ReadWriters(ReadWriters.defaultTurns());
             DcbHttpServer server = DcbHttpServer.start(config.host(), config.port(),
                     new AppendHandler(appender, config.limits()),
-                    new ReadHandler(new ReadFence(), reader, config.readTimeout(), config.limits()), java.util.Map.of(), config.auth());
-            return new PostgresBaseline(pool, reader, server, config.host());
+                    new ReadHandler(new ReadFence(), reader, config.readTimeout(), config.limits(), writers), java.util.Map.of(),
+                    config.auth());
+            return new PostgresBaseline(pool, reader, server, writers, config.host());
         } catch (SQLException | RuntimeException e) {
             pool.close();
             throw e;
@@ -103,6 +107,7 @@ public final class PostgresBaseline implements AutoCloseable {
     @Override
     public void close() {
         server.close();
+        writers.close();
         reader.close();
         pool.close();
     }

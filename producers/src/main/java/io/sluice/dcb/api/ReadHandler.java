@@ -22,7 +22,8 @@ import java.util.Set;
  * gives no limit (the {@value #LIMIT_HEADER} header tells which limit applied); a client pages on
  * with {@code from} = the last position + 1 (backwards: - 1) until a page holds fewer events than
  * the limit. A bad parameter, or a limit above {@link ApiLimits#readMaxLimit()}, is a 400; the sink
- * not catching up in time, or PostgreSQL down, a 503.
+ * not catching up in time, or PostgreSQL down, a 503. The answer is written on a platform thread
+ * ({@link ReadWriters}), so that long reads do not hold the virtual threads' carriers.
  */
 final class ReadHandler extends JsonHandler {
 
@@ -34,13 +35,15 @@ final class ReadHandler extends JsonHandler {
     private final EventReader reader;
     private final Duration timeout;
     private final ApiLimits limits;
+    private final ReadWriters writers;
 
-    ReadHandler(ReadFence fence, EventReader reader, Duration timeout, ApiLimits limits) {
+    ReadHandler(ReadFence fence, EventReader reader, Duration timeout, ApiLimits limits, ReadWriters writers) {
         super("/read", "GET");
         this.fence = fence;
         this.reader = reader;
         this.timeout = timeout;
         this.limits = limits;
+        this.writers = writers;
     }
 
     @Override
@@ -59,7 +62,7 @@ final class ReadHandler extends JsonHandler {
             throw new Unavailable("reading from PostgreSQL failed: " + e.getMessage(), e);
         }
         exchange.getResponseHeaders().set(LIMIT_HEADER, String.valueOf(options.limit().getAsInt()));
-        return Response.streamed(new Stream() {
+        Stream events = new Stream() {
             @Override
             public void writeTo(java.io.OutputStream out) throws Exception {
                 DcbJson.writeEvents(cursor, out);
@@ -68,6 +71,17 @@ final class ReadHandler extends JsonHandler {
             @Override
             public void close() {
                 cursor.close();
+            }
+        };
+        return Response.streamed(new Stream() {
+            @Override
+            public void writeTo(java.io.OutputStream out) throws Exception {
+                writers.write(events, out);
+            }
+
+            @Override
+            public void close() {
+                events.close();
             }
         });
     }
