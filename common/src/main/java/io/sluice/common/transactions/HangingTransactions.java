@@ -2,6 +2,7 @@ package io.sluice.common.transactions;
 
 import org.apache.kafka.clients.admin.AbortTransactionSpec;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.DescribeProducersResult;
 import org.apache.kafka.clients.admin.DescribeProducersResult.PartitionProducerState;
 import org.apache.kafka.clients.admin.ListTransactionsOptions;
 import org.apache.kafka.clients.admin.ProducerState;
@@ -9,6 +10,7 @@ import org.apache.kafka.clients.admin.TransactionDescription;
 import org.apache.kafka.clients.admin.TransactionListing;
 import org.apache.kafka.clients.admin.TransactionState;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.AuthorizationException;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -62,18 +64,28 @@ public final class HangingTransactions {
         return !OPEN.contains(txn.state()) || !txn.topicPartitions().contains(open.partition());
     }
 
-    /** The transactions open on {@code partitions} now. */
+    /**
+     * The transactions open on {@code partitions} now. A partition the client may not describe (as
+     * {@code __consumer_offsets} on a secured cluster) is left out; any other failure fails the look.
+     */
     public static List<Open> open(Admin admin, Collection<TopicPartition> partitions, Duration timeout)
             throws InterruptedException, ExecutionException, TimeoutException {
         List<Open> open = new ArrayList<>();
-        Map<TopicPartition, PartitionProducerState> states = admin.describeProducers(partitions).all()
-                .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        states.forEach((partition, state) -> {
+        DescribeProducersResult result = admin.describeProducers(partitions);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        for (TopicPartition partition : partitions) {
+            PartitionProducerState state;
+            try {
+                state = result.partitionResult(partition).get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof AuthorizationException) continue;
+                throw e;
+            }
             for (ProducerState p : state.activeProducers()) {
                 p.currentTransactionStartOffset().ifPresent(start -> open.add(new Open(partition, p.producerId(),
                         (short) p.producerEpoch(), p.coordinatorEpoch().orElse(-1), start)));
             }
-        });
+        }
         return open;
     }
 

@@ -6,6 +6,8 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.internals.Topic;
+import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.TopologyDescription;
@@ -15,6 +17,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
@@ -22,10 +25,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * The partitions an exactly-once Streams application writes in its transactions: its sink topics
- * and its internal topics (changelogs, repartition topics, named {@code <application.id>-...}), for
+ * The partitions an exactly-once Streams application writes in its transactions: its sink topics,
+ * its internal topics (changelogs, repartition topics, named {@code <application.id>-...}) and its
+ * group's {@code __consumer_offsets} partition, where its input offsets commit, for
  * a {@link HangingTransactionGuard}: a hanging transaction on a changelog stops the application's
- * restore for good, one on a sink topic stops its read_committed readers.
+ * restore for good, one on a sink topic stops its read_committed readers, one on the offsets keeps its
+ * committed offsets pending, so that a restarted thread never starts.
  */
 public final class TransactionalOutputs {
 
@@ -66,7 +71,7 @@ public final class TransactionalOutputs {
         return topics;
     }
 
-    private static Collection<TopicPartition> partitions(Admin admin, Set<String> sinks, String applicationId)
+    static Collection<TopicPartition> partitions(Admin admin, Set<String> sinks, String applicationId)
             throws InterruptedException, ExecutionException, TimeoutException {
         Set<String> topics = new HashSet<>();
         for (String topic : admin.listTopics().names().get(10, TimeUnit.SECONDS)) {
@@ -76,6 +81,28 @@ public final class TransactionalOutputs {
         for (TopicDescription d : admin.describeTopics(topics).allTopicNames().get(10, TimeUnit.SECONDS).values()) {
             d.partitions().forEach(p -> partitions.add(new TopicPartition(d.name(), p.partition())));
         }
+        offsetsPartition(admin, applicationId).ifPresent(partitions::add);
         return partitions;
+    }
+
+    /** The group's {@code __consumer_offsets} partition; empty before anything was committed, or where it may not be described. */
+    private static Optional<TopicPartition> offsetsPartition(Admin admin, String groupId)
+            throws InterruptedException, TimeoutException {
+        String offsets = Topic.GROUP_METADATA_TOPIC_NAME;
+        try {
+            TopicDescription d = admin.describeTopics(Set.of(offsets)).allTopicNames().get(10, TimeUnit.SECONDS).get(offsets);
+            return Optional.of(new TopicPartition(offsets, groupPartition(groupId, d.partitions().size())));
+        } catch (ExecutionException e) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * The {@code __consumer_offsets} partition of group {@code groupId}, as the group coordinator places it.
+     * The offsets a transaction commits are written there: left hanging, they stay pending, and the
+     * application's next start waits for its committed offsets for ever (DcbContainerFaultsIT saw it).
+     */
+    static int groupPartition(String groupId, int offsetsPartitions) {
+        return Utils.abs(groupId.hashCode()) % offsetsPartitions;
     }
 }
