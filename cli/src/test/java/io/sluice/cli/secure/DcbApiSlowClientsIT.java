@@ -1,5 +1,6 @@
 package io.sluice.cli.secure;
 
+import io.sluice.common.http.HttpLimits;
 import io.sluice.dcb.service.check.DcbClient;
 import io.sluice.testing.TestStack;
 import io.sluice.testing.WithSluiceStack;
@@ -31,11 +32,11 @@ import static io.sluice.dcb.service.check.DcbClient.event;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Issue 11 item 6, slow clients: {@code sluice dcb-api} in a JVM of its own, its JDK server limits given
+ * Issue 11 item 6, slow clients: {@code sluice dcb-api} in a JVM of its own, its HTTP limits given
  * with {@code -D} as the README tells a user to (request time {@value #REQUEST_SECONDS} s, at most
  * {@value #CAP} connections). 300 clients send requests a byte at a time, half trickling the headers,
  * half the body, reconnecting when cut: every such connection is closed within the request time (plus
- * the JDK's one-second check), none is answered, and an ordinary client connected before keeps its
+ * the server's check every half second), none is answered, and an ordinary client connected before keeps its
  * append latency. Then {@value #CAP} + 50 silent connections at once: those over the cap are closed at
  * once, the rest within the request time, and a new client is served again.
  */
@@ -46,7 +47,7 @@ class DcbApiSlowClientsIT {
     private static final int REQUEST_SECONDS = 2;
     private static final int CAP = 400;
     private static final int TRICKLERS = 300;
-    /** The JDK checks its timers once a second; a loaded machine may add a little. */
+    /** The request time is checked every half second here; a loaded machine may add a little. */
     private static final long CUT_BOUND_MS = REQUEST_SECONDS * 1000L + 2500;
 
     @TempDir
@@ -54,7 +55,8 @@ class DcbApiSlowClientsIT {
 
     @Test
     void tricklingClientsAreCutOffAndTheConnectionCapHoldsWhileAnOrdinaryClientIsServed(TestStack stack) throws Exception {
-        List<String> jvm = List.of("-Dsun.net.httpserver.maxReqTime=" + REQUEST_SECONDS, "-Djdk.httpserver.maxConnections=" + CAP);
+        List<String> jvm = List.of("-D" + HttpLimits.REQUEST_TIMEOUT_MS + "=" + REQUEST_SECONDS * 1000,
+                "-D" + HttpLimits.MAX_CONNECTIONS + "=" + CAP);
         List<String> args = List.of("dcb-api", "--port", "0", "--state-dir", dir.resolve("state").toString(),
                 "--bootstrap-server", stack.bootstrapServers(), "--registry-url", stack.registryUrl(),
                 "--pg-url", stack.postgres().jdbcUrlWithCredentials());

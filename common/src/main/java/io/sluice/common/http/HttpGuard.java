@@ -4,13 +4,15 @@ import com.sun.net.httpserver.Filter;
 import com.sun.net.httpserver.HttpExchange;
 
 import java.io.IOException;
+import java.net.URISyntaxException;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
 /**
  * What every sluice HTTP listener checks before a handler runs, answering with a {@link JsonError}:
- * the bearer token ({@link HttpAuth}, 401), a foreign {@code Origin} on a state-changing method (403:
+ * a request URI that {@code java.net.URI} cannot parse (400), the bearer token ({@link HttpAuth}, 401),
+ * a foreign {@code Origin} on a state-changing method (403:
  * a web page the user visits must not append on their behalf; no CORS headers are ever sent), and
  * {@code Content-Type: application/json} on a POST (415: a form or text/plain body is what a browser
  * sends cross-origin without a preflight).
@@ -28,7 +30,16 @@ public final class HttpGuard extends Filter {
     @Override
     public void doFilter(HttpExchange exchange, Chain chain) throws IOException {
         String method = exchange.getRequestMethod();
-        if (auth.required(exchange.getRequestURI().getPath()) && !authorized(exchange)) {
+        String path;
+        try {
+            path = exchange.getRequestURI().getPath();
+        } catch (IllegalArgumentException e) {
+            // the server passed on a request line java.net.URI cannot parse (a malformed %-escape, a raw '{')
+            JsonError.send(exchange, 400, "bad_request", "the request URI is not valid (" + reason(e)
+                    + "): percent-encode the query's reserved characters, as in ?query=%7B...%7D");
+            return;
+        }
+        if (auth.required(path) && !authorized(exchange)) {
             exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer");
             JsonError.send(exchange, 401, "unauthorized", "this server needs Authorization: Bearer <token>");
             return;
@@ -47,6 +58,11 @@ public final class HttpGuard extends Filter {
             }
         }
         chain.doFilter(exchange);
+    }
+
+    /** URI.create's reason, without the index and URI it adds: those are of the URL the server rebuilt, not the client's. */
+    private static String reason(IllegalArgumentException e) {
+        return e.getCause() instanceof URISyntaxException syntax ? syntax.getReason() : String.valueOf(e.getMessage());
     }
 
     /** Exactly one Authorization header, carrying the token: with two, which one counts would be up to the proxies on the way. */

@@ -1,47 +1,52 @@
 package io.sluice.common.http;
 
+import java.time.Duration;
+
 /**
- * Time and connection limits of the JDK's HTTP server (com.sun.net.httpserver), which reads them from
- * system properties once, when its first server starts in the process. Its own defaults let a client
- * that sends a request a byte at a time hold a connection forever. {@link #applyDefaults()} sets, for
- * every property the user has not set (with {@code -D} or JAVA_TOOL_OPTIONS):
+ * The limits every sluice HTTP listener keeps, so that slow or silent clients cannot hold connections
+ * forever:
  * <ul>
- *   <li>{@code sun.net.httpserver.maxReqTime} 30 s: to read a request's headers and body</li>
- *   <li>{@code sun.net.httpserver.maxRspTime} 120 s: to send a response (a large /read to a slow reader)</li>
- *   <li>{@code sun.net.httpserver.idleInterval} 30 s: an idle keep-alive (or silent new) connection is closed</li>
- *   <li>{@code jdk.httpserver.maxConnections} 1000: further connections are refused until one closes</li>
- *   <li>{@code sun.net.httpserver.maxIdleConnections} 1000: keep-alive connections kept (the JDK keeps 200)</li>
- *   <li>{@code sun.net.httpserver.nodelay} true: small answers are not held for the client's delayed ACK</li>
- *   <li>{@code sun.net.httpserver.clockTick} 1000 ms: how often idle connections, and new ones that have sent
- *       nothing yet, are checked; the JDK's 10 s let a silent connection live 10 s past its limit</li>
+ *   <li>{@code requestTime} (30 s): a request's headers must arrive within it of the connection's accept
+ *       (or of the previous request), and then its body within it; a client trickling bytes is cut off</li>
+ *   <li>{@code idleTime} (30 s): a connection with nothing moving (keep-alive between requests, or a
+ *       response the client does not read) is closed</li>
+ *   <li>{@code maxConnections} (1000): a connection over it is closed as soon as it is accepted</li>
  * </ul>
- * The request and response times are checked once a second, so a connection lives up to a second past its limit.
+ * A user changes them with {@code -D} (or JAVA_TOOL_OPTIONS): {@value #REQUEST_TIMEOUT_MS},
+ * {@value #IDLE_TIMEOUT_MS} and {@value #MAX_CONNECTIONS}.
  */
-public final class HttpLimits {
+public record HttpLimits(Duration requestTime, Duration idleTime, int maxConnections) {
 
-    public static final String MAX_REQUEST_TIME = "sun.net.httpserver.maxReqTime";
-    public static final String MAX_RESPONSE_TIME = "sun.net.httpserver.maxRspTime";
-    public static final String IDLE_INTERVAL = "sun.net.httpserver.idleInterval";
-    public static final String MAX_CONNECTIONS = "jdk.httpserver.maxConnections";
-    public static final String MAX_IDLE_CONNECTIONS = "sun.net.httpserver.maxIdleConnections";
-    public static final String NO_DELAY = "sun.net.httpserver.nodelay";
-    public static final String IDLE_CHECK_MILLIS = "sun.net.httpserver.clockTick";
+    public static final String REQUEST_TIMEOUT_MS = "sluice.http.request.timeout.ms";
+    public static final String IDLE_TIMEOUT_MS = "sluice.http.idle.timeout.ms";
+    public static final String MAX_CONNECTIONS = "sluice.http.max.connections";
 
-    private HttpLimits() {
+    public HttpLimits {
+        if (requestTime.isNegative() || requestTime.isZero()) throw new IllegalArgumentException(REQUEST_TIMEOUT_MS + " must be positive");
+        if (idleTime.isNegative() || idleTime.isZero()) throw new IllegalArgumentException(IDLE_TIMEOUT_MS + " must be positive");
+        if (maxConnections < 1) throw new IllegalArgumentException(MAX_CONNECTIONS + " must be at least 1");
     }
 
-    /** Call before creating a server; later calls, and properties the user set, change nothing. */
-    public static synchronized void applyDefaults() {
-        defaultProperty(MAX_REQUEST_TIME, "30");
-        defaultProperty(MAX_RESPONSE_TIME, "120");
-        defaultProperty(IDLE_INTERVAL, "30");
-        defaultProperty(MAX_CONNECTIONS, "1000");
-        defaultProperty(MAX_IDLE_CONNECTIONS, "1000");
-        defaultProperty(NO_DELAY, "true");
-        defaultProperty(IDLE_CHECK_MILLIS, "1000");
+    public static HttpLimits defaults() {
+        return new HttpLimits(Duration.ofSeconds(30), Duration.ofSeconds(30), 1000);
     }
 
-    private static void defaultProperty(String name, String value) {
-        if (System.getProperty(name) == null) System.setProperty(name, value);
+    /** The defaults, with whatever of the three properties the user set. */
+    public static HttpLimits fromSystemProperties() {
+        HttpLimits d = defaults();
+        return new HttpLimits(
+                Duration.ofMillis(property(REQUEST_TIMEOUT_MS, d.requestTime().toMillis())),
+                Duration.ofMillis(property(IDLE_TIMEOUT_MS, d.idleTime().toMillis())),
+                (int) property(MAX_CONNECTIONS, d.maxConnections()));
+    }
+
+    private static long property(String name, long fallback) {
+        String value = System.getProperty(name);
+        if (value == null) return fallback;
+        try {
+            return Long.parseLong(value.strip());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(name + " must be a whole number, got \"" + value + "\"", e);
+        }
     }
 }

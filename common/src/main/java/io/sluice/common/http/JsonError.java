@@ -8,7 +8,7 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * The one shape of every HTTP error sluice's servers answer: {@code {"error": code, "message": text,
- * "status": N}} with {@code Content-Type: application/json}, so a client never has to parse the JDK's
+ * "status": N}} with {@code Content-Type: application/json}, so a client never has to parse a server's
  * HTML error page. Written by hand: common has no JSON library, and three string fields need none.
  */
 public final class JsonError {
@@ -22,9 +22,10 @@ public final class JsonError {
                 .getBytes(StandardCharsets.UTF_8);
     }
 
-    /** Sends the error and closes the exchange (whatever of the request body is left is the server's to drain). */
+    /** Sends the error and closes the exchange; what is left of the request body is drained first ({@link UnreadBodies}). */
     public static void send(HttpExchange exchange, int status, String code, String message) throws IOException {
         try (exchange) {
+            UnreadBodies.drainOrClose(exchange);
             byte[] body = body(status, code, message);
             exchange.getResponseHeaders().set("Content-Type", "application/json");
             exchange.sendResponseHeaders(status, body.length);

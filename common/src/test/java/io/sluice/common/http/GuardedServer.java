@@ -1,20 +1,23 @@
 package io.sluice.common.http;
 
-import com.sun.net.httpserver.HttpServer;
-
-import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.net.URI;
 
-/** A JDK server on a free port behind {@link HttpGuard}, answering 200 "ok" on every path. */
+/**
+ * An {@link HttpListener} on a free port behind {@link HttpGuard}, answering 200 "ok" on every path but
+ * /read-then-refuse (409 after reading the whole body).
+ */
 final class GuardedServer implements AutoCloseable {
 
-    final HttpServer server;
+    final HttpListener server;
 
-    GuardedServer(HttpAuth auth) throws IOException {
-        HttpLimits.applyDefaults();
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 16);
-        server.createContext("/", exchange -> {
+    GuardedServer(HttpAuth auth) {
+        server = HttpListener.bind("127.0.0.1", 0, 16);
+        server.route("/read-then-refuse", exchange -> {
+            exchange.getRequestBody().readAllBytes();
+            exchange.getRequestBody().close();
+            JsonError.send(exchange, 409, "conflict", "read, closed, then refused");
+        }).getFilters().add(new HttpGuard(auth));
+        server.route("/", exchange -> {
             try (exchange) {
                 exchange.getRequestBody().readAllBytes();
                 exchange.sendResponseHeaders(200, 2);
@@ -25,15 +28,15 @@ final class GuardedServer implements AutoCloseable {
     }
 
     URI uri(String path) {
-        return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + path);
+        return URI.create("http://127.0.0.1:" + server.port() + path);
     }
 
     int port() {
-        return server.getAddress().getPort();
+        return server.port();
     }
 
     @Override
     public void close() {
-        server.stop(0);
+        server.close();
     }
 }

@@ -5,9 +5,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
+import java.net.Socket;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -19,7 +21,7 @@ class HttpGuardTest {
     private static GuardedServer locked;
 
     @BeforeAll
-    static void start() throws IOException {
+    static void start() {
         open = new GuardedServer(HttpAuth.none());
         locked = new GuardedServer(new HttpAuth(Optional.of("s3cret"), false));
     }
@@ -78,6 +80,65 @@ class HttpGuardTest {
         try (GuardedServer all = new GuardedServer(new HttpAuth(Optional.of("s3cret"), true))) {
             assertThat(get(all, "/metrics", null).statusCode()).isEqualTo(401);
             assertThat(get(all, "/metrics", "Bearer s3cret").statusCode()).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void refusedPostsLeaveTheirKeepAliveConnectionUsable() throws Exception {
+        // the body is not read before the 415: were it left unread, the server would close the connection
+        // after the answer, and the client's next request on it would fail
+        String body = "x".repeat(10_000);
+        for (int i = 0; i < 200; i++) {
+            HttpRequest request = HttpRequest.newBuilder(open.uri("/append")).header("Content-Type", "text/plain")
+                    .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+            assertThat(HTTP.send(request, HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(415);
+        }
+        String big = raw(open, "POST /append HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\nContent-Length: 1000000\r\n\r\n"
+                + "y".repeat(UnreadBodies.DRAIN_BYTES + 1000));
+        assertThat(big).as("a body past what is drained: the answer says the connection closes")
+                .startsWith("HTTP/1.1 415 ").containsIgnoringCase("Connection: close");
+    }
+
+    @Test
+    void anErrorAfterTheBodyWasReadAndClosedIsAnswered() throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(open.uri("/read-then-refuse")).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{}")).build();
+        HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).isEqualTo(409);
+        assertThat(response.body()).contains("\"error\":\"conflict\"");
+    }
+
+    @Test
+    void aRequestUriThatJavaNetUriCannotParseIsAJsonBadRequest() throws Exception {
+        // java.net.http cannot send these: a raw socket, as curl or a browser's fetch would
+        for (String target : new String[] {"/read?query=%zz", "/read?query=%2", "/read?query={\"items\":[]}", "/read?q=a|b"}) {
+            String response = raw(open, "GET " + target + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+            assertThat(response).as(target).startsWith("HTTP/1.1 400 ").contains("Content-Type: application/json")
+                    .contains("\"error\":\"bad_request\"").contains("the request URI is not valid").doesNotContain("<");
+        }
+        assertThat(raw(open, "GET /read?query=%7B%7D HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"))
+                .startsWith("HTTP/1.1 200 ");
+    }
+
+    @Test
+    void errorsTheServerAnswersBeforeAnyHandlerAreJsonToo() throws Exception {
+        String badPath = raw(open, "GET /a/%zz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+        assertThat(badPath).startsWith("HTTP/1.1 400 ").contains("Content-Type: application/json")
+                .contains("\"error\":\"bad_request\"", "\"status\":400").doesNotContain("<html", "Jetty");
+        String hugeHeader = raw(open, "GET /read HTTP/1.1\r\nHost: x\r\nX-Big: " + "a".repeat(20_000) + "\r\n\r\n");
+        assertThat(hugeHeader).startsWith("HTTP/1.1 431 ").contains("Content-Type: application/json")
+                .contains("\"status\":431").doesNotContain("<html");
+        String notHttp = raw(open, "HELLO\r\n\r\n");
+        assertThat(notHttp).startsWith("HTTP/1.1 400 ").contains("\"status\":400").doesNotContain("<html");
+    }
+
+    /** Sends {@code request} as is and reads the answer until the server closes the connection. */
+    private static String raw(GuardedServer server, String request) throws IOException {
+        try (Socket socket = new Socket("127.0.0.1", server.port())) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+            socket.getOutputStream().flush();
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
         }
     }
 

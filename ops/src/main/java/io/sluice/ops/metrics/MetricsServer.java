@@ -2,8 +2,7 @@ package io.sluice.ops.metrics;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
-import com.sun.net.httpserver.HttpServer;
-import io.sluice.common.http.HttpLimits;
+import io.sluice.common.http.HttpListener;
 import io.sluice.common.http.JsonError;
 
 import java.io.IOException;
@@ -15,7 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.function.Supplier;
 
 /**
- * {@code GET /metrics} in the Prometheus text format, on the JDK's HTTP server: the endpoint every
+ * {@code GET /metrics} in the Prometheus text format, on an {@link HttpListener}: the endpoint every
  * long-running sluice command serves when given {@code --metrics-port}. {@link #handler} is the same
  * endpoint for a server that already exists (the DCB API serves it beside /append and /read).
  */
@@ -24,25 +23,18 @@ public final class MetricsServer implements AutoCloseable {
     public static final String PATH = "/metrics";
     static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
 
-    private final HttpServer server;
+    private final HttpListener server;
 
-    private MetricsServer(HttpServer server) {
+    private MetricsServer(HttpListener server) {
         this.server = server;
     }
 
     /** Listens on {@code host:port} (port 0: any free one) and serves {@code metrics} at /metrics. */
     public static MetricsServer start(String host, int port, ComponentMetrics metrics) {
-        HttpLimits.applyDefaults(); // before the first server: the JDK reads them once
-        HttpServer server;
-        try {
-            server = HttpServer.create(new InetSocketAddress(host, port), 16);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot serve metrics on " + host + ":" + port + ": " + e.getMessage(), e);
-        }
-        server.createContext(PATH, handler(metrics::scrape));
-        server.createContext("/", exchange -> JsonError.send(exchange, 404, "not_found", "no such resource: "
+        HttpListener server = HttpListener.bind(host, port, 16);
+        server.route(PATH, handler(metrics::scrape));
+        server.route("/", exchange -> JsonError.send(exchange, 404, "not_found", "no such resource: "
                 + exchange.getRequestURI().getPath() + " (there is GET " + PATH + ")"));
-        // one scrape at a time is plenty; the default executor is the server's own thread
         server.start();
         return new MetricsServer(server);
     }
@@ -76,18 +68,18 @@ public final class MetricsServer implements AutoCloseable {
     }
 
     public int port() {
-        return server.getAddress().getPort();
+        return server.port();
     }
 
     /** The scrape URL, with the bound address (0.0.0.0 shown as 127.0.0.1). */
     public URI url() {
-        String host = server.getAddress().getAddress().isAnyLocalAddress() ? "127.0.0.1"
-                : server.getAddress().getAddress().getHostAddress();
+        String host = server.address().getAddress().isAnyLocalAddress() ? "127.0.0.1"
+                : server.address().getAddress().getHostAddress();
         return URI.create("http://" + host + ":" + port() + PATH);
     }
 
     @Override
     public void close() {
-        server.stop(0);
+        server.close();
     }
 }

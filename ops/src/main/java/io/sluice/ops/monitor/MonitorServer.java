@@ -2,9 +2,8 @@ package io.sluice.ops.monitor;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import io.sluice.common.http.HttpGuard;
-import io.sluice.common.http.HttpLimits;
+import io.sluice.common.http.HttpListener;
 import io.sluice.common.http.JsonError;
 import io.sluice.stack.PostgresEndpoint;
 import org.apache.kafka.clients.admin.Admin;
@@ -45,7 +44,7 @@ public final class MonitorServer implements AutoCloseable {
     private final MonitorSampler sampler;
     private final ScheduledExecutorService ticker;
     private final AtomicReference<MonitorState> latest = new AtomicReference<>();
-    private final HttpServer server;
+    private final HttpListener server;
 
     private MonitorServer(MonitorConfig config) {
         this.config = config;
@@ -54,13 +53,12 @@ public final class MonitorServer implements AutoCloseable {
         this.admin = Admin.create(adminProps);
         this.sampler = new MonitorSampler(config, admin, config.postgres().map(MonitorServer::dataSource));
         this.ticker = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("sluice-monitor-sampler").daemon().factory());
-        HttpLimits.applyDefaults(); // before the first server: the JDK reads them once
         try {
-            this.server = HttpServer.create(new InetSocketAddress(config.host(), config.port()), 32);
-        } catch (IOException e) {
+            this.server = HttpListener.bind(config.host(), config.port(), 32);
+        } catch (UncheckedIOException e) {
             admin.close();
             ticker.shutdownNow();
-            throw new UncheckedIOException("cannot listen on " + config.host() + ":" + config.port() + ": " + e.getMessage(), e);
+            throw e;
         }
     }
 
@@ -69,10 +67,9 @@ public final class MonitorServer implements AutoCloseable {
         MonitorServer m = new MonitorServer(config);
         m.tick();
         HttpGuard guard = new HttpGuard(config.auth());
-        m.server.createContext("/api/state", m::state).getFilters().add(guard);
-        m.server.createContext("/metrics", m::metrics).getFilters().add(guard);
-        m.server.createContext("/", MonitorServer::asset).getFilters().add(guard);
-        m.server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+        m.server.route("/api/state", m::state).getFilters().add(guard);
+        m.server.route("/metrics", m::metrics).getFilters().add(guard);
+        m.server.route("/", MonitorServer::asset).getFilters().add(guard);
         m.server.start();
         long every = config.interval().toMillis();
         m.ticker.scheduleWithFixedDelay(m::tick, every, every, TimeUnit.MILLISECONDS);
@@ -82,7 +79,7 @@ public final class MonitorServer implements AutoCloseable {
 
     /** The page's URL (0.0.0.0 shown as 127.0.0.1). */
     public URI url() {
-        InetSocketAddress a = server.getAddress();
+        InetSocketAddress a = server.address();
         String host = a.getAddress().isAnyLocalAddress() ? "127.0.0.1" : a.getAddress().getHostAddress();
         return URI.create("http://" + host + ":" + a.getPort() + "/");
     }
@@ -184,7 +181,7 @@ public final class MonitorServer implements AutoCloseable {
     /** Stops serving and sampling. */
     @Override
     public void close() {
-        server.stop(0);
+        server.close();
         ticker.shutdownNow();
         try {
             ticker.awaitTermination(10, TimeUnit.SECONDS);

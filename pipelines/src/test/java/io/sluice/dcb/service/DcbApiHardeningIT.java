@@ -12,10 +12,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -27,8 +30,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The DCB API's HTTP hygiene on a store that requires a bearer token: 401 without or with a wrong
- * token, 415 for a POST that is not JSON, 403 for a foreign Origin, JSON errors for unknown paths and
- * wrong methods, /metrics exempt from the token by default; and a flood of such refused requests does
+ * token, 415 for a POST that is not JSON, 403 for a foreign Origin, JSON errors for unknown paths,
+ * wrong methods, request URIs that are not valid and headers too large, /metrics exempt from the token by default; and a flood of such refused requests does
  * not stall a client that has the token (its p99, see {@link OrdinaryLatency}).
  */
 @WithSluiceStack
@@ -98,7 +101,7 @@ class DcbApiHardeningIT {
         assertThat(simple.statusCode()).as("a simple cross-origin request").isIn(403, 415);
         assertJsonError(simple, simple.statusCode());
         assertThat(send(authorized("/read?query=" + java.net.URLEncoder.encode(
-                "{\"items\":[{\"types\":[\"Evil\"]}]}", java.nio.charset.StandardCharsets.UTF_8)).GET()).body())
+                "{\"items\":[{\"types\":[\"Evil\"]}]}", StandardCharsets.UTF_8)).GET()).body())
                 .as("nothing the foreign page sent was appended").isEqualTo("[]");
         HttpResponse<String> own = send(post("application/json").header("Origin", "http://" + base.getAuthority()));
         assertThat(own.statusCode()).as(own.body()).isEqualTo(200);
@@ -110,6 +113,24 @@ class DcbApiHardeningIT {
         assertJsonError(send(authorized("/append").GET()), 405);
         assertJsonError(send(authorized("/read?query=%7Bnot-json").GET()), 400);
         assertJsonError(send(authorized("/read?queyr=x").GET()), 400);
+        // what java.net.http refuses to send, and curl or a hand-written client sends as typed
+        String auth = "Host: " + base.getAuthority() + "\r\nAuthorization: Bearer " + TOKEN + "\r\nConnection: close\r\n";
+        for (String target : List.of("/read?query=%zz", "/read?query={\"items\":[]}", "/read/%zz")) {
+            String answer = raw("GET " + target + " HTTP/1.1\r\n" + auth + "\r\n");
+            assertThat(answer).as(target).startsWith("HTTP/1.1 400 ").contains("Content-Type: application/json")
+                    .contains("{\"error\":\"bad_request\"").doesNotContain("<html", TOKEN);
+        }
+        String hugeHeader = raw("GET /read HTTP/1.1\r\n" + auth + "X-Big: " + "b".repeat(20_000) + "\r\n\r\n");
+        assertThat(hugeHeader).startsWith("HTTP/1.1 431 ").contains("Content-Type: application/json").doesNotContain("<html");
+    }
+
+    /** Sends {@code request} byte for byte on a new connection; the whole answer, read until the server closes. */
+    private static String raw(String request) throws IOException {
+        try (Socket socket = new Socket(base.getHost(), base.getPort())) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+        }
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.sluice.dcb.api;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
+import io.sluice.common.http.UnreadBodies;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -105,7 +106,7 @@ abstract class JsonHandler implements HttpHandler {
             return;
         }
         try (exchange) {
-            // Whatever of the body was not read (an early 400) is drained or the connection closed by the server.
+            UnreadBodies.drainOrClose(exchange); // an early 400, 404 or 405 leaves the body unread
             exchange.getResponseHeaders().set("Content-Type", "application/json");
             exchange.sendResponseHeaders(response.status(), response.body().length);
             try (OutputStream out = exchange.getResponseBody()) {
@@ -120,23 +121,27 @@ abstract class JsonHandler implements HttpHandler {
      * answer) and the connection is dropped without the last chunk: the client sees an error.
      */
     private void stream(HttpExchange exchange, Stream stream) throws IOException {
+        Exception failure;
         try (stream) {
             exchange.getResponseHeaders().set("Content-Type", "application/json");
             exchange.sendResponseHeaders(200, 0);
             OutputStream out = exchange.getResponseBody();
             try {
                 stream.writeTo(out);
+                out.close();
+                exchange.close();
+                return;
             } catch (IOException e) {
                 // the client went away: nothing to tell it
                 throw e;
             } catch (Exception e) {
-                log.warn("{} {} failed after its answer started; dropping the connection: {}", exchange.getRequestMethod(),
-                        path, e.toString());
-                throw new IOException("the answer failed half-way", e);
+                failure = e;
             }
-            out.close();
-            exchange.close();
         }
+        // the stream's resources are released first, so a client that sees the drop sees them free
+        log.warn("{} {} failed after its answer started; dropping the connection: {}", exchange.getRequestMethod(),
+                path, failure.toString());
+        throw new IOException("the answer failed half-way", failure); // HttpListener drops a started answer that fails
     }
 
     /**

@@ -17,7 +17,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * A streamed answer on the real JDK server: complete when its stream completes; when the stream fails
+ * A streamed answer on the real HTTP listener: complete when its stream completes; when the stream fails
  * half-way, the client sees the connection fail, never a shorter answer that looks complete; the
  * stream's resources are closed either way.
  */
