@@ -1,6 +1,7 @@
 package io.sluice.ops.monitor;
 
 import io.sluice.common.http.HttpAuth;
+import io.sluice.testing.RawHttp;
 import io.sluice.testing.TestStack;
 import io.sluice.testing.WithSluiceStack;
 import org.junit.jupiter.api.Test;
@@ -17,7 +18,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Issue 11 item 6 on the monitor (DcbApiHardeningIT shows the DCB API): with a token, the page and
  * /api/state are 401 without it and /metrics stays open; a POST that is not JSON is 415, one from a
- * foreign Origin 403; every error, 404 and 405 included, is JSON and never echoes the token.
+ * foreign Origin 403; every error, 404 and 405 included, is JSON and never echoes the token, as is the
+ * 400 for a request URI that is not valid (a malformed percent-escape, a raw '{').
  */
 @WithSluiceStack
 class MonitorHardeningIT {
@@ -48,6 +50,12 @@ class MonitorHardeningIT {
             assertJsonError(send(http, authorized(base, "/api/state").header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofString("{}"))), 405);
             assertJsonError(send(http, authorized(base, "/nothing-here").GET()), 404);
+            String headers = "Host: " + base.getAuthority() + "\r\nAuthorization: Bearer " + TOKEN + "\r\nConnection: close\r\n\r\n";
+            for (String target : new String[] {"/api/state?x=%zz", "/api/state?x={}", "/%zz"}) {
+                assertThat(RawHttp.exchange(base, "GET " + target + " HTTP/1.1\r\n" + headers)).as(target)
+                        .startsWith("HTTP/1.1 400 ").contains("Content-Type: application/json", "{\"error\":\"bad_request\"")
+                        .doesNotContain("<html", TOKEN);
+            }
         }
     }
 

@@ -4,6 +4,7 @@ import io.sluice.common.http.HttpAuth;
 import io.sluice.dcb.service.testing.OrdinaryLatency;
 import io.sluice.dcb.service.testing.TestServices;
 import io.sluice.ops.metrics.ComponentMetrics;
+import io.sluice.testing.RawHttp;
 import io.sluice.testing.TestStack;
 import io.sluice.testing.WithSluiceStack;
 import org.junit.jupiter.api.AfterAll;
@@ -12,8 +13,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
-import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -116,21 +115,12 @@ class DcbApiHardeningIT {
         // what java.net.http refuses to send, and curl or a hand-written client sends as typed
         String auth = "Host: " + base.getAuthority() + "\r\nAuthorization: Bearer " + TOKEN + "\r\nConnection: close\r\n";
         for (String target : List.of("/read?query=%zz", "/read?query={\"items\":[]}", "/read/%zz")) {
-            String answer = raw("GET " + target + " HTTP/1.1\r\n" + auth + "\r\n");
+            String answer = RawHttp.exchange(base, "GET " + target + " HTTP/1.1\r\n" + auth + "\r\n");
             assertThat(answer).as(target).startsWith("HTTP/1.1 400 ").contains("Content-Type: application/json")
                     .contains("{\"error\":\"bad_request\"").doesNotContain("<html", TOKEN);
         }
-        String hugeHeader = raw("GET /read HTTP/1.1\r\n" + auth + "X-Big: " + "b".repeat(20_000) + "\r\n\r\n");
+        String hugeHeader = RawHttp.exchange(base, "GET /read HTTP/1.1\r\n" + auth + "X-Big: " + "b".repeat(20_000) + "\r\n\r\n");
         assertThat(hugeHeader).startsWith("HTTP/1.1 431 ").contains("Content-Type: application/json").doesNotContain("<html");
-    }
-
-    /** Sends {@code request} byte for byte on a new connection; the whole answer, read until the server closes. */
-    private static String raw(String request) throws IOException {
-        try (Socket socket = new Socket(base.getHost(), base.getPort())) {
-            socket.setSoTimeout(10_000);
-            socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
-            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
-        }
     }
 
     @Test
