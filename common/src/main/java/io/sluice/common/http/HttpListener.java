@@ -43,11 +43,10 @@ public final class HttpListener implements AutoCloseable {
      */
     public static HttpListener bind(String host, int port, int backlog, HttpLimits limits) {
         ExecutorService exchanges = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("sluice-http-", 0).factory());
-        QueuedThreadPool pool = new QueuedThreadPool(); // Jetty's acceptor and selector threads
+        QueuedThreadPool pool = new QueuedThreadPool(); // Jetty's acceptor and selector threads; exchanges run on virtual ones
         pool.setName("sluice-http");
-        pool.setVirtualThreadsExecutor(exchanges);
         Server jetty = new Server(pool);
-        HttpRoutes routes = new HttpRoutes();
+        HttpRoutes routes = new HttpRoutes(exchanges);
         jetty.setHandler(routes);
         jetty.setErrorHandler(new JsonErrorHandler());
         jetty.setStopTimeout(1000);

@@ -15,16 +15,26 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
  * The Jetty handler under every {@link HttpListener}: finds the route whose path is the longest prefix
- * of the request's (as the JDK's server does), and runs its filters and {@link HttpHandler} on the
- * request's own (virtual) thread. A handler that fails after its answer started gets the connection
- * dropped, without the last chunk: a client must not take a truncated answer for a whole one.
+ * of the request's (as the JDK's server does), and runs its filters and {@link HttpHandler} on a thread
+ * of {@code exchanges} (a virtual thread each). It is non-blocking for Jetty, which then parses
+ * requests on its selector thread and hands over only whole headers: a blocking handler would have a
+ * thread dispatched for every read, and a client trickling a byte every 100 ms costs one per byte.
+ * A handler that fails after its answer started gets the connection dropped, without the last chunk:
+ * a client must not take a truncated answer for a whole one.
  */
-final class HttpRoutes extends Handler.Abstract {
+final class HttpRoutes extends Handler.Abstract.NonBlocking {
 
     private final List<Route> routes = new CopyOnWriteArrayList<>();
+    private final Executor exchanges;
+
+    HttpRoutes(Executor exchanges) {
+        this.exchanges = exchanges;
+    }
 
     HttpContext add(String path, HttpHandler handler) {
         if (!path.startsWith("/")) throw new IllegalArgumentException("a route's path starts with /: " + path);
@@ -36,12 +46,25 @@ final class HttpRoutes extends Handler.Abstract {
 
     @Override
     public boolean handle(Request request, Response response, Callback callback) {
-        String path = request.getHttpURI().getDecodedPath();
-        Route route = null;
-        for (Route r : routes) {
-            if (path.startsWith(r.path) && (route == null || r.path.length() > route.path.length())) route = r;
-        }
+        Route route = find(request.getHttpURI().getDecodedPath());
         if (route == null) return false; // Jetty's 404, through JsonErrorHandler
+        try {
+            exchanges.execute(() -> serve(route, request, response, callback));
+        } catch (RejectedExecutionException e) {
+            Response.writeError(request, response, callback, 503, "the server is stopping");
+        }
+        return true;
+    }
+
+    private Route find(String path) {
+        Route found = null;
+        for (Route r : routes) {
+            if (path.startsWith(r.path) && (found == null || r.path.length() > found.path.length())) found = r;
+        }
+        return found;
+    }
+
+    private static void serve(Route route, Request request, Response response, Callback callback) {
         JettyExchange exchange = new JettyExchange(route, request, response);
         try {
             new Filter.Chain(route.filters, route.handler).doFilter(exchange);
@@ -51,7 +74,6 @@ final class HttpRoutes extends Handler.Abstract {
             if (exchange.headersSent()) callback.failed(e); // drops the connection: the answer stays unfinished
             else Response.writeError(request, response, callback, e);
         }
-        return true;
     }
 
     /** A route, as the JDK's API names it. */
