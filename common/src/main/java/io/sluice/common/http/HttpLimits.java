@@ -6,8 +6,9 @@ import java.time.Duration;
  * The limits every sluice HTTP listener keeps, so that slow or silent clients cannot hold connections
  * forever:
  * <ul>
- *   <li>{@code requestTime} (30 s): a request's headers must arrive within it of the connection's accept
- *       (or of the previous request), and then its body within it; a client trickling bytes is cut off</li>
+ *   <li>{@code requestTime} (30 s): a request's headers must arrive within it of their first byte (of the
+ *       accept, for a connection's first request), and then its body within it; a client trickling bytes
+ *       is cut off. An answer that takes longer (a long read) is not limited</li>
  *   <li>{@code idleTime} (30 s): a connection with nothing moving (keep-alive between requests, or a
  *       response the client does not read) is closed</li>
  *   <li>{@code maxConnections} (1000): a connection over it is closed as soon as it is accepted</li>
