@@ -79,8 +79,14 @@ class DcbFaultIT extends FaultScenarios {
             log.info("{}: {} appends acknowledged, {} sent", faultName, writers.acknowledged().size(), writers.sent());
             long injected = fault.inject(proxy);
             long faultEnd = System.nanoTime();
-            Duration recovery = Recovery.await(() -> events(stack, schema), events(stack, schema), Long.MAX_VALUE, faultEnd,
-                    healthy, WAIT);
+            Duration recovery;
+            try {
+                recovery = Recovery.await(() -> events(stack, schema), events(stack, schema), Long.MAX_VALUE, faultEnd,
+                        healthy, WAIT);
+            } catch (IllegalStateException e) {
+                service.dumpThreads(); // where the decider or the sink is stuck, in dcb-api.log
+                throw e;
+            }
             int atFault = writers.acknowledged().size();
             await(() -> writers.acknowledged().size() >= atFault + AFTER, healthy, done, "appends after the fault");
             writers.stop();

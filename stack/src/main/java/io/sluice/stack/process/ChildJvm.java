@@ -145,6 +145,24 @@ public final class ChildJvm implements AutoCloseable {
         process = launch();
     }
 
+    /**
+     * Appends a thread dump of the process ({@code jcmd PID Thread.print}) to its log: where a component
+     * that stopped making progress is stuck, for the test that gives up on it.
+     */
+    public void dumpThreads() {
+        Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+        try {
+            Process dump = new ProcessBuilder(jcmd.toString(), Long.toString(process.pid()), "Thread.print")
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile())).start();
+            if (!dump.waitFor(30, TimeUnit.SECONDS)) dump.destroyForcibly();
+            log.info("thread dump of {} appended to {}", name, logFile);
+        } catch (IOException e) {
+            log.warn("no thread dump of {}: {}", name, e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /** SIGKILL, and wait until it is gone. */
     public void kill() throws InterruptedException {
         process.destroyForcibly();
